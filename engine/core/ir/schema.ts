@@ -1,0 +1,123 @@
+// The network document (IR): a versioned JSON format for Gluon-style Block trees.
+// The zod schema is the single definition; the TypeScript types are derived from it.
+import { z } from 'zod';
+
+export const FORMAT = 'netloom/network';
+export const VERSION = 1;
+
+/** A reference to a block-definition argument, usable wherever a literal value is. `index` picks a tuple element. */
+export const ArgRef = z.object({ $arg: z.string().min(1), index: z.number().int().min(0).optional() }).strict();
+export type ArgRef = z.infer<typeof ArgRef>;
+
+const Literal = z.union([z.number(), z.boolean(), z.string(), z.array(z.number()), z.null()]);
+export const Value = z.union([Literal, ArgRef]);
+export type Value = z.infer<typeof Value>;
+export type Literal = z.infer<typeof Literal>;
+
+/** Initializers, as in Gluon's `mx.init`. `my-init` is the seed's MyInit (weights U[5,10], biases 2). */
+export const Init = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('zeros') }).strict(),
+  z.object({ type: z.literal('ones') }).strict(),
+  z.object({ type: z.literal('constant'), value: z.number() }).strict(),
+  z.object({ type: z.literal('uniform'), low: z.number().default(-0.07), high: z.number().default(0.07) }).strict(),
+  z.object({ type: z.literal('normal'), mean: z.number().default(0), std: z.number().positive().default(0.01) }).strict(),
+  z.object({ type: z.literal('xavier'), magnitude: z.number().positive().default(3), distribution: z.enum(['uniform', 'normal']).default('uniform') }).strict(),
+  z.object({ type: z.literal('he'), distribution: z.enum(['uniform', 'normal']).default('normal') }).strict(),
+  z.object({ type: z.literal('my-init') }).strict(),
+]);
+export type Init = z.infer<typeof Init>;
+
+/** Applies `init` to every parameter whose Gluon name matches `pattern` (a regex, searched like Gluon's `collect_params(select)`). */
+export const InitRule = z.object({ pattern: z.string(), init: Init }).strict();
+export type InitRule = z.infer<typeof InitRule>;
+
+const Id = z.string().regex(/^[A-Za-z_][A-Za-z0-9_-]*$/, 'ids are letters, digits, _ and -, not starting with a digit');
+
+/** Fields every block may carry. `when` drops the block (it becomes identity) when false; `repeat` clones it N times. */
+const common = {
+  id: Id,
+  name: z.string().optional(),
+  trainable: z.boolean().optional(),
+  when: Value.optional(),
+  repeat: Value.optional(),
+};
+
+export interface LayerBlock {
+  kind: 'layer'; id: string; type: string; params?: Record<string, Value>;
+  share?: string; constant?: boolean; init?: Record<string, Init>;
+  name?: string; trainable?: boolean; when?: Value; repeat?: Value;
+}
+export interface SequentialBlock { kind: 'sequential'; id: string; children: Block[]; name?: string; trainable?: boolean; when?: Value; repeat?: Value }
+export interface GraphEdge { from: string; to: string; port?: number }
+export interface GraphBlock { kind: 'graph'; id: string; nodes: Block[]; edges: GraphEdge[]; output: string; name?: string; trainable?: boolean; when?: Value; repeat?: Value }
+export interface InstanceBlock { kind: 'instance'; id: string; def: string; args?: Record<string, Value>; name?: string; trainable?: boolean; when?: Value; repeat?: Value }
+export interface ApplyBlock { kind: 'apply'; id: string; target: string; name?: string; trainable?: boolean; when?: Value; repeat?: Value }
+export type Block = LayerBlock | SequentialBlock | GraphBlock | InstanceBlock | ApplyBlock;
+
+export const Block: z.ZodType<Block> = z.lazy(() =>
+  z.discriminatedUnion('kind', [
+    z.object({
+      kind: z.literal('layer'), ...common, type: z.string().min(1), params: z.record(z.string(), Value).optional(),
+      share: z.string().optional(), constant: z.boolean().optional(),
+      /** Per-parameter initializers by parameter name (`weight`, `bias`, …), like Gluon's weight_initializer. */
+      init: z.record(z.string(), Init).optional(),
+    }).strict(),
+    z.object({ kind: z.literal('sequential'), ...common, children: z.array(Block) }).strict(),
+    z.object({
+      kind: z.literal('graph'), ...common, nodes: z.array(Block),
+      edges: z.array(z.object({ from: z.string(), to: z.string(), port: z.number().int().min(0).optional() }).strict()),
+      output: z.string(),
+    }).strict(),
+    z.object({ kind: z.literal('instance'), ...common, def: z.string().min(1), args: z.record(z.string(), Value).optional() }).strict(),
+    z.object({ kind: z.literal('apply'), ...common, target: z.string().min(1) }).strict(),
+  ]) as z.ZodType<Block>,
+);
+
+export const ArgType = z.enum(['int', 'float', 'bool', 'string', 'ints']);
+export type ArgType = z.infer<typeof ArgType>;
+
+/** A reusable block definition with typed arguments, like a Gluon Block subclass (`Residual(num_channels, ...)`). */
+export const Definition = z.object({
+  doc: z.string().optional(),
+  args: z.array(z.object({
+    name: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/),
+    type: ArgType,
+    default: Literal.optional(),
+    min: z.number().optional(),
+    max: z.number().optional(),
+    doc: z.string().optional(),
+  }).strict()).default([]),
+  body: Block,
+}).strict();
+export type Definition = z.infer<typeof Definition>;
+
+/** Recommended training settings (NETWORKS.md's defaults) carried by templates and projects. */
+export const TrainingSettings = z.object({
+  dataset: z.string().default('fashion-mnist'),
+  resize: z.tuple([z.number().int().positive(), z.number().int().positive()]).optional(),
+  optimizer: z.enum(['sgd', 'adam']).default('sgd'),
+  lr: z.number().positive(),
+  momentum: z.number().min(0).max(1).optional(),
+  weightDecay: z.number().min(0).optional(),
+  batchSize: z.number().int().positive().default(256),
+  epochs: z.number().int().positive().default(10),
+}).strict();
+export type TrainingSettings = z.infer<typeof TrainingSettings>;
+
+export const NetworkDoc = z.object({
+  format: z.literal(FORMAT),
+  version: z.literal(VERSION),
+  name: z.string().min(1),
+  description: z.string().optional(),
+  input: z.object({ shape: z.array(z.number().int().positive()).min(1).max(3) }).strict(),
+  definitions: z.record(z.string(), Definition).default({}),
+  root: Block,
+  initializers: z.array(InitRule).default([]),
+  forceReinit: z.boolean().optional(),
+  training: TrainingSettings.optional(),
+  /** Editor view state (positions, collapsed groups). Opaque to the engine. */
+  view: z.record(z.string(), z.unknown()).optional(),
+}).strict();
+export type NetworkDoc = z.infer<typeof NetworkDoc>;
+/** What authors write: defaults may be omitted. */
+export type NetworkDocInput = z.input<typeof NetworkDoc>;

@@ -1,0 +1,51 @@
+// What a layer kind declares, once. Palette, inspector form, validation, shape inference, parameter
+// shapes and FLOPs all derive from this declaration; the runtime and exporters key their mappings on `type`.
+import type { ErrorCode } from '../errors';
+import type { Init } from '../ir/schema';
+
+/** A tensor shape for one sample, channels first: (C, H, W) or (F). */
+export type Shape = readonly number[];
+
+export type ParamDescriptor =
+  | { kind: 'int'; default: number | null; min?: number; max?: number; nullable?: boolean; doc: string }
+  | { kind: 'float'; default: number; min?: number; max?: number; doc: string }
+  | { kind: 'bool'; default: boolean; doc: string }
+  | { kind: 'enum'; default: string; options: readonly string[]; doc: string }
+  /** An int or an (h, w) pair, as Gluon's kernel_size/strides/padding. `null` default means "derived" (pool strides = pool size). */
+  | { kind: 'size2'; default: number | null; min: number; nullable?: boolean; doc: string };
+
+export type ParamValues = Record<string, number | boolean | string | number[] | null>;
+
+/** A parameter tensor a layer owns, e.g. `weight` of shape (units, in_units). */
+export interface ParamSpec {
+  name: string;
+  shape: number[];
+  /** false for running statistics (BatchNorm's running_mean/var): updated, never trained. */
+  trainable: boolean;
+  init: Init;
+}
+
+export interface ShapeIssue { code: ErrorCode; detail: string; port?: number }
+
+export type Category = 'Core' | 'Convolution' | 'Pooling' | 'Activation' | 'Normalization' | 'Regularization' | 'Merge' | 'Custom';
+
+export interface LayerDef {
+  type: string;
+  category: Category;
+  /** Gluon's name prefix: Dense → `dense`, Conv2D → `conv`. */
+  alias: string;
+  /** One line for the palette. */
+  doc: string;
+  params: Record<string, ParamDescriptor>;
+  /** Number of inputs: 1 for most layers, 2..∞ for merges. */
+  inputs: { min: number; max: number };
+  /** Output shape, or the reason there is none. Inputs already have the arity checked. */
+  shape(inputs: Shape[], p: ParamValues): Shape | ShapeIssue;
+  /** Parameter tensors for these inputs (deferred sizes resolved from the input shape). */
+  paramSpecs?(inputs: Shape[], p: ParamValues): ParamSpec[];
+  /** Floating-point operations for one sample (a multiply-add counts 2). */
+  flops(inputs: Shape[], out: Shape, p: ParamValues): number;
+}
+
+export const isIssue = (s: Shape | ShapeIssue): s is ShapeIssue => !Array.isArray(s);
+export const size = (s: Shape): number => s.reduce((a, b) => a * b, 1);

@@ -1,0 +1,12 @@
+import { defineConfig } from 'vitest/config';
+
+// Unit and integration tests live next to the code they test (`*.test.ts`).
+// e2e/ holds Playwright specs, run by their own runner.
+export default defineConfig({
+  test: {
+    include: ['engine/**/*.test.ts', 'renderer/**/*.test.ts', 'electron/**/*.test.ts', 'templates/**/*.test.ts', 'build/**/*.test.ts'],
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
+    pool: 'forks',
+  },
+});
