@@ -5,4 +5,4 @@ export * from './errors';
 export * from './layers';
 export { inferNetwork, parseDocument, collectParams, type InferResult, type ParamInfo, type BlockInfo, type XNode } from './infer';
 export { paramProblem } from './infer/params';
-export { GRAPH_INPUT } from './infer/graph';
+export { GRAPH_INPUT, incoming as graphInputs } from './infer/graph';

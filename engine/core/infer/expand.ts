@@ -156,13 +156,15 @@ function expandOne(b: Block, id: string, parentPath: string | undefined, parentP
   }
 }
 
+/** Reports repeated ids and drops the later blocks: two blocks on one path would be taken for one layer
+ *  (a bogus E_SHARE_SHAPE) and could not be told apart by edges, `share` or the UI. */
 function uniqueIds(blocks: Block[], path: string, ctx: Ctx): Block[] {
   const seen = new Set<string>();
-  for (const b of blocks) {
-    if (seen.has(b.id)) ctx.errors.push(netError('E_DUPLICATE_ID', join(path, b.id), `"${b.id}" appears twice in ${path || 'the root'}`));
-    seen.add(b.id);
-  }
-  return blocks;
+  return blocks.filter((b) => {
+    if (!seen.has(b.id)) { seen.add(b.id); return true; }
+    ctx.errors.push(netError('E_DUPLICATE_ID', join(path, b.id), `"${b.id}" appears twice in ${path || 'the root'}`));
+    return false;
+  });
 }
 
 /** Expands the document's root. Errors are appended to `errors`; the tree is always returned. */

@@ -10,7 +10,7 @@ export const GRAPH_INPUT = 'input';
 type XGraph = Extract<XNode, { kind: 'graph' }>;
 
 /** Incoming edges of each node, ordered by port (explicit ports first, then in the order written). */
-function incoming(g: XGraph, st: ShapeState, ids: Set<string>): Map<string, string[]> {
+export function incoming(g: XGraph, st: Pick<ShapeState, 'errors'>, ids: Set<string> = new Set(g.nodes.map((n) => n.id))): Map<string, string[]> {
   const into = new Map<string, string[]>();
   for (const id of ids) into.set(id, []);
   const at = (id: string) => `${g.path ? g.path + '/' : ''}${id}`;

@@ -13,6 +13,8 @@ export interface ParamInfo {
   name: string;
   /** Path of the layer that owns the parameter. */
   owner: string;
+  /** The layer's own name for it: `weight`, `bias`, `gamma`, `running_mean`, … */
+  param: string;
   shape: number[];
   trainable: boolean;
   init: Init;
@@ -81,7 +83,7 @@ export function inferNetwork(input: unknown): InferResult {
       const name = o.layer.prefix + s.name;
       const isTrainable = s.trainable && !o.layer.constant && o.layer.trainable;
       if (isTrainable) trainable += size(s.shape); else nonTrainable += size(s.shape);
-      parameters.push({ name, owner, shape: s.shape, trainable: isTrainable, init: resolveInit(doc, o.layer, s, name), usedBy: o.usedBy });
+      parameters.push({ name, owner, param: s.name, shape: s.shape, trainable: isTrainable, init: resolveInit(doc, o.layer, s, name), usedBy: o.usedBy });
     }
   }
   return {

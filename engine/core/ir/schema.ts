@@ -104,6 +104,13 @@ export const TrainingSettings = z.object({
 }).strict();
 export type TrainingSettings = z.infer<typeof TrainingSettings>;
 
+/**
+ * Trained weights stored in a project file, keyed by Gluon parameter name. Values are little-endian
+ * float32 in base64, in the parameter's Gluon shape (Dense (units, in), Conv2D (C, Cin, kh, kw)).
+ */
+export const Weights = z.record(z.string(), z.object({ shape: z.array(z.number().int().nonnegative()), data: z.string() }).strict());
+export type Weights = z.infer<typeof Weights>;
+
 export const NetworkDoc = z.object({
   format: z.literal(FORMAT),
   version: z.literal(VERSION),
@@ -115,6 +122,7 @@ export const NetworkDoc = z.object({
   initializers: z.array(InitRule).default([]),
   forceReinit: z.boolean().optional(),
   training: TrainingSettings.optional(),
+  weights: Weights.optional(),
   /** Editor view state (positions, collapsed groups). Opaque to the engine. */
   view: z.record(z.string(), z.unknown()).optional(),
 }).strict();
