@@ -5,4 +5,8 @@ import { register } from 'tsx/esm/api';
 
 register();
 const { main } = await import('../engine/cli/main.ts');
-process.exitCode = await main(process.argv.slice(2));
+const code = await main(process.argv.slice(2));
+// Exit explicitly: the wasm backend's worker threads would otherwise keep a finished command alive.
+// Flush stdout first so piped JSON lines are never cut short.
+await new Promise((resolve) => process.stdout.write('', resolve));
+process.exit(code);

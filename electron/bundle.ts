@@ -1,0 +1,40 @@
+// Builds the Electron entry points into out/electron/ with esbuild (Electron runs JavaScript, and a
+// sandboxed preload must be one file that requires nothing but `electron`).
+//   main.cjs     main process              (node, CommonJS)
+//   preload.cjs  window preload            (sandboxed: browser platform, only `electron` external)
+//   engine.mjs   engine utilityProcess     (node ESM: the runtime uses top-level await; tfjs packages stay external so
+//                native/wasm files load from node_modules)
+// Run: `npx tsx electron/bundle.ts`.
+import { build } from 'esbuild';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+export const OUT_DIR = path.join(REPO, 'out', 'electron');
+
+/** Packages that must stay in node_modules: Electron itself, and tfjs with its native and wasm binaries. */
+export const NODE_EXTERNALS = ['electron', '@tensorflow/*', 'onnxruntime-node', 'webgpu'];
+
+export async function bundleElectron(outDir = OUT_DIR): Promise<string[]> {
+  const common = { bundle: true, target: 'node22', sourcemap: 'linked', logLevel: 'warning', legalComments: 'none' } as const;
+  const entries = [
+    { in: 'electron/main.ts', out: 'main.cjs', platform: 'node', external: NODE_EXTERNALS, format: 'cjs' },
+    { in: 'electron/engine-entry.ts', out: 'engine.mjs', platform: 'node', external: NODE_EXTERNALS, format: 'esm' },
+    { in: 'electron/preload.ts', out: 'preload.cjs', platform: 'browser', external: ['electron'], format: 'cjs' },
+  ] as const;
+  await Promise.all(entries.map((e) => build({
+    ...common,
+    format: e.format,
+    // ESM output has no require(); bundled CommonJS dependencies (ws, zod's cjs bits) still call it.
+    banner: e.format === 'esm' ? { js: "import { createRequire as __nlReq } from 'node:module'; const require = __nlReq(import.meta.url);" } : undefined,
+    entryPoints: [path.join(REPO, e.in)],
+    outfile: path.join(outDir, e.out),
+    platform: e.platform,
+    external: [...e.external],
+  })));
+  return entries.map((e) => path.join(outDir, e.out));
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  bundleElectron().then((files) => console.log(`bundled: ${files.map((f) => path.relative(REPO, f)).join(', ')}`));
+}

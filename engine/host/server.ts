@@ -1,0 +1,137 @@
+// The browser shell's server (`netloom serve`): static renderer + the WebSocket endpoint `/engine`,
+// relaying every connection to the engine child process. Safe by default: binds 127.0.0.1, a random
+// token guards the socket (401 without it), foreign Origins are refused (403), and so are foreign
+// Host headers on loopback (DNS rebinding).
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import type { Duplex } from 'node:stream';
+import { fileURLToPath } from 'node:url';
+import { WebSocketServer } from 'ws';
+import { websocketTransport } from '../protocol';
+import type { WebSocketLike } from '../protocol';
+import { EngineProcess } from './engine-process';
+import type { EngineProcessOptions } from './engine-process';
+import { securityHeaders, send, serveStatic } from './static';
+import { STATUS_HTML, STATUS_JS } from './status-page';
+
+export interface ServerOptions {
+  /** 0 picks a free port. */
+  port?: number;
+  host?: string;
+  /** Fixed token (tests, scripts); default: 32 random bytes. */
+  token?: string;
+  /** Serve only `/engine` (a desktop app driving this machine's engine). */
+  engineOnly?: boolean;
+  /** Origins allowed to open `/engine` besides the served one (e.g. `netloom://app`). */
+  allowOrigins?: string[];
+  /** The built renderer; default `renderer/dist` in this checkout. */
+  rendererDir?: string;
+  engine?: EngineProcessOptions;
+  /** Where to write one-line notices (crash, restart). */
+  log?: (line: string) => void;
+}
+
+export interface RunningServer {
+  url: string;
+  origin: string;
+  port: number;
+  token: string;
+  engine: EngineProcess;
+  close(): Promise<void>;
+}
+
+const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
+
+/** Constant-time token comparison, so response timing does not leak the token byte by byte. */
+export function tokenMatches(given: string | null, token: string): boolean {
+  if (given === null) return false;
+  const a = Buffer.from(given);
+  const b = Buffer.from(token);
+  return a.length === b.length && crypto.timingSafeEqual(a, b);
+}
+
+export async function startServer(opts: ServerOptions = {}): Promise<RunningServer> {
+  const host = opts.host ?? '127.0.0.1';
+  const token = opts.token ?? crypto.randomBytes(32).toString('base64url');
+  const rendererDir = opts.rendererDir ?? path.join(REPO, 'renderer', 'dist');
+  const log = opts.log ?? ((l: string) => process.stderr.write(l + '\n'));
+  const engine = new EngineProcess({
+    ...opts.engine,
+    onCrash: (info) => {
+      log(`netloom serve: the engine process died (${info.signal ?? `exit ${info.exitCode}`}); restarting it.`);
+      opts.engine?.onCrash?.(info);
+    },
+  });
+  await engine.start();
+
+  let origin = '';
+  let headers: Record<string, string> = {};
+  const server = http.createServer((req, res) => {
+    if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'method not allowed', headers);
+    const url = new URL(req.url ?? '/', origin);
+    if (url.pathname === '/__netloom/token-check') {
+      return send(res, tokenMatches(url.searchParams.get('token'), token) ? 204 : 401, '', headers);
+    }
+    if (opts.engineOnly) return send(res, 404, 'this server runs with --engine-only: only /engine is served', headers);
+    if (url.pathname === '/__netloom/status.js') return send(res, 200, STATUS_JS, headers, 'text/javascript; charset=utf-8');
+    const hasApp = fs.existsSync(path.join(rendererDir, 'index.html'));
+    if (hasApp && serveStatic(rendererDir, req, res, headers)) return;
+    if (!hasApp && (url.pathname === '/' || url.pathname === '/index.html')) return send(res, 200, STATUS_HTML, headers, 'text/html; charset=utf-8');
+    send(res, 404, 'not found', headers);
+  });
+
+  const wss = new WebSocketServer({ noServer: true, maxPayload: 512 * 1024 * 1024 });
+  const refuse = (socket: Duplex, status: number, text: string) => {
+    socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${text.length}\r\n\r\n${text}`);
+  };
+  server.on('upgrade', (req, socket, head) => {
+    const url = new URL(req.url ?? '/', origin);
+    if (url.pathname !== '/engine') return refuse(socket, 404, 'Not Found');
+    if (!tokenMatches(url.searchParams.get('token'), token)) return refuse(socket, 401, 'Unauthorized');
+    const reqOrigin = req.headers.origin;
+    // Browsers always send Origin; a page from elsewhere must not drive the engine even with a leaked token.
+    if (reqOrigin !== undefined && !allowedOrigins().includes(reqOrigin)) return refuse(socket, 403, 'Forbidden');
+    if (LOOPBACK.has(host) && !allowedHosts().includes(req.headers.host ?? '')) return refuse(socket, 403, 'Forbidden');
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      const transport = websocketTransport(ws as unknown as WebSocketLike);
+      const conn = engine.connect();
+      transport.onMessage((m) => conn.send(m));
+      conn.onMessage((f) => transport.send(f));
+      transport.onClose?.(() => conn.close());
+    });
+  });
+
+  const port = await new Promise<number>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port ?? 0, host, () => resolve((server.address() as AddressInfo).port));
+  });
+  const urlHost = host.includes(':') ? `[${host}]` : host;
+  origin = `http://${urlHost}:${port}`;
+  headers = securityHeaders(origin);
+  const allowedOrigins = () => {
+    const served = opts.engineOnly ? [] : host === '127.0.0.1' || host === 'localhost' ? [`http://127.0.0.1:${port}`, `http://localhost:${port}`] : [origin];
+    return [...served, ...(opts.allowOrigins ?? [])];
+  };
+  const allowedHosts = () => [`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`];
+
+  return {
+    url: opts.engineOnly ? `${origin.replace(/^http/, 'ws')}/engine?token=${token}` : `${origin}/?token=${token}`,
+    origin,
+    port,
+    token,
+    engine,
+    async close() {
+      for (const ws of wss.clients) ws.close(1001, 'server shutting down');
+      wss.close();
+      await engine.stop();
+      await new Promise<void>((r) => {
+        server.close(() => r());
+        server.closeAllConnections();
+      });
+    },
+  };
+}

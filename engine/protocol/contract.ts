@@ -1,0 +1,156 @@
+// The one contract between the UI and the engine: every call's params and result, every event's payload,
+// described once with zod. `serve` validates params against it, `createClient` validates results and
+// events against it, and all TS types below are derived from it.
+import { z } from 'zod';
+import {
+  activationsEvent, anomalyEvent, dataSpec, docSchema, doneEvent, epochEvent, errorData, f32, i32, inferResult,
+  progressEvent, runRef, runSnapshot, runStatus, stateEvent, trainConfig, u8,
+} from './schemas';
+
+/** Bumped when a call or event changes incompatibly; `engine/info` reports it so a shell can refuse a mismatch. */
+export const PROTOCOL_VERSION = 1;
+
+const empty = z.object({}).default({});
+const nonneg = z.number().int().nonnegative();
+
+const datasetInfo = z.object({
+  id: z.string(),
+  name: z.string(),
+  kind: z.enum(['builtin', 'folder', 'csv']),
+  /** True when the files are present locally (cache or /usr/share/datasets). */
+  available: z.boolean(),
+  location: z.string().optional(),
+  inputShape: z.array(nonneg),
+  classes: nonneg,
+  classNames: z.array(z.string()).optional(),
+  sizes: z.object({ train: nonneg, test: nonneg }).optional(),
+  downloadBytes: nonneg.optional(),
+});
+
+const exportFile = z.object({
+  name: z.string(),
+  /** File contents when the engine returns them (remote engine, browser shell). */
+  bytes: u8.optional(),
+  /** Where the engine wrote the file when a `dir` was given. */
+  path: z.string().optional(),
+});
+
+export const calls = {
+  'engine/info': {
+    params: empty,
+    result: z.object({
+      backend: z.string(),
+      backends: z.array(z.object({ name: z.string(), available: z.boolean(), note: z.string().optional() })).optional(),
+      versions: z.record(z.string(), z.string()),
+      protocol: z.number(),
+      memory: z.object({ rss: z.number(), heapUsed: z.number(), heapTotal: z.number(), external: z.number(), arrayBuffers: z.number() }),
+      pid: z.number(),
+      platform: z.string(),
+    }),
+  },
+  'graph/infer': { params: z.object({ doc: docSchema }), result: inferResult },
+  'data/list': { params: empty, result: z.object({ datasets: z.array(datasetInfo) }) },
+  'data/download': {
+    params: z.object({ id: z.string() }),
+    result: z.object({ id: z.string(), path: z.string() }),
+  },
+  'train/start': { params: trainConfig, result: z.object({ runId: z.string() }) },
+  'train/pause': { params: runRef, result: runStatus },
+  'train/resume': { params: runRef, result: runStatus },
+  'train/step': { params: runRef.extend({ batches: z.number().int().positive().default(1) }), result: runStatus },
+  'train/stop': { params: runRef, result: runStatus },
+  'train/setLr': { params: runRef.extend({ lr: z.number().positive().finite() }), result: runStatus },
+  'train/attach': { params: empty, result: z.object({ run: runSnapshot.nullable() }) },
+  'debug/subscribe': {
+    params: z.object({
+      runId: z.string().optional(),
+      blocks: z.array(z.string()).min(1),
+      kinds: z.array(z.enum(['activation', 'gradient', 'weight'])).default(['activation']),
+      /** Upper bound on snapshots per second (the engine throttles to ~10–20 Hz anyway). */
+      maxHz: z.number().positive().max(60).default(10),
+      /** Subsample each tensor to at most this many values (stats always cover all of it). */
+      maxValues: z.number().int().positive().default(4096),
+    }),
+    result: z.object({ subscriptionId: z.string() }),
+  },
+  'debug/unsubscribe': { params: z.object({ subscriptionId: z.string() }), result: z.object({}) },
+  'predict/run': {
+    params: z.object({
+      runId: z.string().optional(),
+      input: z.union([
+        z.object({ dataset: dataSpec, split: z.enum(['train', 'test']), indices: z.array(nonneg).min(1) }),
+        z.object({ images: f32, shape: z.array(nonneg).min(2) }),
+      ]),
+    }),
+    result: z.object({
+      /** Row-major [n, classes] probabilities. */
+      probs: f32,
+      shape: z.tuple([nonneg, nonneg]),
+      predicted: i32,
+      /** True labels when the input came from a data set. */
+      labels: i32.optional(),
+    }),
+  },
+  'export/run': {
+    params: z.object({
+      runId: z.string().optional(),
+      doc: docSchema.optional(),
+      format: z.enum(['project', 'tfjs', 'onnx', 'pytorch']),
+      /** Write into this directory on the engine's machine; without it the files come back as bytes. */
+      dir: z.string().optional(),
+    }),
+    result: z.object({ files: z.array(exportFile), warnings: z.array(z.string()) }),
+  },
+  'checkpoint/save': {
+    params: runRef.extend({ path: z.string().optional() }),
+    result: z.object({ epoch: nonneg, step: nonneg, path: z.string().optional(), bytes: u8.optional() }),
+  },
+  'checkpoint/load': {
+    params: z.object({ path: z.string().optional(), bytes: u8.optional() }).refine((p) => p.path !== undefined || p.bytes !== undefined, 'path or bytes is required'),
+    result: z.object({ doc: z.unknown(), epoch: nonneg, step: nonneg }),
+  },
+} as const;
+
+export const events = {
+  'train/progress': progressEvent,
+  'train/epoch': epochEvent,
+  'train/state': stateEvent,
+  'train/anomaly': anomalyEvent,
+  'train/done': doneEvent,
+  'debug/activations': activationsEvent,
+  'data/progress': z.object({ id: z.string(), phase: z.enum(['download', 'verify', 'extract', 'done']), received: nonneg, total: nonneg.nullable() }),
+  'engine/log': z.object({ level: z.enum(['debug', 'info', 'warn', 'error']), message: z.string(), data: z.unknown().optional() }),
+  /** Sent by a shell (not the engine) when the engine process died; the shell has restarted it. */
+  'engine/crashed': errorData.extend({ exitCode: z.number().nullable(), signal: z.string().nullable() }),
+} as const;
+
+export type Calls = typeof calls;
+export type CallName = keyof Calls;
+export type Events = typeof events;
+export type EventName = keyof Events;
+
+/** What a caller passes (defaults may be omitted). */
+export type Params<M extends CallName> = z.input<Calls[M]['params']>;
+/** What a handler receives (defaults applied). */
+export type HandlerParams<M extends CallName> = z.output<Calls[M]['params']>;
+export type Result<M extends CallName> = z.output<Calls[M]['result']>;
+export type EventPayload<E extends EventName> = z.output<Events[E]>;
+
+export const isCallName = (m: string): m is CallName => Object.prototype.hasOwnProperty.call(calls, m);
+export const isEventName = (e: string): e is EventName => Object.prototype.hasOwnProperty.call(events, e);
+
+/** Context every handler gets: cancellation, and a way to emit events. */
+export interface CallContext {
+  /** Aborted when the caller cancels or disconnects. Long handlers should check it. */
+  signal: AbortSignal;
+  /** Identifies the connection the call came from (for per-client subscriptions). */
+  connectionId: number;
+  /** Send an event to every connected client. */
+  emit<E extends EventName>(event: E, payload: EventPayload<E>): void;
+  /** Send an event only to the caller's connection. */
+  emitToCaller<E extends EventName>(event: E, payload: EventPayload<E>): void;
+}
+
+export type Handler<M extends CallName> = (params: HandlerParams<M>, ctx: CallContext) => Promise<Result<M>> | Result<M>;
+/** The full handler map; `serve` needs every call (a missing one answers E_NOT_IMPLEMENTED). */
+export type Handlers = { [M in CallName]: Handler<M> };

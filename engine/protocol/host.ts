@@ -1,0 +1,50 @@
+// The one interface through which the renderer reaches the outside world. Two implementations:
+// electron/preload.ts (exposed as `window.netloom`) and browser-host.ts (the browser shell).
+// No other renderer file should know which shell it runs in. Keep it narrow: every method here is
+// attack surface in Electron, where it crosses from the sandboxed page into the main process.
+import type { Transport } from './transport';
+
+export interface OpenedFile {
+  /** Opaque handle for saving back to the same file (a file-system path in Electron). */
+  path: string;
+  /** The file name shown to the user. */
+  name: string;
+  text: string;
+}
+
+/** Commands from the application menu (Electron) or the equivalent keyboard shortcuts (browser). */
+export type MenuCommand = 'new' | 'open' | 'save' | 'saveAs' | 'export' | 'undo' | 'redo' | 'about';
+export const MENU_COMMANDS: readonly MenuCommand[] = ['new', 'open', 'save', 'saveAs', 'export', 'undo', 'redo', 'about'];
+
+export interface DocumentState {
+  title: string;
+  /** The `path` of the file the document was opened from / saved to, if any. */
+  path?: string;
+  /** Unsaved changes: the shell asks before closing the window. */
+  dirty: boolean;
+}
+
+export interface Host {
+  kind: 'electron' | 'browser';
+  /**
+   * A transport to the engine host. If the engine process dies the shell restarts it and the transport
+   * delivers an `engine/crashed` event; calls in flight fail with E_ENGINE_CRASHED; the next call works.
+   */
+  connectEngine(): Promise<Transport>;
+  /** Ask the user for a `.netloom.json` file and read it; null when cancelled. */
+  openFile(): Promise<OpenedFile | null>;
+  /** The file this window was opened for (Electron opens one window per project); null for a new document. */
+  initialFile(): Promise<OpenedFile | null>;
+  /**
+   * Save `data`. With a `path` from openFile/saveFile, write there; without one, ask the user where
+   * (starting from `suggestedName`). Null when cancelled.
+   */
+  saveFile(data: string | Uint8Array, path?: string, suggestedName?: string): Promise<{ path: string; name: string } | null>;
+  /** Tell the shell the document's title and whether it has unsaved changes. */
+  setDocumentState(state: DocumentState): void;
+  /** Menu commands (and their shortcuts). Returns an unsubscribe. */
+  onMenu(cb: (cmd: MenuCommand) => void): () => void;
+}
+
+/** The global name the Electron preload exposes the Host under. */
+export const HOST_GLOBAL = 'netloom';

@@ -1,0 +1,96 @@
+// The backend registry: one file per backend, ordered by priority. Adding a backend is one more file plus one
+// line in BACKENDS. The next one is `webgpu` (@tensorflow/tfjs-backend-webgpu over dawn's Node binding, the
+// `webgpu` npm package): GPU training on any vendor through Vulkan/Metal/D3D12. Its available() must reject
+// software adapters (Mesa's lavapipe/SwiftShader) so that a CPU emulating a GPU never wins over wasm automatically.
+import { cpuBackend } from './cpu';
+import { tensorflowBackend } from './tensorflow';
+import { tensorflowGpuBackend } from './tensorflow-gpu';
+import { tf } from './tf';
+import type { BackendEntry, BackendInitOptions } from './types';
+import { wasmBackend } from './wasm';
+
+export const BACKENDS: readonly BackendEntry[] = [tensorflowGpuBackend, tensorflowBackend, wasmBackend, cpuBackend]
+  .slice()
+  .sort((a, b) => b.priority - a.priority);
+
+export interface BackendTry {
+  name: string;
+  reason: string;
+}
+
+export interface BackendChoice {
+  /** Registry name of the active backend. */
+  name: string;
+  /** Why it was chosen, for the UI: "wasm: WebAssembly + XNNPACK … (SIMD, 2 threads)". */
+  reason: string;
+  /** Every backend looked at before the choice, with why it was skipped. */
+  tried: BackendTry[];
+}
+
+export function backendNames(): string[] {
+  return BACKENDS.map((b) => b.name);
+}
+
+function find(name: string): BackendEntry | undefined {
+  return BACKENDS.find((b) => b.name === name);
+}
+
+async function start(entry: BackendEntry, options: BackendInitOptions, why: string, tried: BackendTry[]): Promise<BackendChoice> {
+  await entry.init(options);
+  const extra = entry.describe?.();
+  return { name: entry.name, reason: `${why}${extra ? ` (${extra})` : ''}`, tried };
+}
+
+/**
+ * Picks and activates a backend. Without `requested`: the highest-priority one that is available and starts.
+ * With it: that one or an error naming the available ones. `tried` lists what was skipped and why.
+ */
+export async function selectBackend(requested?: string, options: BackendInitOptions = {}): Promise<BackendChoice> {
+  const tried: BackendTry[] = [];
+  if (requested) {
+    const entry = find(requested);
+    if (!entry) {
+      throw new Error(`Unknown backend '${requested}'. Known backends: ${backendNames().join(', ')}.`);
+    }
+    const a = await entry.available();
+    if (!a.ok) {
+      const avail: string[] = [];
+      for (const b of BACKENDS) if ((await b.available()).ok) avail.push(b.name);
+      throw new Error(`Backend '${requested}' is not available: ${a.reason}. Available backends: ${avail.join(', ')}.`);
+    }
+    return start(entry, options, `requested: ${a.reason}`, tried);
+  }
+  for (const entry of BACKENDS) {
+    const a = await entry.available();
+    if (!a.ok) {
+      tried.push({ name: entry.name, reason: a.reason });
+      continue;
+    }
+    try {
+      return await start(entry, options, a.reason, tried);
+    } catch (e) {
+      tried.push({ name: entry.name, reason: `failed to start: ${(e as Error).message}` });
+    }
+  }
+  throw new Error(`No tfjs backend could start: ${tried.map((t) => `${t.name}: ${t.reason}`).join('; ')}`);
+}
+
+let current: Promise<BackendChoice> | undefined;
+let currentKey = '';
+
+/**
+ * The engine's entry point: activates a backend once per process (repeat calls with the same request return the
+ * same choice) and waits for tfjs to be ready. The compiler and trainer call this before building tensors.
+ */
+export function initEngineBackend(requested?: string, options: BackendInitOptions = {}): Promise<BackendChoice> {
+  const key = `${requested ?? ''}|${options.threads ?? ''}`;
+  if (!current || key !== currentKey) {
+    currentKey = key;
+    current = selectBackend(requested, options).then(async (c) => {
+      await tf.ready();
+      return c;
+    });
+    current.catch(() => (current = undefined));
+  }
+  return current;
+}

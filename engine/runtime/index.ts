@@ -1,0 +1,9 @@
+// engine/runtime: the only place that imports TensorFlow.js. Compiles IR to Blocks, picks backends,
+// provides training steps over plain typed arrays so engine/train stays tfjs-free.
+export { Model, type ForwardOptions } from './model';
+export { ParamStore, type GluonTensor } from './params';
+export { Optimizer, type OptimizerConfig, type OptimizerState } from './optim';
+export { trainStep, evalBatch, predictBatch, firstNonFinite, type StepResult } from './step';
+export { Rng } from './rng';
+export { initValues } from './init';
+export { selectBackend, backendNames, type BackendChoice } from './backends/registry';

@@ -1,0 +1,90 @@
+// Trainable fused ops: conv2d/dense + bias + activation in ONE kernel call forward (FusedConv2D/_FusedMatMul,
+// which wasm, cpu and tfjs-node all implement). tf.fused.* refuses to fuse while recording gradients
+// (fused_util.shouldFuse), which is exactly when training needs the speed, so we call the kernels directly and
+// register their gradients here. The gradient closures are lazy per input: the engine only calls those on a
+// path to a variable, so the first layer never computes the useless gradient w.r.t. the input image.
+import type { NamedAttrMap, Tensor } from '@tensorflow/tfjs-core';
+import { tf } from '../backends/tf';
+
+export type Activation = 'linear' | 'relu' | 'sigmoid';
+type Pad = 'valid' | 'same' | number;
+
+/** dL/dz from dL/dy for y = act(z), written with the saved output y (no need to keep z). */
+function activationGrad(dy: Tensor, y: Tensor, activation: string): Tensor {
+  switch (activation) {
+    case 'linear':
+      return dy;
+    case 'relu':
+      return tf.mul(dy, tf.step(y));
+    case 'sigmoid':
+      return tf.mul(dy, tf.mul(y, tf.sub(1, y)));
+    default:
+      throw new Error(`no gradient for fused activation '${activation}'`);
+  }
+}
+
+let registered = false;
+
+/** Registers the gradients (idempotent). Called by the ops below, so users need not. */
+export function registerFusedGradients(): void {
+  if (registered) return;
+  registered = true;
+  tf.registerGradient({
+    kernelName: tf.FusedConv2D,
+    inputsToSave: ['x', 'filter'],
+    outputsToSave: [true],
+    gradFunc: (dy: Tensor | Tensor[], saved: Tensor[], attrs: NamedAttrMap) => {
+      const [x, filter, y] = saved;
+      const { strides, pad, dimRoundingMode, activation } = attrs as unknown as tf.FusedConv2DAttrs;
+      // computed once, outside the per-input tidy, so all three closures can share it
+      const dz = activationGrad(dy as Tensor, y, activation as string);
+      return {
+        x: () => tf.engine().runKernel(tf.Conv2DBackpropInput, { dy: dz, filter },
+          { strides, pad, dataFormat: 'NHWC', dimRoundingMode, inputShape: x.shape } as unknown as NamedAttrMap) as Tensor,
+        filter: () => tf.engine().runKernel(tf.Conv2DBackpropFilter, { x, dy: dz },
+          { strides, pad, dataFormat: 'NHWC', dimRoundingMode, filterShape: filter.shape } as unknown as NamedAttrMap) as Tensor,
+        bias: () => tf.sum(dz, [0, 1, 2]),
+      };
+    },
+  });
+  tf.registerGradient({
+    kernelName: tf._FusedMatMul,
+    inputsToSave: ['a', 'b'],
+    outputsToSave: [true],
+    gradFunc: (dy: Tensor | Tensor[], saved: Tensor[], attrs: NamedAttrMap) => {
+      const [a, b, y] = saved; // rank 3: [1, M, K] · [1, K, N]
+      if (attrs.transposeA || attrs.transposeB) throw new Error('fused dense gradient: transposed operands unsupported');
+      const dz = activationGrad(dy as Tensor, y, attrs.activation as string);
+      // explicit transposes: wasm's matMul is ~10x slower with transposeA/B set in the call
+      return {
+        a: () => tf.matMul(dz as tf.Tensor3D, tf.transpose(b, [0, 2, 1]) as tf.Tensor3D),
+        b: () => tf.matMul(tf.transpose(a, [0, 2, 1]) as tf.Tensor3D, dz as tf.Tensor3D),
+        bias: () => tf.sum(dz, [0, 1]),
+      };
+    },
+  });
+}
+
+/** act(conv2d(x, w) + b), NHWC, one kernel forward; differentiable w.r.t. x, w and b. */
+export function conv2dAct(x: tf.Tensor4D, w: tf.Tensor4D, b: tf.Tensor1D | undefined, stride: number | [number, number],
+  pad: Pad, activation: Activation = 'linear'): tf.Tensor4D {
+  registerFusedGradients();
+  const inputs: Record<string, Tensor> = { x, filter: w };
+  if (b) inputs.bias = b;
+  const explicit = typeof pad === 'number' ? [[0, 0], [pad, pad], [pad, pad], [0, 0]] : pad;
+  return tf.engine().runKernel(tf.FusedConv2D, inputs, {
+    strides: stride, pad: explicit, dataFormat: 'NHWC', dilations: [1, 1], activation,
+  } as unknown as NamedAttrMap) as tf.Tensor4D;
+}
+
+/** act(x·w + b) for x [batch, in], w [in, out]; one kernel forward; differentiable. */
+export function denseAct(x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D | undefined, activation: Activation = 'linear'): tf.Tensor2D {
+  registerFusedGradients();
+  const [m, k] = x.shape;
+  const inputs: Record<string, Tensor> = { a: tf.reshape(x, [1, m, k]), b: tf.reshape(w, [1, k, w.shape[1]]) };
+  if (b) inputs.bias = b;
+  const y = tf.engine().runKernel(tf._FusedMatMul, inputs, {
+    transposeA: false, transposeB: false, activation,
+  } as unknown as NamedAttrMap) as Tensor;
+  return tf.reshape(y, [m, w.shape[1]]);
+}

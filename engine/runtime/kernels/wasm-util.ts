@@ -1,0 +1,52 @@
+// Helpers for kernels composed of other wasm kernels. Such a kernel works on TensorInfos, below the engine's
+// Tensor bookkeeping, so memory is managed by hand through the backend's reference counts:
+//  - every intermediate must be released with `release` exactly once (Reshape returns the *same* dataId with
+//    an extra reference, so releasing the reshape and its source are both needed and both safe);
+//  - never release a kernel input: the engine owns it, and freeing it makes a later op read freed memory
+//    (wasm's malloc hands the block to the next tensor, so the bug shows up as wrong numbers, not a crash).
+import type { KernelBackend, NamedAttrMap, NamedTensorInfoMap, TensorInfo } from '@tensorflow/tfjs-core';
+import { tf } from '../backends/tf';
+
+export type Info = TensorInfo;
+
+/** The parts of BackendWasm these kernels use (the class is not exported with these members typed). */
+export interface WasmBackendLike extends KernelBackend {
+  incRef(dataId: unknown): void;
+  disposeData(dataId: unknown, force?: boolean): boolean;
+}
+
+const originals = new Map<string, tf.KernelFunc>();
+
+/** The package's own kernel, captured before we override any: composed kernels call these, not our wrappers. */
+export function wasmKernel(name: string): tf.KernelFunc {
+  let k = originals.get(name);
+  if (!k) {
+    const config = tf.getKernel(name, 'wasm');
+    if (!config) throw new Error(`wasm kernel ${name} is not registered`);
+    k = config.kernelFunc;
+    originals.set(name, k);
+  }
+  return k;
+}
+
+export function run(name: string, backend: WasmBackendLike, inputs: NamedTensorInfoMap, attrs: NamedAttrMap = {}): Info {
+  return wasmKernel(name)({ inputs, backend, attrs }) as Info;
+}
+
+export function release(backend: WasmBackendLike, ...infos: Info[]): void {
+  for (const t of infos) backend.disposeData(t.dataId);
+}
+
+export const reshape = (b: WasmBackendLike, x: Info, shape: number[]) => run('Reshape', b, { x }, { shape });
+export const transpose = (b: WasmBackendLike, x: Info, perm: number[]) => run('Transpose', b, { x }, { perm });
+/** Plain matmul of 2-D or 3-D operands, never transposed in the call (wasm's transposed path is ~10x slower). */
+export const matMul = (b: WasmBackendLike, a: Info, bb: Info) =>
+  run('BatchMatMul', b, { a, b: bb }, { transposeA: false, transposeB: false });
+export const slice = (b: WasmBackendLike, x: Info, begin: number[], size: number[]) => run('Slice', b, { x }, { begin, size });
+
+/** Same-size check that keeps shape arithmetic honest in composed kernels. */
+export function assertShape(what: string, got: readonly number[], want: readonly number[]): void {
+  if (got.length !== want.length || got.some((v, i) => v !== want[i])) {
+    throw new Error(`${what}: shape ${JSON.stringify(got)}, expected ${JSON.stringify(want)}`);
+  }
+}

@@ -1,0 +1,109 @@
+// The tfjs implementation of each layer kind, keyed by the catalogue's `type`. Activations are NHWC
+// (tfjs's native layout) or [N, features]; flattening follows Gluon's (C, H, W) order so weights and
+// exports mean the same thing as in the seed.
+import type { ParamValues } from '../core';
+import { tf } from './backends/tf';
+import type { Rng } from './rng';
+
+export interface OpCtx {
+  training: boolean;
+  rng: Rng;
+  /** Moving-average updates produced by BatchNorm in training, applied after the step. */
+  bnUpdates: { variable: tf.Variable; value: tf.Tensor }[];
+}
+
+export type ParamGetter = (param: string) => tf.Variable;
+type Op = (ins: tf.Tensor[], p: ParamValues, get: ParamGetter, ctx: OpCtx) => tf.Tensor;
+
+const pair = (v: unknown, fallback?: [number, number]): [number, number] =>
+  Array.isArray(v) ? [v[0], v[1] ?? v[0]] : typeof v === 'number' ? [v, v] : fallback!;
+
+/** (N, H, W, C) → (N, C·H·W) in channel-major order, as Gluon's Flatten. */
+export function flattenCHW(x: tf.Tensor): tf.Tensor {
+  if (x.rank === 2) return x;
+  const [n, h, w, c] = x.shape;
+  const chw = c === 1 || (h === 1 && w === 1) ? x : tf.transpose(x, [0, 3, 1, 2]);
+  return tf.reshape(chw, [n, -1]);
+}
+
+export function activate(x: tf.Tensor, act: unknown): tf.Tensor {
+  switch (act) {
+    case 'relu': return tf.relu(x);
+    case 'sigmoid': return tf.sigmoid(x);
+    case 'tanh': return tf.tanh(x);
+    case 'softrelu': return tf.softplus(x);
+    case 'softsign': return tf.div(x, tf.add(1, tf.abs(x)));
+    default: return x;
+  }
+}
+
+/** tfjs fuses bias + relu into matMul/conv2d with gradients; other activations run separately. */
+const fusable = (act: unknown) => act === 'relu' || act === 'none' || act === undefined;
+
+function padFor(p: ParamValues): number | [[number, number], [number, number], [number, number], [number, number]] {
+  const [ph, pw] = pair(p.padding, [0, 0]);
+  return ph === pw ? ph : [[0, 0], [ph, ph], [pw, pw], [0, 0]];
+}
+
+function pool(kind: 'max' | 'avg'): Op {
+  return ([x], p) => {
+    const k = pair(p.poolSize);
+    const s = pair(p.strides, k);
+    const [ph, pw] = pair(p.padding, [0, 0]);
+    const rounding = p.ceilMode ? 'ceil' : undefined;
+    let input = x as tf.Tensor4D;
+    let pad = ph;
+    if (ph !== pw) {
+      input = tf.pad(input, [[0, 0], [ph, ph], [pw, pw], [0, 0]], kind === 'max' ? -1e30 : 0);
+      pad = 0;
+    }
+    return kind === 'max' ? tf.maxPool(input, k, s, pad, rounding) : tf.avgPool(input, k, s, pad, rounding);
+  };
+}
+
+export const OPS: Record<string, Op> = {
+  Dense: ([x], p, get) => {
+    const flat = flattenCHW(x) as tf.Tensor2D;
+    const bias = p.useBias ? get('bias') : undefined;
+    if (fusable(p.activation)) {
+      return tf.fused.matMul({ a: flat, b: get('weight') as tf.Tensor2D, bias, activation: p.activation === 'relu' ? 'relu' : 'linear' });
+    }
+    const y = tf.matMul(flat, get('weight'));
+    return activate(bias ? tf.add(y, bias) : y, p.activation);
+  },
+  Conv2D: ([x], p, get) => {
+    const strides = pair(p.strides);
+    const bias = p.useBias ? get('bias') : undefined;
+    const args = { x: x as tf.Tensor4D, filter: get('weight') as tf.Tensor4D, strides, pad: padFor(p), bias };
+    if (fusable(p.activation)) return tf.fused.conv2d({ ...args, activation: p.activation === 'relu' ? 'relu' : 'linear' });
+    return activate(tf.fused.conv2d({ ...args, activation: 'linear' }), p.activation);
+  },
+  MaxPool2D: pool('max'),
+  AvgPool2D: pool('avg'),
+  GlobalAvgPool2D: ([x]) => tf.mean(x, [1, 2], true),
+  Flatten: ([x]) => flattenCHW(x),
+  Activation: ([x], p) => activate(x, p.activation),
+  Dropout: ([x], p, _get, ctx) => (ctx.training && (p.rate as number) > 0 ? tf.dropout(x, p.rate as number, undefined, ctx.rng.int()) : x),
+  BatchNorm: ([x], p, get, ctx) => {
+    const axes = x.rank === 4 ? [0, 1, 2] : [0];
+    const eps = p.epsilon as number;
+    const gamma = get('gamma'), beta = get('beta');
+    let mean: tf.Tensor, variance: tf.Tensor;
+    if (ctx.training) {
+      ({ mean, variance } = tf.moments(x, axes));
+      const m = p.momentum as number;
+      const rm = get('running_mean'), rv = get('running_var');
+      // running = momentum·running + (1 − momentum)·batch, as Gluon; kept past the step's tidy; no gradient flows (not in the loss).
+      ctx.bnUpdates.push({ variable: rm, value: tf.keep(tf.tidy(() => tf.add(tf.mul(rm, m), tf.mul(mean, 1 - m)))) });
+      ctx.bnUpdates.push({ variable: rv, value: tf.keep(tf.tidy(() => tf.add(tf.mul(rv, m), tf.mul(variance, 1 - m)))) });
+    } else {
+      mean = get('running_mean');
+      variance = get('running_var');
+    }
+    const xhat = tf.mul(tf.sub(x, mean), tf.rsqrt(tf.add(variance, eps)));
+    return tf.add(tf.mul(xhat, gamma), beta);
+  },
+  Concat: (ins) => tf.concat(ins, -1),
+  Add: (ins) => (ins.length === 2 ? tf.add(ins[0], ins[1]) : tf.addN(ins)),
+  Centered: ([x]) => tf.sub(x, tf.mean(x)),
+};

@@ -1,0 +1,71 @@
+// Optimizers with explicit, checkpointable state (Gluon's update rules): SGD with momentum and weight decay, Adam.
+import { tf } from './backends/tf';
+
+export interface OptimizerConfig {
+  type: 'sgd' | 'adam';
+  lr: number;
+  momentum?: number;
+  weightDecay?: number;
+  beta1?: number;
+  beta2?: number;
+  epsilon?: number;
+}
+
+export interface OptimizerState { step: number; slots: Record<string, { shape: number[]; data: Float32Array }> }
+
+export class Optimizer {
+  lr: number;
+  step = 0;
+  private slots = new Map<string, tf.Variable>();
+
+  constructor(readonly config: OptimizerConfig) { this.lr = config.lr; }
+
+  private slot(key: string, like: tf.Tensor): tf.Variable {
+    let s = this.slots.get(key);
+    if (!s) { s = tf.variable(tf.zerosLike(like), false); this.slots.set(key, s); }
+    return s;
+  }
+
+  /** One update of every variable that has a gradient (grads keyed by variable name, as tf.variableGrads gives). */
+  apply(vars: tf.Variable[], grads: Record<string, tf.Tensor>): void {
+    this.step++;
+    const { type, momentum = 0, weightDecay = 0, beta1 = 0.9, beta2 = 0.999, epsilon = 1e-8 } = this.config;
+    const lr = this.lr;
+    tf.tidy(() => {
+      for (const w of vars) {
+        const g0 = grads[w.name];
+        if (!g0) continue;
+        const g = weightDecay ? tf.add(g0, tf.mul(w, weightDecay)) : g0;
+        if (type === 'sgd') {
+          if (!momentum) { w.assign(tf.sub(w, tf.mul(g, lr))); continue; }
+          const v = this.slot(`${w.name}/v`, w);
+          v.assign(tf.sub(tf.mul(v, momentum), tf.mul(g, lr)));
+          w.assign(tf.add(w, v));
+        } else {
+          const m = this.slot(`${w.name}/m`, w), v = this.slot(`${w.name}/v`, w);
+          m.assign(tf.add(tf.mul(m, beta1), tf.mul(g, 1 - beta1)));
+          v.assign(tf.add(tf.mul(v, beta2), tf.mul(tf.square(g), 1 - beta2)));
+          const mhat = tf.div(m, 1 - beta1 ** this.step), vhat = tf.div(v, 1 - beta2 ** this.step);
+          w.assign(tf.sub(w, tf.div(tf.mul(mhat, lr), tf.add(tf.sqrt(vhat), epsilon))));
+        }
+      }
+    });
+  }
+
+  async state(): Promise<OptimizerState> {
+    const slots: OptimizerState['slots'] = {};
+    for (const [k, v] of this.slots) slots[k] = { shape: v.shape, data: (await v.data()) as Float32Array };
+    return { step: this.step, slots };
+  }
+
+  load(state: OptimizerState): void {
+    this.step = state.step;
+    for (const [k, s] of Object.entries(state.slots)) {
+      const t = tf.tensor(s.data, s.shape);
+      const v = this.slots.get(k);
+      if (v) { v.assign(t); t.dispose(); } else this.slots.set(k, tf.variable(t, false));
+    }
+  }
+
+  dispose(): void { for (const v of this.slots.values()) v.dispose(); this.slots.clear(); }
+}

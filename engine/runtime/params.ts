@@ -1,0 +1,89 @@
+// Parameters: one tf.Variable per parameter *owner*, so a shared parameter is one variable used by every
+// layer that shares it and gradients from each use accumulate. Storage is tfjs-friendly (Dense [in, units],
+// Conv2D [kh, kw, Cin, C]); import/export speak Gluon's layout (Dense (units, in), Conv2D (C, Cin, kh, kw)).
+import type { InferResult, ParamInfo } from '../core';
+import { tf } from './backends/tf';
+import { initValues } from './init';
+import type { Rng } from './rng';
+
+export interface GluonTensor { shape: number[]; data: Float32Array }
+
+let modelCounter = 0;
+
+/** Permutation from Gluon layout to storage layout for a parameter, or null when they are the same. */
+function toStorage(p: ParamInfo, layerType: string): number[] | null {
+  if (p.param !== 'weight') return null;
+  if (layerType === 'Dense') return [1, 0];
+  if (layerType === 'Conv2D') return [2, 3, 1, 0];
+  return null;
+}
+const inverse = (perm: number[]) => perm.map((_, i) => perm.indexOf(i));
+
+export class ParamStore {
+  readonly vars = new Map<string, tf.Variable>();
+  private perms = new Map<string, number[] | null>();
+  private byOwner = new Map<string, tf.Variable>();
+  private readonly tag = `m${modelCounter++}`;
+
+  /** Creates and initializes every parameter of an inferred network (deterministic for a given rng). */
+  constructor(readonly infos: ParamInfo[], typeOf: (ownerPath: string) => string, rng: Rng) {
+    for (const p of infos) {
+      const perm = toStorage(p, typeOf(p.owner));
+      this.perms.set(p.name, perm);
+      const v = tf.tidy(() => {
+        const t = tf.tensor(initValues(p.init, p.name, p.shape, rng), p.shape);
+        return perm ? tf.transpose(t, perm) : t;
+      });
+      const variable = tf.variable(v, p.trainable, `${p.name}#${this.tag}`);
+      v.dispose();
+      this.vars.set(p.name, variable);
+      this.byOwner.set(`${p.owner}:${p.param}`, variable);
+    }
+  }
+
+  static forNetwork(r: InferResult, rng: Rng): ParamStore {
+    const types = new Map(r.blocks.map((b) => [b.path, b.type]));
+    return new ParamStore(r.parameters, (o) => types.get(o) ?? '', rng);
+  }
+
+  /** The variable for `param` of the layer at `owner` (the owner of shared parameters). */
+  get(owner: string, param: string): tf.Variable {
+    const v = this.byOwner.get(`${owner}:${param}`);
+    if (!v) throw new Error(`no parameter ${param} for ${owner}`);
+    return v;
+  }
+
+  trainable(): tf.Variable[] { return this.infos.filter((p) => p.trainable).map((p) => this.vars.get(p.name)!); }
+
+  /** Every parameter in Gluon layout, keyed by Gluon name. */
+  async toGluon(): Promise<Record<string, GluonTensor>> {
+    const out: Record<string, GluonTensor> = {};
+    for (const p of this.infos) {
+      const perm = this.perms.get(p.name);
+      const t = perm ? tf.transpose(this.vars.get(p.name)!, inverse(perm)) : this.vars.get(p.name)!;
+      out[p.name] = { shape: p.shape, data: (await t.data()) as Float32Array };
+      if (perm) t.dispose();
+    }
+    return out;
+  }
+
+  /** Loads Gluon-layout values; every name must exist with the same shape (all checked before any write). */
+  load(weights: Record<string, GluonTensor>): void {
+    for (const p of this.infos) {
+      const w = weights[p.name];
+      if (!w) throw new Error(`the weights have no "${p.name}"`);
+      if (w.shape.join(',') !== p.shape.join(',') || w.data.length !== w.shape.reduce((a, b) => a * b, 1)) {
+        throw new Error(`"${p.name}" has shape (${w.shape.join(', ')}) in the weights but (${p.shape.join(', ')}) in the network`);
+      }
+    }
+    for (const p of this.infos) {
+      const perm = this.perms.get(p.name);
+      tf.tidy(() => {
+        const t = tf.tensor(weights[p.name].data, p.shape);
+        this.vars.get(p.name)!.assign(perm ? tf.transpose(t, perm) : t);
+      });
+    }
+  }
+
+  dispose(): void { for (const v of this.vars.values()) v.dispose(); }
+}

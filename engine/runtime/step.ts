@@ -1,0 +1,74 @@
+// One training step, evaluation and prediction — the runtime's tensor-level services for engine/train,
+// which itself stays free of tfjs. Inputs and outputs are plain typed arrays and numbers.
+import { tf } from './backends/tf';
+import { Model } from './model';
+import type { Optimizer } from './optim';
+
+export interface StepResult { loss: number; correct: number; n: number }
+
+function lossAndLogits(model: Model, x: tf.Tensor, labels: tf.Tensor1D, training: boolean) {
+  const { y, bnUpdates } = model.forward(x, { training });
+  const classes = y.shape[1]!;
+  const loss = tf.neg(tf.mean(tf.sum(tf.mul(tf.oneHot(labels, classes), tf.logSoftmax(y)), 1))) as tf.Scalar;
+  return { loss, logits: y, bnUpdates };
+}
+
+/** Forward + backward + update on one batch (x in N·C·H·W order). Softmax cross-entropy loss. */
+export async function trainStep(model: Model, opt: Optimizer, x: Float32Array, y: Int32Array, n: number): Promise<StepResult> {
+  const vars = model.params.trainable();
+  let updates: ReturnType<typeof lossAndLogits>['bnUpdates'] = [];
+  let correctT: tf.Scalar | undefined;
+  const { value, grads } = tf.tidy(() => {
+    const input = model.input(x, n);
+    const labels = tf.tensor1d(y.subarray(0, n), 'int32');
+    return tf.variableGrads(() => {
+      const r = lossAndLogits(model, input, labels, true);
+      updates = r.bnUpdates;
+      correctT = tf.keep(tf.sum(tf.cast(tf.equal(tf.argMax(r.logits, 1), labels), 'int32'))) as tf.Scalar;
+      return r.loss;
+    }, vars);
+  });
+  opt.apply(vars, grads);
+  Model.applyUpdates(updates);
+  tf.dispose(grads);
+  const [loss, correct] = await Promise.all([value.data(), correctT!.data()]);
+  value.dispose(); correctT!.dispose();
+  return { loss: loss[0], correct: correct[0], n };
+}
+
+/** Loss and correct count on one batch in inference mode (moving averages, no dropout). */
+export async function evalBatch(model: Model, x: Float32Array, y: Int32Array, n: number): Promise<StepResult> {
+  const [loss, correct] = tf.tidy(() => {
+    const labels = tf.tensor1d(y.subarray(0, n), 'int32');
+    const r = lossAndLogits(model, model.input(x, n), labels, false);
+    return [r.loss, tf.sum(tf.cast(tf.equal(tf.argMax(r.logits, 1), labels), 'int32'))];
+  });
+  const [l, c] = await Promise.all([loss.data(), correct.data()]);
+  loss.dispose(); correct.dispose();
+  return { loss: l[0], correct: c[0], n };
+}
+
+/** Logits for a batch, row-major [n, classes]. */
+export async function predictBatch(model: Model, x: Float32Array, n: number): Promise<{ logits: Float32Array; classes: number }> {
+  const y = tf.tidy(() => model.forward(model.input(x, n), { training: false }).y);
+  const logits = (await y.data()) as Float32Array;
+  const classes = y.shape[1]!;
+  y.dispose();
+  return { logits, classes };
+}
+
+/** The first block (in execution order) whose output has NaN/Inf on this batch, or null. */
+export async function firstNonFinite(model: Model, x: Float32Array, n: number): Promise<string | null> {
+  const record = new Map<string, tf.Tensor>();
+  tf.tidy(() => { model.forward(model.input(x, n), { training: false, record }); });
+  let found: string | null = null;
+  for (const b of model.net.blocks) {
+    const t = record.get(b.path);
+    if (!t || found !== null || b.kind !== 'layer') continue;
+    const bad = tf.tidy(() => tf.logicalNot(tf.all(tf.isFinite(t))));
+    if ((await bad.data())[0]) found = b.path;
+    bad.dispose();
+  }
+  tf.dispose([...record.values()]);
+  return found;
+}

@@ -1,0 +1,48 @@
+// Sets up a training session from a document and a data-set choice: validates that the network fits the
+// data (input shape, number of classes), resizes images to the network's input, compiles the model.
+import { inferNetwork, type InferResult, type NetworkDoc } from '../core';
+import { loadDataset, type Dataset, type DataProgress } from '../data';
+import { Model, selectBackend, type BackendChoice } from '../runtime';
+import { decodeWeights } from './weights';
+
+export class SessionError extends Error {
+  constructor(readonly code: string, message: string) { super(message); }
+}
+
+export interface SessionSpec {
+  doc: unknown;
+  data?: string;
+  limit?: number;
+  backend?: string;
+  seed?: number;
+  labelColumn?: string;
+  onProgress?: (p: DataProgress) => void;
+}
+
+export interface Session { net: InferResult; doc: NetworkDoc; model: Model; data: Dataset; backend: BackendChoice }
+
+const fmt = (s: number[]) => `(${s.join(', ')})`;
+
+export async function openSession(spec: SessionSpec): Promise<Session> {
+  const net = inferNetwork(spec.doc);
+  if (!net.doc || net.errors.length) {
+    throw new SessionError('E_INVALID_NETWORK', `the network has errors:\n${net.errors.map((e) => `  ${e.code} at ${e.path || '(root)'}: ${e.message}`).join('\n')}`);
+  }
+  const doc = net.doc;
+  const backend = await selectBackend(spec.backend);
+  const source = spec.data ?? doc.training?.dataset ?? 'fashion-mnist';
+  const want = doc.input.shape;
+  const resize = want.length === 3 ? ([want[1], want[2]] as [number, number]) : undefined;
+  const isTable = /\.(csv|tsv)$/i.test(source);
+  const data = await loadDataset({ source, limit: spec.limit, labelColumn: spec.labelColumn, onProgress: spec.onProgress, seed: spec.seed, resize: isTable ? undefined : resize });
+  if (fmt(data.inputShape) !== fmt(want)) {
+    throw new SessionError('E_INPUT_MISMATCH', `the network takes ${fmt(want)} per sample but ${data.name} gives ${fmt(data.inputShape)}`);
+  }
+  const out = net.output ?? [];
+  if (out.length !== 1 || out[0] !== data.classes.length) {
+    throw new SessionError('E_CLASSES_MISMATCH', `the network outputs ${fmt(out)} but ${data.name} has ${data.classes.length} classes: end with Dense(${data.classes.length})`);
+  }
+  const model = new Model(net, spec.seed ?? 0);
+  if (doc.weights && !doc.forceReinit) model.params.load(decodeWeights(doc.weights));
+  return { net, doc, model, data, backend };
+}
