@@ -40,24 +40,34 @@ export function activate(x: tf.Tensor, act: unknown): tf.Tensor {
 /** tfjs fuses bias + relu into matMul/conv2d with gradients; other activations run separately. */
 const fusable = (act: unknown) => act === 'relu' || act === 'none' || act === undefined;
 
-function padFor(p: ParamValues): number | [[number, number], [number, number], [number, number], [number, number]] {
+/**
+ * Always explicit padding: tfjs sizes the output of a *numeric* pad with the kernel height for both axes,
+ * which is wrong for a 3×2 kernel (found by the gradient tests).
+ */
+function padFor(p: ParamValues): 'valid' | [[number, number], [number, number], [number, number], [number, number]] {
   const [ph, pw] = pair(p.padding, [0, 0]);
-  return ph === pw ? ph : [[0, 0], [ph, ph], [pw, pw], [0, 0]];
+  return ph === 0 && pw === 0 ? 'valid' : [[0, 0], [ph, ph], [pw, pw], [0, 0]];
 }
 
+/**
+ * Pooling pads explicitly and then pools 'valid': tfjs's numeric pads size non-square windows wrongly,
+ * its padded MaxPool and ceil-mode AvgPool gradients disagree with finite differences (see gradients.test),
+ * and explicit zero padding gives Gluon's count_include_pad semantics for average pooling.
+ */
 function pool(kind: 'max' | 'avg'): Op {
   return ([x], p) => {
     const k = pair(p.poolSize);
     const s = pair(p.strides, k);
     const [ph, pw] = pair(p.padding, [0, 0]);
-    const rounding = p.ceilMode ? 'ceil' : undefined;
-    let input = x as tf.Tensor4D;
-    let pad = ph;
-    if (ph !== pw) {
-      input = tf.pad(input, [[0, 0], [ph, ph], [pw, pw], [0, 0]], kind === 'max' ? -1e30 : 0);
-      pad = 0;
-    }
-    return kind === 'max' ? tf.maxPool(input, k, s, pad, rounding) : tf.avgPool(input, k, s, pad, rounding);
+    const [, h, w] = x.shape;
+    // ceil mode: extra rows/columns at the end so the last (partial) window exists.
+    const extra = (n: number, kk: number, ss: number, pp: number) =>
+      p.ceilMode ? Math.max(0, (Math.ceil((n + 2 * pp - kk) / ss)) * ss + kk - (n + 2 * pp)) : 0;
+    const eh = extra(h!, k[0], s[0], ph), ew = extra(w!, k[1], s[1], pw);
+    const input = ph || pw || eh || ew
+      ? tf.pad(x as tf.Tensor4D, [[0, 0], [ph, ph + eh], [pw, pw + ew], [0, 0]], kind === 'max' ? -3.4e38 : 0)
+      : (x as tf.Tensor4D);
+    return kind === 'max' ? tf.maxPool(input, k, s, 'valid') : tf.avgPool(input, k, s, 'valid');
   };
 }
 

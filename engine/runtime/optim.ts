@@ -11,6 +11,9 @@ export interface OptimizerConfig {
   epsilon?: number;
 }
 
+/** `dense0_weight#m3` → `dense0_weight` (see ParamStore). */
+const gluonName = (v: tf.Variable) => v.name.replace(/#[^#]*$/, '');
+
 export interface OptimizerState { step: number; slots: Record<string, { shape: number[]; data: Float32Array }> }
 
 export class Optimizer {
@@ -20,6 +23,7 @@ export class Optimizer {
 
   constructor(readonly config: OptimizerConfig) { this.lr = config.lr; }
 
+  /** Slots are keyed by the parameter's Gluon name (variable names carry a per-model tag) so state restores into another model. */
   private slot(key: string, like: tf.Tensor): tf.Variable {
     let s = this.slots.get(key);
     if (!s) { s = tf.variable(tf.zerosLike(like), false); this.slots.set(key, s); }
@@ -38,11 +42,11 @@ export class Optimizer {
         const g = weightDecay ? tf.add(g0, tf.mul(w, weightDecay)) : g0;
         if (type === 'sgd') {
           if (!momentum) { w.assign(tf.sub(w, tf.mul(g, lr))); continue; }
-          const v = this.slot(`${w.name}/v`, w);
+          const v = this.slot(`${gluonName(w)}/v`, w);
           v.assign(tf.sub(tf.mul(v, momentum), tf.mul(g, lr)));
           w.assign(tf.add(w, v));
         } else {
-          const m = this.slot(`${w.name}/m`, w), v = this.slot(`${w.name}/v`, w);
+          const m = this.slot(`${gluonName(w)}/m`, w), v = this.slot(`${gluonName(w)}/v`, w);
           m.assign(tf.add(tf.mul(m, beta1), tf.mul(g, 1 - beta1)));
           v.assign(tf.add(tf.mul(v, beta2), tf.mul(tf.square(g), 1 - beta2)));
           const mhat = tf.div(m, 1 - beta1 ** this.step), vhat = tf.div(v, 1 - beta2 ** this.step);

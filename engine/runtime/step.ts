@@ -4,7 +4,7 @@ import { tf } from './backends/tf';
 import { Model } from './model';
 import type { Optimizer } from './optim';
 
-export interface StepResult { loss: number; correct: number; n: number }
+export interface StepResult { loss: number; correct: number; n: number; /** false when the loss was NaN/Inf: the update was skipped. */ applied?: boolean }
 
 function lossAndLogits(model: Model, x: tf.Tensor, labels: tf.Tensor1D, training: boolean) {
   const { y, bnUpdates } = model.forward(x, { training });
@@ -28,12 +28,18 @@ export async function trainStep(model: Model, opt: Optimizer, x: Float32Array, y
       return r.loss;
     }, vars);
   });
-  opt.apply(vars, grads);
-  Model.applyUpdates(updates);
-  tf.dispose(grads);
   const [loss, correct] = await Promise.all([value.data(), correctT!.data()]);
   value.dispose(); correctT!.dispose();
-  return { loss: loss[0], correct: correct[0], n };
+  // A non-finite loss must not poison the weights: skip the update so the run can be inspected and resumed.
+  const applied = Number.isFinite(loss[0]);
+  if (applied) {
+    opt.apply(vars, grads);
+    Model.applyUpdates(updates);
+  } else {
+    for (const u of updates as { value: tf.Tensor }[]) u.value.dispose();
+  }
+  tf.dispose(grads);
+  return { loss: loss[0], correct: correct[0], n, applied };
 }
 
 /** Loss and correct count on one batch in inference mode (moving averages, no dropout). */

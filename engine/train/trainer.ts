@@ -117,7 +117,7 @@ export class Trainer {
         trainTime += performance.now() - s0; trainImages += n; this.pos.step++;
         if (!Number.isFinite(r.loss)) {
           const block = await firstNonFinite(this.model, bx, n);
-          this.emit({ event: 'anomaly', kind: 'non-finite-loss', step: this.pos.step, epoch, batch, block, message: `the loss became ${r.loss} at step ${this.pos.step}${block ? `; the first block with a non-finite output is "${block}"` : ''}` });
+          this.emit({ event: 'anomaly', kind: 'non-finite-loss', step: this.pos.step, epoch, batch, block, message: `the loss became ${r.loss} at step ${this.pos.step}${block ? `; the first block with a non-finite output is "${block}"` : ''}; the update was skipped and training paused` });
           this.pos.batch++;
           this.stepsLeft = 0; // pause so the user can inspect; resume or stop is theirs
           continue;
