@@ -50,7 +50,7 @@ describe('browser shell (netloom serve + Chromium)', () => {
     const expected = await engineInfo(serve);
     await expect.poll(() => info.getAttribute('data-backend')).toBe(expected.backend);
     expect(await info.textContent()).toContain(`Engine backend: ${expected.backend}`);
-    expect(problems).toEqual([]); // no CSP violations, no script errors
+    expect(problems, problems.join('\n')).toEqual([]); // no CSP violations, no script errors
     await page.close();
   });
 

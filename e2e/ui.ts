@@ -16,6 +16,7 @@ export async function wire(page: Page, from: string, to: string, port = 0) {
   await page.mouse.move((a.x + b.x) / 2, (a.y + b.y) / 2 + 10, { steps: 5 });
   await page.mouse.move(b.x + b.width / 2, b.y + b.height / 2, { steps: 5 });
   await page.mouse.up();
+  await page.waitForTimeout(80);
 }
 
 export const label = (page: Page, from: string, to: string) => page.getByTestId(`edge-label-${from}->${to}`).textContent();

@@ -4,7 +4,7 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['e2e/editor*.spec.ts'],
+    include: ['e2e/*.spec.ts'],
     testTimeout: 120_000,
     hookTimeout: 120_000,
     pool: 'forks',

@@ -30,9 +30,16 @@ function forward(runId: string, e: TrainEvent, emit: Emit): void {
 }
 
 export function createEngineApi(): EngineApi {
-  let backend: BackendChoice | null = null;
+  let backend: Promise<BackendChoice> | null = null;
+  let chosen: BackendChoice | null = null;
   let run: Run | null = null;
-  const ensureBackend = async (name?: string) => (backend && (!name || backend.name === name) ? backend : (backend = await selectBackend(name)));
+  // One selection in flight at a time: two concurrent first calls must not both initialize wasm.
+  const ensureBackend = async (name?: string): Promise<BackendChoice> => {
+    const have = backend ? await backend.catch(() => null) : null;
+    if (have && (!name || have.name === name)) return have;
+    backend = selectBackend(name);
+    return (chosen = await backend);
+  };
   const status = (r: Run) => ({ runId: r.id, state: (r.trainer.state === 'idle' ? 'starting' : r.trainer.state) as RunState, epoch: r.trainer.position.epoch, step: r.trainer.position.step });
   const current = (runId?: string): Run => {
     if (!run || (runId && runId !== run.id)) throw new RpcError('E_NO_RUN', runId ? `no run ${runId}` : 'no training run');
@@ -41,7 +48,7 @@ export function createEngineApi(): EngineApi {
 
   return {
     backend: async () => (await ensureBackend()).name,
-    backends: () => backendNames().map((name) => ({ name, available: name === backend?.name || name === 'cpu' || name === 'wasm', note: name === backend?.name ? backend.reason : undefined })),
+    backends: () => backendNames().map((name) => ({ name, available: name === chosen?.name || name === 'cpu' || name === 'wasm', note: name === chosen?.name ? chosen.reason : undefined })),
 
     'data/list': async () => {
       const found = await listDatasets();

@@ -65,7 +65,17 @@ export function createBrowserHost(win: Window = window): Host {
 
   return {
     kind: 'browser',
-    connectEngine: () => connectWebSocket(engineUrl(win.location)),
+    async connectEngine() {
+      try {
+        return await connectWebSocket(engineUrl(win.location));
+      } catch (err) {
+        // The browser hides the handshake's status; ask the server whether the token was the reason.
+        const token = new URLSearchParams(win.location.search).get('token') ?? '';
+        const check = await fetch(`/__netloom/token-check?token=${encodeURIComponent(token)}`).catch(() => null);
+        if (check?.status === 401) throw new Error('The engine refused the token in this address (HTTP 401). Open the URL that netloom serve printed.');
+        throw new Error(check ? `Could not connect to the engine (${(err as Error).message})` : 'Could not reach the netloom server. Is it still running?');
+      }
+    },
     async openFile(): Promise<OpenedFile | null> {
       if (fsa.showOpenFilePicker) {
         try {

@@ -1,0 +1,62 @@
+// The editor's frame: toolbar, palette, canvas, inspector, problems, status bar, dialogs.
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { ReactFlowProvider } from '@xyflow/react';
+import { Canvas } from '../canvas/Canvas';
+import type { EdgeData } from '../canvas/scene';
+import { Palette } from '../panels/Palette';
+import { Inspector } from '../panels/Inspector';
+import { Problems } from '../panels/Problems';
+import { StatusBar } from '../panels/StatusBar';
+import { Toolbar } from '../panels/Toolbar';
+import { Toasts } from '../panels/Toasts';
+import { FileErrorDialog, TemplatesDialog } from '../panels/TemplatesDialog';
+import { connectEngine, loadDoc, openInitialFile, readRecovery, wireDocument } from './files';
+import { installKeys } from './keys';
+import { useUi } from './store';
+
+function RecoveryBanner() {
+  const [rec, setRec] = useState(() => readRecovery());
+  if (!rec) return null;
+  return (
+    <div className="banner" data-testid="recovery">
+      Unsaved work from {new Date(rec.at).toLocaleString()} ({rec.doc.name}) was recovered.
+      <button className="btn btn-primary" onClick={() => { loadDoc(rec.doc, { name: null, path: null }); setRec(null); }}>Restore</button>
+      <button className="btn" onClick={() => { localStorage.removeItem('netloom.recovery'); setRec(null); }}>Discard</button>
+    </div>
+  );
+}
+
+export function App() {
+  const theme = useUi((s) => s.theme);
+  const dialog = useUi((s) => s.dialog);
+  const edgeSel = useRef<EdgeData[]>([]);
+  const onEdgeSelection = useCallback((e: EdgeData[]) => { edgeSel.current = e; }, []);
+  useEffect(() => {
+    const un1 = wireDocument();
+    const un2 = installKeys(() => edgeSel.current);
+    void connectEngine();
+    void openInitialFile();
+    return () => { un1(); un2(); };
+  }, []);
+  useEffect(() => { document.documentElement.dataset.theme = theme; }, [theme]);
+  return (
+    <ReactFlowProvider>
+      <div className="app" data-theme={theme}>
+        <Toolbar />
+        <RecoveryBanner />
+        <div className="main">
+          <Palette />
+          <div className="center">
+            <Canvas onEdgeSelection={onEdgeSelection} />
+            <Problems />
+          </div>
+          <Inspector />
+        </div>
+        <StatusBar />
+        {dialog === 'templates' && <TemplatesDialog />}
+        {dialog === 'fileError' && <FileErrorDialog />}
+        <Toasts />
+      </div>
+    </ReactFlowProvider>
+  );
+}

@@ -1,0 +1,145 @@
+// Files and the shell, through the Host interface only: new / open / save / save-as, the recovery copy,
+// the unsaved-changes state, menu commands, and the engine's info for the status bar.
+import { createClient, HOST_GLOBAL, type Host } from '../../../engine/protocol';
+import { createBrowserHost } from '../../../engine/protocol/browser-host';
+import { parseDocument, type Block, type NetworkDoc } from '../../../engine/core';
+import { listOf } from '../doc/locate';
+import { loadTemplate } from '../../../templates';
+import { isDirty, toDoc } from '../doc/history';
+import { docStore, inferOf, useUi } from './store';
+
+export const host: Host = (globalThis as unknown as Record<string, Host | undefined>)[HOST_GLOBAL] ?? createBrowserHost();
+
+const RECOVERY = 'netloom.recovery';
+
+export function emptyDoc(): NetworkDoc {
+  return toDoc({ format: 'netloom/network', version: 1, name: 'Untitled', input: { shape: [1, 28, 28] }, root: { kind: 'graph', id: 'net', nodes: [], edges: [], output: 'input' } });
+}
+
+/** Swaps in a document as one undoable step and fits the view. */
+export function loadDoc(doc: NetworkDoc, file: { name: string | null; path: string | null }) {
+  docStore.getState().run('replaceDocument', { doc });
+  const ui = useUi.getState();
+  ui.set({ fileName: file.name, filePath: file.path, selected: [], open: '', fitSeq: ui.fitSeq + 1 });
+}
+
+export function newDocument() { loadDoc(emptyDoc(), { name: null, path: null }); docStore.getState().markClean(); }
+
+/** Big networks open with every instance but the first of each definition collapsed: readable at a glance. */
+export function glanceView(doc: NetworkDoc): NetworkDoc {
+  const inf = inferOf(doc);
+  if (inf.blocks.filter((b) => b.kind === 'layer').length <= 40) return doc;
+  const seen = new Set<string>();
+  const collapsed: Record<string, boolean> = {};
+  const walk = (b: Block, path: string) => {
+    if (b.kind === 'instance') {
+      if (seen.has(b.def)) { collapsed[path] = true; return; }
+      seen.add(b.def);
+    }
+    if (b.kind === 'sequential' || b.kind === 'graph') listOf(b).forEach((c) => walk(c, path ? `${path}/${c.id}` : c.id));
+  };
+  walk(doc.root, '');
+  return { ...doc, view: { ...doc.view, collapsed } };
+}
+
+export function openTemplate(id: string, expanded = false) {
+  const doc = toDoc(loadTemplate(id));
+  loadDoc(expanded ? doc : glanceView(doc), { name: null, path: null });
+}
+
+/** Opens file text; a malformed file shows its errors and leaves the current document alone. */
+export function openText(text: string, file: { name: string; path: string }): boolean {
+  const { doc, errors } = parseDocument(text);
+  if (!doc) {
+    useUi.getState().set({ dialog: 'fileError', fileErrors: errors, fileName: useUi.getState().fileName });
+    return false;
+  }
+  loadDoc(doc, file);
+  docStore.getState().markClean();
+  return true;
+}
+
+export async function openFile() {
+  try {
+    const f = await host.openFile();
+    if (f) openText(f.text, f);
+  } catch (e) { useUi.getState().toast(`could not open: ${(e as Error).message}`); }
+}
+
+export async function saveFile(as = false) {
+  const ui = useUi.getState();
+  const doc = docStore.getState().doc;
+  const name = ui.fileName ?? `${doc.name.replace(/[^\w-]+/g, '-').toLowerCase() || 'network'}.netloom.json`;
+  try {
+    const r = await host.saveFile(JSON.stringify(doc, null, 2) + '\n', as ? undefined : ui.filePath ?? undefined, name);
+    if (!r) return;
+    docStore.getState().markClean();
+    ui.set({ fileName: r.name, filePath: r.path });
+    ui.toast(`Saved ${r.name}`, 'info');
+  } catch (e) { ui.toast(`could not save: ${(e as Error).message}`); }
+}
+
+export function readRecovery(): { doc: NetworkDoc; at: number } | null {
+  try {
+    const raw = localStorage.getItem(RECOVERY);
+    if (!raw) return null;
+    const r = JSON.parse(raw) as { doc: unknown; at: number };
+    const { doc } = parseDocument(r.doc);
+    return doc ? { doc, at: r.at } : null;
+  } catch { return null; }
+}
+
+/** Keeps the shell's title/dirty state and the recovery copy up to date. */
+export function wireDocument(): () => void {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let last = '';
+  const sync = () => {
+    const s = docStore.getState();
+    const dirty = isDirty(s);
+    const title = useUi.getState().fileName ?? s.doc.name;
+    const key = `${title}|${dirty}`;
+    if (key !== last) { last = key; host.setDocumentState({ title, dirty, path: useUi.getState().filePath ?? undefined }); }
+  };
+  sync();
+  const un1 = docStore.subscribe((s, prev) => {
+    sync();
+    if (s.doc === prev.doc && s.clean === prev.clean) return;
+    clearTimeout(timer);
+    timer = setTimeout(() => {
+      try {
+        if (isDirty(docStore.getState())) localStorage.setItem(RECOVERY, JSON.stringify({ doc: docStore.getState().doc, at: Date.now() }));
+        else localStorage.removeItem(RECOVERY);
+      } catch { /* storage full or disabled: recovery is best effort */ }
+    }, 800);
+  });
+  const un2 = useUi.subscribe(sync);
+  const un3 = host.onMenu((cmd) => {
+    if (cmd === 'undo') docStore.getState().undo();
+    else if (cmd === 'redo') docStore.getState().redo();
+    else if (cmd === 'new') newDocument();
+    else if (cmd === 'open') void openFile();
+    else if (cmd === 'save') void saveFile();
+    else if (cmd === 'saveAs') void saveFile(true);
+  });
+  return () => { un1(); un2(); un3(); clearTimeout(timer); };
+}
+
+/** Connects to the engine for its info; the editor never waits for it. */
+export async function connectEngine() {
+  try {
+    const transport = await host.connectEngine();
+    const client = createClient(transport);
+    const info = await client.call('engine/info');
+    useUi.getState().set({ engine: `Engine backend: ${info.backend}`, engineBackend: info.backend, engineError: undefined });
+    client.onClose(() => useUi.getState().set({ engine: 'engine offline', engineBackend: undefined }));
+  } catch (err) {
+    useUi.getState().set({ engine: 'engine offline', engineBackend: undefined, engineError: (err as Error).message });
+  }
+}
+
+export async function openInitialFile() {
+  try {
+    const f = await host.initialFile();
+    if (f) openText(f.text, f);
+  } catch { /* nothing to open */ }
+}

@@ -1,0 +1,247 @@
+// The canvas is a view of the document: this derives React Flow nodes and edges (positions, sizes,
+// shapes, errors, sharing) from the document and its inference. Pure; memoized by the caller.
+import type { Edge, Node } from '@xyflow/react';
+import { GRAPH_INPUT, layerDef, type Block, type BlockInfo, type InferResult, type NetError, type NetworkDoc, type XNode } from '../../../engine/core';
+import { contentsPath, joinPath, jsonPathOf, listOf } from '../doc/locate';
+import { getAt } from '../doc/patch';
+import { viewOf } from '../doc/commands';
+import { layered, V_GAP } from './rank';
+import { fmtShape, layerSummary } from './format';
+import { portOrder } from './ports';
+
+export const LEAF_W = 210, LEAF_H = 74, IO_H = 40, HEADER = 40, PAD = 18, INNER_TOP = 30;
+
+export interface NodeData extends Record<string, unknown> {
+  path: string;
+  title: string;
+  type: string;
+  summary: string;
+  out: string;
+  params: number;
+  inputs: number;
+  errors: NetError[];
+  /** Port → message, for red input handles. */
+  portErrors: Record<number, string>;
+  shares?: string;
+  sharedBy?: number;
+  category?: string;
+  kind: Block['kind'] | 'io' | 'identity';
+  collapsed?: boolean;
+  repeat?: number;
+  args?: string;
+}
+export interface EdgeData extends Record<string, unknown> {
+  label: string;
+  error?: string;
+  kind: 'flow' | 'share' | 'inner';
+  /** For deleting a graph edge / inserting onto a Sequential edge. */
+  container?: string;
+  graphIndex?: number;
+  seqIndex?: number;
+  /** The chain wraps to the next column here. */
+  wrap?: boolean;
+}
+
+export interface Scene { nodes: Node<NodeData>[]; edges: Edge<EdgeData>[] }
+
+interface Ctx {
+  doc: NetworkDoc;
+  info: Map<string, BlockInfo>;
+  layers: Map<string, Extract<XNode, { kind: 'layer' }>>;
+  errors: Map<string, NetError[]>;
+  collapsed: Record<string, boolean>;
+  positions: Record<string, { x: number; y: number }>;
+  nodes: Node<NodeData>[];
+  edges: Edge<EdgeData>[];
+  shareCount: Map<string, number>;
+  groups: Set<string>;
+}
+
+const infoOf = (c: Ctx, path: string) => c.info.get(path) ?? c.info.get(`${path}.0`);
+const PORT_CODES = new Set(['E_RANK', 'E_SHAPE_TOO_SMALL', 'E_ARITY', 'E_SHAPE_MISMATCH', 'E_PORT_TAKEN']);
+
+function nodeData(c: Ctx, b: Block, path: string, inputs: number): NodeData {
+  const inf = infoOf(c, path);
+  const errors = c.errors.get(path) ?? [];
+  const portErrors: Record<number, string> = {};
+  for (const e of errors) {
+    if (e.port === undefined && !PORT_CODES.has(e.code)) continue;
+    const k = Math.min(e.port ?? 0, Math.max(0, inputs - 1));
+    portErrors[k] = portErrors[k] ? `${portErrors[k]}\n${e.code}: ${e.message}` : `${e.code}: ${e.message}`;
+  }
+  const x = c.layers.get(path);
+  const def = b.kind === 'instance' ? c.doc.definitions[b.def] : undefined;
+  const args = b.kind === 'instance' ? (def?.args ?? []).map((a) => [a.name, b.args?.[a.name] ?? a.default] as const).filter(([, v]) => v !== undefined).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(', ') : undefined;
+  return {
+    path, title: b.id,
+    type: b.kind === 'layer' ? b.type : b.kind === 'instance' ? b.def : b.kind === 'apply' ? inf?.type ?? 'Apply' : b.kind === 'sequential' ? 'Sequential' : 'Block',
+    summary: x ? layerSummary(x) : args ?? '',
+    out: fmtShape(inf?.outputShape), params: inf?.params ?? 0, inputs, errors, portErrors,
+    shares: inf?.sharesWith, sharedBy: c.shareCount.get(path),
+    category: b.kind === 'layer' ? x?.def.category : undefined,
+    kind: inf?.kind === 'identity' ? 'identity' : b.kind, collapsed: c.collapsed[path],
+    repeat: typeof b.repeat === 'number' ? b.repeat : undefined, args,
+  };
+}
+
+const isGroup = (c: Ctx, b: Block, path: string) => (b.kind === 'sequential' || b.kind === 'graph' || b.kind === 'instance') && !c.collapsed[path] && b.repeat === undefined;
+
+/** Lays out a container's contents; pushes its nodes and edges; returns the content size. */
+function contents(c: Ctx, body: Block, path: string, parent: string | undefined, top: number): { w: number; h: number; ids: string[] } {
+  const kids = listOf(body);
+  const sized: { id: string; b: Block; w: number; h: number; group: boolean }[] = [];
+  const mark = c.nodes.length;
+  // Children first (for their sizes), then this level; React Flow wants parents before children, so
+  // each group's own node is spliced in before its contents below.
+  for (const b of kids) {
+    const p = joinPath(path, b.id);
+    if (isGroup(c, b, p)) {
+      const start = c.nodes.length;
+      const jp = jsonPathOf(c.doc, p);
+      const inner = jp ? contentsPath(c.doc, jp) : null;
+      const innerBody = inner ? (getAt(c.doc, inner) as Block) : b;
+      const sz = contents(c, innerBody, p, p, HEADER + (innerBody.kind === 'graph' ? INNER_TOP : 10));
+      const w = Math.max(sz.w + 2 * PAD, LEAF_W + 2 * PAD + 40);
+      const h = HEADER + (innerBody.kind === 'graph' ? INNER_TOP * 2 : 20) + sz.h + PAD;
+      // Center the contents inside the group.
+      for (let i = start; i < c.nodes.length; i++) if (c.nodes[i].parentId === p && !c.positions[c.nodes[i].id]) c.nodes[i].position.x += (w - sz.w) / 2;
+      const data = nodeData(c, b, p, 1);
+      c.groups.add(p);
+      c.nodes.splice(start, 0, { id: p, type: 'group', position: { x: 0, y: 0 }, data, parentId: parent, style: { width: w, height: h }, width: w, height: h, zIndex: 0 });
+      sized.push({ id: p, b, w, h, group: true });
+    } else {
+      const inputs = b.kind === 'layer' ? inputCount(c, body, b) : 1;
+      c.nodes.push({ id: p, type: 'layer', position: { x: 0, y: 0 }, data: nodeData(c, b, p, inputs), parentId: parent, width: LEAF_W, height: LEAF_H });
+      sized.push({ id: p, b, w: LEAF_W, h: LEAF_H, group: false });
+    }
+  }
+  const byId = new Map(c.nodes.slice(mark).map((n) => [n.id, n]));
+  let w = 0, h = 0;
+  if (body.kind === 'graph') {
+    const L = layered(sized.map((s) => ({ id: s.b.id, w: s.w, h: s.h })), body.edges, GRAPH_INPUT, top);
+    for (const s of sized) byId.get(s.id)!.position = { ...L.at.get(s.b.id)! };
+    w = L.w; h = L.h;
+    const order = portOrder(body.edges);
+    body.edges.forEach((e, i) => {
+      const src = e.from === GRAPH_INPUT ? path : joinPath(path, e.from);
+      const dst = joinPath(path, e.to);
+      const fromInput = e.from === GRAPH_INPUT;
+      if (fromInput && !parent) return void c.edges.push(flow(c, '__input', 'out', dst, order[i], { container: path, graphIndex: i }));
+      if (fromInput) return void c.edges.push({ ...flow(c, src, 'enter', dst, order[i], { container: path, graphIndex: i }), data: { label: '', kind: 'inner', container: path, graphIndex: i } });
+      c.edges.push(flow(c, src, 'out', dst, order[i], { container: path, graphIndex: i }));
+    });
+    if (body.output !== GRAPH_INPUT && parent) c.edges.push({ id: `${path}:exit`, source: joinPath(path, body.output), sourceHandle: 'out', target: path, targetHandle: 'exit', type: 'shape', data: { label: '', kind: 'inner' } });
+  } else {
+    const cols = columns(sized, parent === undefined);
+    let x = 0;
+    const wrapAt = new Set<number>();
+    for (const col of cols) {
+      const cw = Math.max(...col.map((s) => s.w));
+      let y = top;
+      wrapAt.add(sized.indexOf(col[0]));
+      for (const s of col) { byId.get(s.id)!.position = { x: x + (cw - s.w) / 2, y }; y += s.h + V_GAP; }
+      h = Math.max(h, y - V_GAP - top);
+      x += cw + COL_GAP;
+    }
+    w = Math.max(0, x - COL_GAP);
+    sized.forEach((s, i) => {
+      if (i > 0) c.edges.push(flow(c, sized[i - 1].id, 'out', s.id, 0, { container: path, seqIndex: i, wrap: wrapAt.has(i) || undefined }));
+      else if (!parent) c.edges.push(flow(c, '__input', 'out', s.id, 0, { container: path, seqIndex: 0 }));
+    });
+  }
+  for (const n of c.nodes.slice(mark)) if (c.positions[n.id]) n.position = { ...c.positions[n.id] };
+  return { w, h, ids: sized.map((s) => s.id) };
+}
+
+const COL_GAP = 90;
+
+/** A long chain at the top level wraps into columns so the whole network fits a landscape screen. */
+function columns<T extends { w: number; h: number }>(items: T[], top: boolean): T[][] {
+  const total = items.reduce((a, s) => a + s.h + V_GAP, 0);
+  if (!top || total <= 1300) return [items];
+  const colW = Math.max(...items.map((s) => s.w)) + COL_GAP;
+  const H = Math.max(...items.map((s) => s.h), Math.sqrt((total * colW) / 1.5));
+  const cols: T[][] = [[]];
+  let y = 0;
+  for (const s of items) {
+    if (y > 0 && y + s.h > H) { cols.push([]); y = 0; }
+    cols[cols.length - 1].push(s);
+    y += s.h + V_GAP;
+  }
+  return cols;
+}
+
+function inputCount(c: Ctx, body: Block, b: Block): number {
+  if (body.kind !== 'graph' || b.kind !== 'layer') return 1;
+  const def = layerDef(b.type);
+  if (!def || def.inputs.max <= 1) return 1;
+  const n = body.edges.filter((e) => e.to === b.id).length;
+  return Math.min(def.inputs.max, Math.max(def.inputs.min, n + 1));
+}
+
+function flow(c: Ctx, source: string, sourceHandle: string, target: string, port: number, extra: Partial<EdgeData>): Edge<EdgeData> {
+  const shape = source === '__input' ? c.doc.input.shape : infoOf(c, source)?.outputShape;
+  const targetHandle = c.groups.has(target) ? 'in' : `in-${port}`;
+  return { id: `${source}->${target}:${port}`, source, sourceHandle, target, targetHandle, type: 'shape', data: { label: fmtShape(shape), kind: 'flow', ...extra } };
+}
+
+/** The scene for the container at `open` ('' = the whole network). */
+export function buildScene(doc: NetworkDoc, inf: InferResult, open = '', transient?: Record<string, { x: number; y: number }>): Scene {
+  const v = viewOf(doc);
+  const info = new Map(inf.blocks.map((b) => [b.path, b]));
+  const layers = new Map<string, Extract<XNode, { kind: 'layer' }>>();
+  const walk = (x: XNode) => {
+    if (x.kind === 'layer') layers.set(x.path, x);
+    if (x.kind === 'sequential') x.children.forEach(walk);
+    if (x.kind === 'graph') x.nodes.forEach(walk);
+  };
+  if (inf.tree) walk(inf.tree);
+  const errors = new Map<string, NetError[]>();
+  for (const e of inf.errors) errors.set(e.path, [...(errors.get(e.path) ?? []), e]);
+  const shareCount = new Map<string, number>();
+  for (const b of inf.blocks) if (b.sharesWith) shareCount.set(b.sharesWith, (shareCount.get(b.sharesWith) ?? 0) + 1);
+  const c: Ctx = { doc, info, layers, errors, collapsed: v.collapsed ?? {}, positions: { ...v.positions, ...transient }, nodes: [], edges: [], shareCount, groups: new Set() };
+  const jp = jsonPathOf(doc, open);
+  const body = jp ? (getAt(doc, contentsPath(doc, jp) ?? jp) as Block) : doc.root;
+  const rootInfo = info.get(open);
+  const inShape = open ? rootInfo?.inputShapes[0] : doc.input.shape;
+  c.nodes.push({ id: '__input', type: 'io', position: { x: 0, y: 0 }, width: LEAF_W, height: IO_H, data: { ...ioData('Input', fmtShape(inShape)), path: '__input' } });
+  const sz = contents(c, body, open, undefined, IO_H + V_GAP);
+  const outShape = open ? rootInfo?.outputShape : inf.output;
+  const last = body.kind === 'graph' ? (body.output === GRAPH_INPUT ? '__input' : joinPath(open, body.output)) : sz.ids[sz.ids.length - 1];
+  const top = new Map(c.nodes.filter((n) => !n.parentId).map((n) => [n.id, n]));
+  const first = body.kind === 'sequential' ? top.get(sz.ids[0]) : undefined;
+  const lastNode = body.kind === 'sequential' && last ? top.get(last) : undefined;
+  const cx = (n: Node<NodeData> | undefined) => (n ? n.position.x + ((n.width ?? LEAF_W) - LEAF_W) / 2 : (sz.w - LEAF_W) / 2);
+  c.nodes[0].position = c.positions.__input ?? { x: cx(first), y: 0 };
+  if (body.kind === 'graph' && sz.ids.length) {
+    // Hand-placed graphs: keep the input above and the output below whatever the user built.
+    const ns = sz.ids.map((id) => top.get(id)!).filter(Boolean);
+    const minY = Math.min(...ns.map((n) => n.position.y)), maxY = Math.max(...ns.map((n) => n.position.y + (n.height ?? LEAF_H)));
+    const midX = (Math.min(...ns.map((n) => n.position.x)) + Math.max(...ns.map((n) => n.position.x + (n.width ?? LEAF_W)))) / 2 - LEAF_W / 2;
+    c.nodes[0].position = c.positions.__input ?? { x: midX, y: minY - IO_H - V_GAP };
+    c.nodes.push({ id: '__output', type: 'io', position: c.positions.__output ?? { x: midX, y: maxY + V_GAP }, width: LEAF_W, height: IO_H, data: { ...ioData('Output', fmtShape(outShape)), path: '__output' } });
+  }
+  const outY = lastNode ? lastNode.position.y + (lastNode.height ?? LEAF_H) + V_GAP : IO_H + V_GAP + sz.h + V_GAP;
+  if (!c.nodes.some((n) => n.id === '__output')) c.nodes.push({ id: '__output', type: 'io', position: c.positions.__output ?? { x: cx(lastNode), y: outY }, width: LEAF_W, height: IO_H, data: { ...ioData('Output', fmtShape(outShape)), path: '__output' } });
+  if (last) c.edges.push({ ...flow(c, last, 'out', '__output', 0, {}), targetHandle: 'in-0' });
+  shareEdges(c, inf);
+  return { nodes: c.nodes, edges: c.edges };
+}
+
+const ioData = (title: string, out: string): NodeData => ({ path: '', title, type: title, summary: '', out, params: 0, inputs: 1, errors: [], portErrors: {}, kind: 'io' });
+
+/** Dashed edges from the owner of parameters to each layer that shares or re-applies them. */
+function shareEdges(c: Ctx, inf: InferResult) {
+  const shown = new Set(c.nodes.map((n) => n.id));
+  const visible = (p: string): string | undefined => {
+    for (let q = p; ; q = q.includes('/') ? q.slice(0, q.lastIndexOf('/')) : '') { if (shown.has(q)) return q; if (!q) return undefined; }
+  };
+  for (const b of inf.blocks) {
+    if (!b.sharesWith) continue;
+    const s = visible(b.sharesWith), t = visible(b.path);
+    if (!s || !t || s === t) continue;
+    const err = (c.errors.get(b.path) ?? []).find((e) => e.code.startsWith('E_SHARE') || e.code === 'E_APPLY_TARGET');
+    c.edges.push({ id: `share:${b.sharesWith}->${b.path}`, source: s, sourceHandle: 'share-out', target: t, targetHandle: 'share-in', type: 'shape', data: { label: err ? err.code : b.kind === 'apply' ? 'applied again' : 'shares params', kind: 'share', error: err ? `${err.code}: ${err.message}` : undefined } });
+  }
+}

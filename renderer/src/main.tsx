@@ -1,0 +1,10 @@
+// Renderer entry. Exposes a small read-only hook for end-to-end tests (window.__netloom).
+import { createRoot } from 'react-dom/client';
+import '@xyflow/react/dist/style.css';
+import './styles.css';
+import { App } from './app/App';
+import { docStore, useUi } from './app/store';
+import { openTemplate } from './app/files';
+
+(window as unknown as { __netloom: unknown }).__netloom = { docStore, ui: useUi, openTemplate };
+createRoot(document.getElementById('root')!).render(<App />);
