@@ -1,0 +1,112 @@
+// `npm run bench`: training throughput of the product's own engine (templates compiled by engine/runtime,
+// real Fashion-MNIST batches) on every backend present, side by side with the same networks in PyTorch.
+//   npm run bench -- [--nets mlp,lenet,resnet18] [--backends wasm,cpu] [--repeats 5] [--batch 256] [--out file]
+// Writes JSON (min/median/max images/s per net and backend, and our/PyTorch ratios) and prints a table.
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { inferNetwork } from '../core';
+import { loadTemplate } from '../../templates';
+import { createFiller, loadDataset } from '../data';
+import { Model, Optimizer, backendNames, selectBackend, trainStep } from '../runtime';
+import { parseArgs } from '../cli/args';
+
+interface Stat { min: number; median: number; max: number; runs: number[] }
+const stat = (runs: number[]): Stat => {
+  const s = [...runs].sort((a, b) => a - b);
+  return { min: s[0], median: s[Math.floor(s.length / 2)], max: s[s.length - 1], runs };
+};
+
+/** The benchmark networks: templates, ResNet-18 at Fashion-MNIST's own 28×28. */
+const NETS: Record<string, () => unknown> = {
+  mlp: () => loadTemplate('mlp'),
+  lenet: () => loadTemplate('lenet'),
+  resnet18: () => ({ ...(loadTemplate('resnet18') as object), input: { shape: [1, 28, 28] } }),
+};
+
+async function measure(net: string, batch: number, repeats: number): Promise<Stat> {
+  const model = new Model(inferNetwork(NETS[net]()), 1);
+  const opt = new Optimizer({ type: 'sgd', lr: 0.01, momentum: 0.9 });
+  const data = await loadDataset({ source: 'fashion-mnist', limit: batch * 4 });
+  const filler = createFiller(data.train, data.inputShape, data.normalize);
+  const x = new Float32Array(batch * filler.sampleSize), y = new Int32Array(batch);
+  let b = 0;
+  const step = async () => { filler.fill(null, (b++ % 4) * batch, batch, x, y); await trainStep(model, opt, x, y, batch); };
+  const t0 = performance.now();
+  await step(); await step(); // warm-up: kernel compilation, buffer pools
+  const warm = (performance.now() - t0) / 2;
+  // Aim for ~2 s per repeat, at least one step.
+  const steps = Math.max(1, Math.round(2000 / warm));
+  const runs: number[] = [];
+  for (let r = 0; r < repeats; r++) {
+    const s0 = performance.now();
+    for (let i = 0; i < steps; i++) await step();
+    runs.push((steps * batch) / ((performance.now() - s0) / 1000));
+  }
+  model.dispose(); opt.dispose();
+  return stat(runs);
+}
+
+/** Debian's python3 (which has python3-torch) before whatever `python3` is first on PATH (pyenv…). */
+const PYTHONS = ['/usr/bin/python3', 'python3'];
+
+function pytorch(nets: string[], batch: number, repeats: number): Record<string, Stat> | { skipped: string } {
+  const script = path.join(import.meta.dirname, 'reference.py');
+  const python = PYTHONS.find((p) => spawnSync(p, ['-c', 'import torch'], { stdio: 'ignore' }).status === 0);
+  if (!python) return { skipped: 'no python3 with torch (Debian: apt-get install python3-torch libopenblas0-openmp)' };
+  const r = spawnSync(python, [script, '--nets', nets.join(','), '--batch', String(batch), '--repeats', String(repeats)], { encoding: 'utf8', timeout: 900_000 });
+  if (r.status !== 0) return { skipped: (r.stderr || r.error?.message || 'python3 failed').trim().split('\n').at(-1)! };
+  const out: Record<string, Stat> = {};
+  for (const line of r.stdout.trim().split('\n')) {
+    const j = JSON.parse(line) as { net: string; runs: number[] };
+    out[j.net] = stat(j.runs);
+  }
+  return out;
+}
+
+async function main() {
+  const p = parseArgs(process.argv.slice(2));
+  const nets = String(p.flags.nets ?? 'mlp,lenet,resnet18').split(',');
+  const batch = Number(p.flags.batch ?? 256), repeats = Number(p.flags.repeats ?? 5);
+  const wanted = typeof p.flags.backends === 'string' ? p.flags.backends.split(',') : backendNames();
+  const results: Record<string, Record<string, Stat>> = {};
+  const backends: Record<string, string> = {};
+  for (const name of wanted) {
+    try {
+      const choice = await selectBackend(name);
+      backends[name] = choice.reason;
+    } catch (e) {
+      process.stderr.write(`skip ${name}: ${(e as Error).message.split('\n')[0]}\n`);
+      continue;
+    }
+    results[name] = {};
+    for (const net of nets) {
+      // The pure-JS cpu backend needs minutes per ResNet step: fewer repeats there.
+      results[name][net] = await measure(net, batch, name === 'cpu' ? Math.min(repeats, 3) : repeats);
+      process.stderr.write(`${name} ${net}: median ${results[name][net].median.toFixed(0)} img/s\n`);
+    }
+  }
+  const torch = pytorch(nets, batch, repeats);
+  const ratios: Record<string, Record<string, number>> = {};
+  if (!('skipped' in torch)) {
+    for (const [be, byNet] of Object.entries(results)) {
+      ratios[be] = Object.fromEntries(nets.map((n) => [n, +(byNet[n].median / torch[n].median).toFixed(3)]));
+    }
+  }
+  const report = { date: new Date().toISOString(), machine: `${process.platform}-${process.arch}`, batch, backends, netloom: results, pytorch: torch, ratios };
+  const out = typeof p.flags.out === 'string' ? p.flags.out : path.join('bench', 'results', 'bench.json');
+  fs.mkdirSync(path.dirname(out), { recursive: true });
+  fs.writeFileSync(out, JSON.stringify(report, null, 2));
+  const rows = [`| network | ${Object.keys(results).map((b) => `netloom ${b} img/s (min/median/max)`).join(' | ')} | PyTorch img/s | ${Object.keys(results).map((b) => `${b}/PyTorch`).join(' | ')} |`];
+  rows.push(`|${'---|'.repeat(2 + 2 * Object.keys(results).length)}`);
+  const f = (s: Stat) => `${s.min.toFixed(0)} / **${s.median.toFixed(0)}** / ${s.max.toFixed(0)}`;
+  for (const n of nets) {
+    const t = 'skipped' in torch ? null : torch[n];
+    rows.push(`| ${n} | ${Object.values(results).map((r) => f(r[n])).join(' | ')} | ${t ? f(t) : 'n/a'} | ${Object.keys(results).map((b) => (ratios[b] ? ratios[b][n].toFixed(2) : 'n/a')).join(' | ')} |`);
+  }
+  console.log(rows.join('\n'));
+  console.log(`\nwritten to ${out}`);
+  process.exit(0);
+}
+
+await main();
