@@ -4,7 +4,7 @@ import '@xyflow/react/dist/style.css';
 import './styles.css';
 import { App } from './app/App';
 import { docStore, useUi } from './app/store';
-import { openTemplate } from './app/files';
+import { openTemplateNow as openTemplate } from './app/files';
 
 (window as unknown as { __netloom: unknown }).__netloom = { docStore, ui: useUi, openTemplate };
 createRoot(document.getElementById('root')!).render(<App />);

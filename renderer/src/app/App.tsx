@@ -10,8 +10,10 @@ import { StatusBar } from '../panels/StatusBar';
 import { Toolbar } from '../panels/Toolbar';
 import { Toasts } from '../panels/Toasts';
 import { FileErrorDialog, TemplatesDialog } from '../panels/TemplatesDialog';
-import { connectEngine, loadDoc, openInitialFile, readRecovery, wireDocument } from './files';
+import { ConfirmDiscardDialog } from '../panels/ConfirmDialog';
+import { loadDoc, openInitialFile, readRecovery, wireDocument } from './files';
 import { installKeys } from './keys';
+import { connectEngine, disconnectEngine } from './engine';
 import { useUi } from './store';
 
 function RecoveryBanner() {
@@ -36,7 +38,7 @@ export function App() {
     const un2 = installKeys(() => edgeSel.current);
     void connectEngine();
     void openInitialFile();
-    return () => { un1(); un2(); };
+    return () => { un1(); un2(); disconnectEngine(); };
   }, []);
   useEffect(() => { document.documentElement.dataset.theme = theme; }, [theme]);
   return (
@@ -55,6 +57,7 @@ export function App() {
         <StatusBar />
         {dialog === 'templates' && <TemplatesDialog />}
         {dialog === 'fileError' && <FileErrorDialog />}
+        {dialog === 'confirmDiscard' && <ConfirmDiscardDialog />}
         <Toasts />
       </div>
     </ReactFlowProvider>

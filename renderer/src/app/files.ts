@@ -1,6 +1,6 @@
 // Files and the shell, through the Host interface only: new / open / save / save-as, the recovery copy,
 // the unsaved-changes state, menu commands, and the engine's info for the status bar.
-import { createClient, HOST_GLOBAL, type Host } from '../../../engine/protocol';
+import { HOST_GLOBAL, type Host } from '../../../engine/protocol';
 import { createBrowserHost } from '../../../engine/protocol/browser-host';
 import { parseDocument, type Block, type NetworkDoc } from '../../../engine/core';
 import { listOf } from '../doc/locate';
@@ -25,6 +25,12 @@ export function loadDoc(doc: NetworkDoc, file: { name: string | null; path: stri
 
 export function newDocument() { loadDoc(emptyDoc(), { name: null, path: null }); docStore.getState().markClean(); }
 
+/** The unsaved-changes guard: runs `then` now when the document is saved, else asks first. */
+export function guard(what: string, then: () => void) {
+  if (!isDirty(docStore.getState())) return then();
+  useUi.getState().set({ dialog: 'confirmDiscard', pending: { what, then } });
+}
+
 /** Big networks open with every instance but the first of each definition collapsed: readable at a glance. */
 export function glanceView(doc: NetworkDoc): NetworkDoc {
   const inf = inferOf(doc);
@@ -43,8 +49,15 @@ export function glanceView(doc: NetworkDoc): NetworkDoc {
 }
 
 export function openTemplate(id: string, expanded = false) {
+  guard(`open the ${id} template`, () => openTemplateNow(id, expanded));
+}
+
+/** Opens a template without asking (the guard's continuation; the e2e hook). An untouched template has
+ * nothing to lose, so it starts clean like New. */
+export function openTemplateNow(id: string, expanded = false) {
   const doc = toDoc(loadTemplate(id));
   loadDoc(expanded ? doc : glanceView(doc), { name: null, path: null });
+  docStore.getState().markClean();
 }
 
 /** Opens file text; a malformed file shows its errors and leaves the current document alone. */
@@ -59,7 +72,9 @@ export function openText(text: string, file: { name: string; path: string }): bo
   return true;
 }
 
-export async function openFile() {
+export function openFile() { guard('open another file', () => void openFileNow()); }
+
+async function openFileNow() {
   try {
     const f = await host.openFile();
     if (f) openText(f.text, f);
@@ -116,25 +131,12 @@ export function wireDocument(): () => void {
   const un3 = host.onMenu((cmd) => {
     if (cmd === 'undo') docStore.getState().undo();
     else if (cmd === 'redo') docStore.getState().redo();
-    else if (cmd === 'new') newDocument();
-    else if (cmd === 'open') void openFile();
+    else if (cmd === 'new') guard('start a new network', newDocument);
+    else if (cmd === 'open') openFile();
     else if (cmd === 'save') void saveFile();
     else if (cmd === 'saveAs') void saveFile(true);
   });
   return () => { un1(); un2(); un3(); clearTimeout(timer); };
-}
-
-/** Connects to the engine for its info; the editor never waits for it. */
-export async function connectEngine() {
-  try {
-    const transport = await host.connectEngine();
-    const client = createClient(transport);
-    const info = await client.call('engine/info');
-    useUi.getState().set({ engine: `Engine backend: ${info.backend}`, engineBackend: info.backend, engineError: undefined });
-    client.onClose(() => useUi.getState().set({ engine: 'engine offline', engineBackend: undefined }));
-  } catch (err) {
-    useUi.getState().set({ engine: 'engine offline', engineBackend: undefined, engineError: (err as Error).message });
-  }
 }
 
 export async function openInitialFile() {

@@ -31,7 +31,9 @@ export interface UiState {
   open: string;
   theme: Theme;
   toasts: Toast[];
-  dialog: null | 'templates' | 'makeBlock' | 'fileError';
+  dialog: null | 'templates' | 'makeBlock' | 'fileError' | 'confirmDiscard';
+  /** What "Discard changes" in the unsaved-changes dialog goes on to do. */
+  pending?: { what: string; then(): void };
   fileErrors: { code: string; path: string; message: string }[];
   fileName: string | null;
   filePath: string | null;
@@ -40,6 +42,11 @@ export interface UiState {
   engineBackend?: string;
   /** Why the engine could not be reached (wrong token, server gone), shown in the status bar. */
   engineError?: string;
+  /** The engine process's pid (from engine/info): changes when the server restarts it. */
+  enginePid?: number;
+  engineCrashes: number;
+  /** When the next reconnection attempt is due (socket closed). */
+  engineRetryAt?: number;
   /** Bumped to ask the canvas to fit the view (after loading a template or opening a file). */
   fitSeq: number;
   select(paths: string[]): void;
@@ -63,8 +70,11 @@ export const useUi = create<UiState>()((set, get) => ({
   fileName: null,
   filePath: null,
   engine: 'connecting…',
+  engineCrashes: 0,
   fitSeq: 0,
-  select: (paths) => set({ selected: paths }),
+  // Only what the canvas shows can be selected: a click on a group's "open" button also selects the
+  // group, which then lies outside the block just opened.
+  select: (paths) => set({ selected: get().open ? paths.filter((p) => p.startsWith(`${get().open}/`) || p.startsWith('__')) : paths }),
   setOpen: (path) => set({ open: path, selected: [], fitSeq: get().fitSeq + 1 }),
   toast(text, kind = 'error') {
     const id = ++toastId;

@@ -40,6 +40,8 @@ export interface EdgeData extends Record<string, unknown> {
   seqIndex?: number;
   /** The chain wraps to the next column here. */
   wrap?: boolean;
+  /** For a wrap: the x of the middle of the gap between the columns, where the edge climbs back up. */
+  wrapX?: number;
 }
 
 export interface Scene { nodes: Node<NodeData>[]; edges: Edge<EdgeData>[] }
@@ -134,18 +136,18 @@ function contents(c: Ctx, body: Block, path: string, parent: string | undefined,
   } else {
     const cols = columns(sized, parent === undefined);
     let x = 0;
-    const wrapAt = new Set<number>();
+    const wrapAt = new Map<number, number>();
     for (const col of cols) {
       const cw = Math.max(...col.map((s) => s.w));
       let y = top;
-      wrapAt.add(sized.indexOf(col[0]));
+      wrapAt.set(sized.indexOf(col[0]), x - COL_GAP / 2);
       for (const s of col) { byId.get(s.id)!.position = { x: x + (cw - s.w) / 2, y }; y += s.h + V_GAP; }
       h = Math.max(h, y - V_GAP - top);
       x += cw + COL_GAP;
     }
     w = Math.max(0, x - COL_GAP);
     sized.forEach((s, i) => {
-      if (i > 0) c.edges.push(flow(c, sized[i - 1].id, 'out', s.id, 0, { container: path, seqIndex: i, wrap: wrapAt.has(i) || undefined }));
+      if (i > 0) c.edges.push(flow(c, sized[i - 1].id, 'out', s.id, 0, { container: path, seqIndex: i, wrap: wrapAt.has(i) || undefined, wrapX: wrapAt.get(i) }));
       else if (!parent) c.edges.push(flow(c, '__input', 'out', s.id, 0, { container: path, seqIndex: 0 }));
     });
   }

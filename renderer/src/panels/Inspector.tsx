@@ -6,6 +6,7 @@ import { blockAt, containerOf, jsonPathOf, parentOf } from '../doc/locate';
 import { fmtCount, fmtShape } from '../canvas/format';
 import { INIT_TYPES, initLabel, ParamField } from './fields';
 import { BlockSection, MultiSection, NetworkSection } from './InspectorParts';
+import { BindArg } from './DefArgs';
 
 export function Inspector() {
   const selected = useUi((s) => s.selected).filter((p) => !p.startsWith('__'));
@@ -59,9 +60,7 @@ function LayerSection({ path, b }: { path: string; b: LayerBlock }) {
       {def && Object.entries(def.params).map(([k, d]) => (
         <ParamField key={`${path}:${k}`} name={k} d={d} value={b.params?.[k]}
           onCommit={(v, mark) => run('setParam', { path, key: k, value: v }, { mark })}
-          extra={defName && (d.kind === 'int' || d.kind === 'float') && !(typeof b.params?.[k] === 'object' && b.params?.[k] !== null) ? (
-            <button className="mini" title={`Make this an argument of ${defName}`} onClick={() => run('promoteArg', { def: defName, layerJsonPath: [...jp], key: k, arg: k, type: d.kind, value: (b.params?.[k] ?? d.default) as number })}>→ arg</button>
-          ) : undefined} />
+          extra={defName ? <BindArg def={defName} layerPath={path} layerJp={[...jp]} k={k} d={d} value={b.params?.[k]} /> : undefined} />
       ))}
       <h4>Training</h4>
       <label className="switch"><input type="checkbox" data-testid="trainable" checked={b.trainable !== false} onChange={(e) => run('setTrainable', { path, trainable: e.target.checked })} /> trainable</label>

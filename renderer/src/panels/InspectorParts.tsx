@@ -6,6 +6,8 @@ import { docStore, run, useDoc, useInference, useUi } from '../app/store';
 import { parentOf, idOf } from '../doc/locate';
 import { fmtCount, fmtShape } from '../canvas/format';
 import { parseValue } from './fields';
+import { DefinitionArgs, InstanceArgs } from './DefArgs';
+import { blockAt } from '../doc/locate';
 import { Header } from './Inspector';
 import { viewOf } from '../doc/commands';
 
@@ -21,25 +23,8 @@ export function BlockSection({ path, b }: { path: string; b: Block }) {
         <button className="btn" onClick={() => useUi.getState().setOpen(path)}>Open</button>
         {b.kind === 'instance' && <button className="btn" data-testid="detach" onClick={() => run('detach', { path })}>Detach</button>}
       </div>
-      {b.kind === 'instance' && def && (
-        <>
-          <h4>{b.def} arguments</h4>
-          {def.doc && <p className="muted">{def.doc}</p>}
-          {def.args.length === 0 && <p className="muted">No arguments yet: open the block and use "→ arg" on a layer setting.</p>}
-          {def.args.map((a) => {
-            const v = b.args?.[a.name];
-            return (
-              <div className="field" key={`${path}:${a.name}`}>
-                <label>{a.name} <span className="muted">{a.type}</span></label>
-                {a.type === 'bool'
-                  ? <input type="checkbox" checked={Boolean(v ?? a.default)} onChange={(e) => run('setArg', { path, arg: a.name, value: e.target.checked })} />
-                  : <input defaultValue={v === undefined ? '' : String(v)} placeholder={a.default === undefined ? 'required' : String(a.default)}
-                      onBlur={(e) => run('setArg', { path, arg: a.name, value: e.target.value.trim() === '' ? undefined : parseValue({ kind: a.type }, e.target.value) })} />}
-              </div>
-            );
-          })}
-        </>
-      )}
+      {b.kind === 'instance' && def && <InstanceArgs path={path} b={b} />}
+      {b.kind === 'instance' && def && <DefinitionArgs def={b.def} />}
     </>
   );
 }
@@ -52,12 +37,11 @@ export function MultiSection({ paths }: { paths: string[] }) {
     return `Block${i}`;
   });
   const parent = parentOf(paths[0]);
+  // The new instance is selected, so its definition's arguments are right there to add.
   const make = () => {
-    if (run('makeBlock', { container: parent, ids: paths.map(idOf), name })) {
-      const c = docStore.getState().doc;
-      void c;
-      useUi.getState().select([]);
-    }
+    if (!run('makeBlock', { container: parent, ids: paths.map(idOf), name })) return;
+    const inst = findInstance(parent, name);
+    useUi.getState().select(inst ? [inst] : []);
   };
   return (
     <>
@@ -74,9 +58,31 @@ export function MultiSection({ paths }: { paths: string[] }) {
   );
 }
 
+/** The path of the instance of `def` just made in `container`. */
+function findInstance(container: string, def: string): string | undefined {
+  const doc = docStore.getState().doc;
+  const c = container ? blockAt(doc, container) : doc.root;
+  const body = c?.kind === 'instance' ? doc.definitions[c.def]?.body : c;
+  const list = !body ? [] : body.kind === 'sequential' ? body.children : body.kind === 'graph' ? body.nodes : [];
+  const b = list.find((x) => x.kind === 'instance' && x.def === def);
+  return b ? (container ? `${container}/${b.id}` : b.id) : undefined;
+}
+
 export function NetworkSection() {
   const doc = useDoc((s) => s.doc);
   const inf = useInference();
+  const open = useUi((s) => s.open);
+  const openBlock = open ? blockAt(doc, open) : undefined;
+  if (openBlock?.kind === 'instance') {
+    // Inside a definition with nothing selected: the definition itself is what is being edited.
+    return (
+      <>
+        <h3>{openBlock.def} <span className="muted">definition</span></h3>
+        <p className="note">Edits here change every {openBlock.def} instance.</p>
+        <DefinitionArgs def={openBlock.def} />
+      </>
+    );
+  }
   return (
     <>
       <h3>{doc.name}</h3>

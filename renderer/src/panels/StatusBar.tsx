@@ -8,6 +8,8 @@ export function StatusBar() {
   const engine = useUi((s) => s.engine);
   const backend = useUi((s) => s.engineBackend);
   const engineError = useUi((s) => s.engineError);
+  const pid = useUi((s) => s.enginePid);
+  const retry = useUi((s) => s.engineRetryAt);
   const batch = useDoc((s) => s.doc.training?.batchSize ?? 128);
   const dirty = useDoc((s) => isDirty(s));
   const total = inf.params.trainable + inf.params.nonTrainable;
@@ -26,7 +28,8 @@ export function StatusBar() {
       {dirty && <span className="status-dirty" data-testid="status-dirty">● unsaved</span>}
       {engineError
         ? <span className="engine status-bad" data-testid="engine-error" title={engineError}>{engine}: {engineError}</span>
-        : <span className="engine" data-testid="engine-info" data-backend={backend} title="The training engine's backend">{engine}</span>}
+        : <span className={backend ? 'engine' : 'engine engine-offline'} data-testid="engine-info" data-backend={backend} data-pid={pid}
+            title={retry ? 'The connection to the engine closed; retrying with backoff' : "The training engine's backend"}>{engine}{retry && !backend ? ' · reconnecting…' : ''}</span>}
     </footer>
   );
 }

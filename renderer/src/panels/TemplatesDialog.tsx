@@ -43,7 +43,7 @@ export function TemplatesDialog() {
             const params = t.inf.params.trainable + t.inf.params.nonTrainable;
             const layers = t.inf.blocks.filter((b) => b.kind === 'layer').length;
             return (
-              <button key={t.id} className="template-card" data-testid={`template-${t.id}`} onClick={() => { openTemplate(t.id); close(); }}>
+              <button key={t.id} className="template-card" data-testid={`template-${t.id}`} onClick={() => { close(); openTemplate(t.id); }}>
                 <Thumb inf={t.inf} />
                 <div className="template-name">{t.name}</div>
                 <div className="template-meta">{fmtCount(params)} params · {layers} layers · in {fmtShape(t.inf.input)}</div>

@@ -1,6 +1,6 @@
 // The top bar: file commands, undo/redo, templates, the breadcrumb of the opened block, view and theme.
 import { docStore, useDoc, useUi } from '../app/store';
-import { newDocument, openFile, saveFile } from '../app/files';
+import { guard, newDocument, openFile, saveFile } from '../app/files';
 import { run } from '../app/store';
 import { blockAt } from '../doc/locate';
 
@@ -34,8 +34,8 @@ export function Toolbar() {
     <header className="toolbar">
       <span className="brand">◈ Netloom</span>
       <div className="tb-group">
-        <button className="btn" onClick={newDocument} data-testid="btn-new" title="New network">New</button>
-        <button className="btn" onClick={() => void openFile()} data-testid="btn-open" title="Open (Ctrl+O)">Open</button>
+        <button className="btn" onClick={() => guard('start a new network', newDocument)} data-testid="btn-new" title="New network">New</button>
+        <button className="btn" onClick={openFile} data-testid="btn-open" title="Open (Ctrl+O)">Open</button>
         <button className="btn" onClick={() => void saveFile()} data-testid="btn-save" title="Save (Ctrl+S)">Save</button>
         <button className="btn" onClick={() => void saveFile(true)} title="Save as (Ctrl+Shift+S)">Save as</button>
       </div>

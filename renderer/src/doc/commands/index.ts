@@ -2,15 +2,17 @@
 import { addBlock, newLayer, removeBlocks, renameBlock, setArg, setConstant, setInitializer, setOutput, setParam, setTrainable, shareParams, unshareParams } from './layers';
 import { connect, disconnect, move, reorder, resetLayout, setCollapsed } from './wiring';
 import { detach, makeBlock, paste, promoteArg, replaceDocument, setInputShape } from './blocks';
+import { addDefArg, editDefArg, removeDefArg } from './args';
 
 export const COMMANDS = {
   addBlock, removeBlocks, renameBlock, setArg, setConstant, setInitializer, setOutput, setParam, setTrainable,
   shareParams, unshareParams, connect, disconnect, move, reorder, resetLayout, setCollapsed,
-  detach, makeBlock, paste, promoteArg, replaceDocument, setInputShape,
+  detach, makeBlock, paste, promoteArg, replaceDocument, setInputShape, addDefArg, editDefArg, removeDefArg,
 };
 export type CommandName = keyof typeof COMMANDS;
 export type ArgsOf<N extends CommandName> = Parameters<(typeof COMMANDS)[N]['perform']>[1];
 export { newLayer };
 export type { Clip } from './blocks';
+export { argTypeProblem, type ArgDecl } from './args';
 export type { Command, ViewState } from './types';
 export { viewOf } from './types';
