@@ -40,6 +40,8 @@ describe('editor', () => {
     await page().getByTestId('open-b2/r1').click();
     await page().waitForTimeout(200);
     await page().screenshot({ path: path.join(ARTIFACTS, 'resnet18-residual-open-dark.png') });
+    // Inside the opened block, edges from its input carry the block's input shape, not the network's.
+    expect(await label(page(), '__input', 'b2/r1/conv1')).toBe('64×24×24');
   });
 
   it('builds Conv2D → MaxPool2D → Flatten → Dense by dragging and wiring', async () => {

@@ -57,6 +57,8 @@ interface Ctx {
   edges: Edge<EdgeData>[];
   shareCount: Map<string, number>;
   groups: Set<string>;
+  /** The shape entering the scene: the network's input, or the opened block's input. */
+  inputShape: readonly number[] | null | undefined;
 }
 
 const infoOf = (c: Ctx, path: string) => c.info.get(path) ?? c.info.get(`${path}.0`);
@@ -182,7 +184,7 @@ function inputCount(c: Ctx, body: Block, b: Block): number {
 }
 
 function flow(c: Ctx, source: string, sourceHandle: string, target: string, port: number, extra: Partial<EdgeData>): Edge<EdgeData> {
-  const shape = source === '__input' ? c.doc.input.shape : infoOf(c, source)?.outputShape;
+  const shape = source === '__input' ? c.inputShape : infoOf(c, source)?.outputShape;
   const targetHandle = c.groups.has(target) ? 'in' : `in-${port}`;
   return { id: `${source}->${target}:${port}`, source, sourceHandle, target, targetHandle, type: 'shape', data: { label: fmtShape(shape), kind: 'flow', ...extra } };
 }
@@ -202,11 +204,11 @@ export function buildScene(doc: NetworkDoc, inf: InferResult, open = '', transie
   for (const e of inf.errors) errors.set(e.path, [...(errors.get(e.path) ?? []), e]);
   const shareCount = new Map<string, number>();
   for (const b of inf.blocks) if (b.sharesWith) shareCount.set(b.sharesWith, (shareCount.get(b.sharesWith) ?? 0) + 1);
-  const c: Ctx = { doc, info, layers, errors, collapsed: v.collapsed ?? {}, positions: { ...v.positions, ...transient }, nodes: [], edges: [], shareCount, groups: new Set() };
-  const jp = jsonPathOf(doc, open);
-  const body = jp ? (getAt(doc, contentsPath(doc, jp) ?? jp) as Block) : doc.root;
   const rootInfo = info.get(open);
   const inShape = open ? rootInfo?.inputShapes[0] : doc.input.shape;
+  const c: Ctx = { doc, info, layers, errors, collapsed: v.collapsed ?? {}, positions: { ...v.positions, ...transient }, nodes: [], edges: [], shareCount, groups: new Set(), inputShape: inShape };
+  const jp = jsonPathOf(doc, open);
+  const body = jp ? (getAt(doc, contentsPath(doc, jp) ?? jp) as Block) : doc.root;
   c.nodes.push({ id: '__input', type: 'io', position: { x: 0, y: 0 }, width: LEAF_W, height: IO_H, data: { ...ioData('Input', fmtShape(inShape)), path: '__input' } });
   const sz = contents(c, body, open, undefined, IO_H + V_GAP);
   const outShape = open ? rootInfo?.outputShape : inf.output;
