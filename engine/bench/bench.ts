@@ -2,7 +2,6 @@
 // real Fashion-MNIST batches) on every backend present, side by side with the same networks in PyTorch.
 //   npm run bench -- [--nets mlp,lenet,resnet18] [--backends wasm,cpu] [--repeats 5] [--batch 256] [--out file]
 // Writes JSON (min/median/max images/s per net and backend, and our/PyTorch ratios) and prints a table.
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { inferNetwork } from '../core';
@@ -10,6 +9,7 @@ import { loadTemplate } from '../../templates';
 import { createFiller, loadDataset } from '../data';
 import { Model, Optimizer, backendNames, selectBackend, trainStep } from '../runtime';
 import { parseArgs } from '../cli/args';
+import { runReference } from './reference';
 
 interface Stat { min: number; median: number; max: number; runs: number[] }
 const stat = (runs: number[]): Stat => {
@@ -47,21 +47,9 @@ async function measure(net: string, batch: number, repeats: number): Promise<Sta
   return stat(runs);
 }
 
-/** Debian's python3 (which has python3-torch) before whatever `python3` is first on PATH (pyenv…). */
-const PYTHONS = ['/usr/bin/python3', 'python3'];
-
 function pytorch(nets: string[], batch: number, repeats: number): Record<string, Stat> | { skipped: string } {
-  const script = path.join(import.meta.dirname, 'reference.py');
-  const python = PYTHONS.find((p) => spawnSync(p, ['-c', 'import torch'], { stdio: 'ignore' }).status === 0);
-  if (!python) return { skipped: 'no python3 with torch (Debian: apt-get install python3-torch libopenblas0-openmp)' };
-  const r = spawnSync(python, [script, '--nets', nets.join(','), '--batch', String(batch), '--repeats', String(repeats)], { encoding: 'utf8', timeout: 900_000 });
-  if (r.status !== 0) return { skipped: (r.stderr || r.error?.message || 'python3 failed').trim().split('\n').at(-1)! };
-  const out: Record<string, Stat> = {};
-  for (const line of r.stdout.trim().split('\n')) {
-    const j = JSON.parse(line) as { net: string; runs: number[] };
-    out[j.net] = stat(j.runs);
-  }
-  return out;
+  const r = runReference(nets, batch, repeats);
+  return 'skipped' in r ? (r as { skipped: string }) : Object.fromEntries(Object.entries(r).map(([n, runs]) => [n, stat(runs as number[])]));
 }
 
 async function main() {

@@ -3,6 +3,7 @@
 // exports mean the same thing as in the seed.
 import type { ParamValues } from '../core';
 import { tf } from './backends/tf';
+import { conv2dAct, denseAct, type Activation } from './kernels/fused-ops';
 import type { Rng } from './rng';
 
 export interface OpCtx {
@@ -37,16 +38,16 @@ export function activate(x: tf.Tensor, act: unknown): tf.Tensor {
   }
 }
 
-/** tfjs fuses bias + relu into matMul/conv2d with gradients; other activations run separately. */
-const fusable = (act: unknown) => act === 'relu' || act === 'none' || act === undefined;
-
 /**
- * Always explicit padding: tfjs sizes the output of a *numeric* pad with the kernel height for both axes,
- * which is wrong for a 3×2 kernel (found by the gradient tests).
+ * Activations our fused conv/dense kernels apply in the same call (with gradients; tf.fused.* would silently
+ * not fuse while gradients are recorded). Others run as a separate op after a linear fused kernel.
  */
-function padFor(p: ParamValues): 'valid' | [[number, number], [number, number], [number, number], [number, number]] {
+const fusedAct = (act: unknown): Activation | null => (act === 'relu' || act === 'sigmoid' ? act : act === 'none' || act === undefined ? 'linear' : null);
+
+/** Gluon's symmetric padding per axis; conv2dAct makes it explicit (tfjs sizes numeric pads wrongly for h ≠ w kernels). */
+function padFor(p: ParamValues): 'valid' | number | [[number, number], [number, number], [number, number], [number, number]] {
   const [ph, pw] = pair(p.padding, [0, 0]);
-  return ph === 0 && pw === 0 ? 'valid' : [[0, 0], [ph, ph], [pw, pw], [0, 0]];
+  return ph === pw ? (ph === 0 ? 'valid' : ph) : [[0, 0], [ph, ph], [pw, pw], [0, 0]];
 }
 
 /**
@@ -73,20 +74,16 @@ function pool(kind: 'max' | 'avg'): Op {
 
 export const OPS: Record<string, Op> = {
   Dense: ([x], p, get) => {
-    const flat = flattenCHW(x) as tf.Tensor2D;
-    const bias = p.useBias ? get('bias') : undefined;
-    if (fusable(p.activation)) {
-      return tf.fused.matMul({ a: flat, b: get('weight') as tf.Tensor2D, bias, activation: p.activation === 'relu' ? 'relu' : 'linear' });
-    }
-    const y = tf.matMul(flat, get('weight'));
-    return activate(bias ? tf.add(y, bias) : y, p.activation);
+    const bias = p.useBias ? (get('bias') as tf.Tensor1D) : undefined;
+    const act = fusedAct(p.activation);
+    const y = denseAct(flattenCHW(x) as tf.Tensor2D, get('weight') as tf.Tensor2D, bias, act ?? 'linear');
+    return act ? y : activate(y, p.activation);
   },
   Conv2D: ([x], p, get) => {
-    const strides = pair(p.strides);
-    const bias = p.useBias ? get('bias') : undefined;
-    const args = { x: x as tf.Tensor4D, filter: get('weight') as tf.Tensor4D, strides, pad: padFor(p), bias };
-    if (fusable(p.activation)) return tf.fused.conv2d({ ...args, activation: p.activation === 'relu' ? 'relu' : 'linear' });
-    return activate(tf.fused.conv2d({ ...args, activation: 'linear' }), p.activation);
+    const bias = p.useBias ? (get('bias') as tf.Tensor1D) : undefined;
+    const act = fusedAct(p.activation);
+    const y = conv2dAct(x as tf.Tensor4D, get('weight') as tf.Tensor4D, bias, pair(p.strides), padFor(p), act ?? 'linear');
+    return act ? y : activate(y, p.activation);
   },
   MaxPool2D: pool('max'),
   AvgPool2D: pool('avg'),

@@ -94,3 +94,19 @@ export function initEngineBackend(requested?: string, options: BackendInitOption
   }
   return current;
 }
+
+const TF_PRIORITY: Record<string, number> = { tensorflow: 3, wasm: 2, cpu: 1 };
+
+/**
+ * Frees the active backend (the threaded wasm build holds worker threads that keep Node alive) and forgets the
+ * choice; the next initEngineBackend starts a fresh one. For process shutdown and tests.
+ */
+export async function shutdownEngineBackend(): Promise<void> {
+  const choice = await current?.catch(() => undefined);
+  current = undefined;
+  const entry = choice && find(choice.name);
+  if (!entry) return;
+  const factory = tf.findBackendFactory(entry.tfName);
+  tf.removeBackend(entry.tfName); // disposes it: wasm terminates its pthread workers
+  if (factory) tf.registerBackend(entry.tfName, factory, TF_PRIORITY[entry.tfName] ?? 1);
+}

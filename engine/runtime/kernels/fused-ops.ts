@@ -7,7 +7,7 @@ import type { NamedAttrMap, Tensor } from '@tensorflow/tfjs-core';
 import { tf } from '../backends/tf';
 
 export type Activation = 'linear' | 'relu' | 'sigmoid';
-type Pad = 'valid' | 'same' | number;
+type Pad = 'valid' | 'same' | number | tf.backend_util.ExplicitPadding;
 
 /** dL/dz from dL/dy for y = act(z), written with the saved output y (no need to keep z). */
 function activationGrad(dy: Tensor, y: Tensor, activation: string): Tensor {
@@ -65,15 +65,58 @@ export function registerFusedGradients(): void {
   });
 }
 
+/**
+ * Filter taps that touch real input for at least one output position, per spatial axis: [first, last].
+ * On small feature maps with padding (ResNet-18's last stage at 28×28 input is 1×1 with a 3×3, pad-1 conv) most
+ * taps only ever see padding zeros; slicing them off makes forward and backward up to 9× cheaper, exactly.
+ */
+function liveTaps(inSize: number, outSize: number, k: number, stride: number, padBefore: number): [number, number] {
+  let first = k;
+  let last = -1;
+  for (let t = 0; t < k; t++) {
+    for (let o = 0; o < outSize; o++) {
+      const i = o * stride + t - padBefore;
+      if (i >= 0 && i < inSize) {
+        first = Math.min(first, t);
+        last = Math.max(last, t);
+        break;
+      }
+    }
+  }
+  return [first, last];
+}
+
 /** act(conv2d(x, w) + b), NHWC, one kernel forward; differentiable w.r.t. x, w and b. */
 export function conv2dAct(x: tf.Tensor4D, w: tf.Tensor4D, b: tf.Tensor1D | undefined, stride: number | [number, number],
   pad: Pad, activation: Activation = 'linear'): tf.Tensor4D {
   registerFusedGradients();
-  const inputs: Record<string, Tensor> = { x, filter: w };
+  const [sh, sw] = typeof stride === 'number' ? [stride, stride] : stride;
+  // a numeric pad is made explicit first: tfjs sizes numeric padding with the filter *height* on both axes,
+  // which is wrong for non-square filters (pad 2, 5×3 filter, width 5 → width 5 instead of 7)
+  const explicit = typeof pad === 'number' ? [[0, 0], [pad, pad], [pad, pad], [0, 0]] as tf.backend_util.ExplicitPadding : pad;
+  const info = tf.backend_util.computeConv2DInfo(x.shape, w.shape, [sh, sw], 1, explicit);
+  const { top, bottom, left, right } = info.padInfo;
+  const [h0, h1] = liveTaps(info.inHeight, info.outHeight, info.filterHeight, sh, top);
+  const [w0, w1] = liveTaps(info.inWidth, info.outWidth, info.filterWidth, sw, left);
+  let filter: Tensor = w;
+  let padding = [[0, 0], [top, bottom], [left, right], [0, 0]];
+  if (h1 >= h0 && w1 >= w0 && (h1 - h0 + 1 < info.filterHeight || w1 - w0 + 1 < info.filterWidth)) {
+    filter = tf.slice(w, [h0, w0, 0, 0], [h1 - h0 + 1, w1 - w0 + 1, w.shape[2], w.shape[3]]);
+    // same output grid: shift the window start by the dropped leading taps, trim the trailing side to match
+    const kh = h1 - h0 + 1;
+    const kw = w1 - w0 + 1;
+    const pt = top - h0;
+    const pl = left - w0;
+    const pb = (info.outHeight - 1) * sh + kh - info.inHeight - pt;
+    const pr = (info.outWidth - 1) * sw + kw - info.inWidth - pl;
+    if (pt >= 0 && pl >= 0 && pb >= 0 && pr >= 0) padding = [[0, 0], [pt, pb], [pl, pr], [0, 0]];
+    else filter = w; // would need negative padding (cropping the input): keep the full filter
+  }
+  const inputs: Record<string, Tensor> = { x, filter };
   if (b) inputs.bias = b;
-  const explicit = typeof pad === 'number' ? [[0, 0], [pad, pad], [pad, pad], [0, 0]] : pad;
   return tf.engine().runKernel(tf.FusedConv2D, inputs, {
-    strides: stride, pad: explicit, dataFormat: 'NHWC', dilations: [1, 1], activation,
+    strides: [sh, sw], pad: padding,
+    dataFormat: 'NHWC', dilations: [1, 1], activation,
   } as unknown as NamedAttrMap) as tf.Tensor4D;
 }
 

@@ -1,19 +1,38 @@
-// Registers Netloom's kernels on the wasm backend. Idempotent; must run before the backend initialises so
-// that the originals we wrap are captured first.
+// Registers Netloom's kernels on the wasm backend: the missing gradient kernel (Conv2DBackpropFilter) and faster
+// replacements for slow ones (see each file). Idempotent. Run before the wasm backend initialises: a replaced
+// kernel keeps the original's setupFunc (it binds the C function the original calls), and the originals are
+// captured first so composed kernels call them rather than our wrappers.
 import { tf } from '../backends/tf';
+import { batchMatMulConfig, fusedMatMulConfig } from './batch-mat-mul';
 import { conv2dBackpropFilterConfig } from './conv2d-backprop-filter';
+import { conv2dBackpropInputConfig } from './conv2d-backprop-input';
+import { maxPoolGradConfig } from './max-pool-grad';
+import { meanConfig, sumConfig } from './sum';
+import { transposeConfig } from './transpose';
 import { wasmKernel } from './wasm-util';
+
+export const WASM_KERNELS: readonly tf.KernelConfig[] = [
+  conv2dBackpropFilterConfig,
+  conv2dBackpropInputConfig,
+  maxPoolGradConfig,
+  batchMatMulConfig,
+  fusedMatMulConfig,
+  transposeConfig,
+  sumConfig,
+  meanConfig,
+];
 
 let done = false;
 
 export function registerWasmKernels(): void {
   if (done) return;
   done = true;
-  // capture the package's kernels before anything is overridden
-  for (const k of ['Conv2D', 'Transpose', 'Reshape', 'Slice', 'BatchMatMul']) wasmKernel(k);
-  const configs = [conv2dBackpropFilterConfig];
-  for (const c of configs) {
-    if (tf.getKernel(c.kernelName, 'wasm')) tf.unregisterKernel(c.kernelName, 'wasm');
-    tf.registerKernel(c);
+  for (const k of ['Conv2D', 'Transpose', 'Reshape', 'Slice', 'PadV2', 'Reverse', ...WASM_KERNELS.map((c) => c.kernelName)]) {
+    if (tf.getKernel(k, 'wasm')) wasmKernel(k);
+  }
+  for (const c of WASM_KERNELS) {
+    const existing = tf.getKernel(c.kernelName, 'wasm');
+    if (existing) tf.unregisterKernel(c.kernelName, 'wasm');
+    tf.registerKernel({ ...existing, ...c, setupFunc: existing?.setupFunc, disposeFunc: existing?.disposeFunc });
   }
 }

@@ -50,3 +50,29 @@ export function assertShape(what: string, got: readonly number[], want: readonly
     throw new Error(`${what}: shape ${JSON.stringify(got)}, expected ${JSON.stringify(want)}`);
   }
 }
+
+interface WasmModuleLike {
+  HEAPF32: Float32Array;
+  wasmMemory?: WebAssembly.Memory;
+}
+
+/**
+ * A Float32Array over the wasm heap. With the threaded build the memory is a growable SharedArrayBuffer and a
+ * worker's malloc can grow it, leaving the module's cached view stale: rebuild it when the buffer changed.
+ */
+export function heapF32(backend: WasmBackendLike): Float32Array {
+  const wasm = (backend as unknown as { wasm: WasmModuleLike }).wasm;
+  if (wasm.wasmMemory && wasm.HEAPF32.buffer !== wasm.wasmMemory.buffer) return new Float32Array(wasm.wasmMemory.buffer);
+  return wasm.HEAPF32;
+}
+
+/** Index of a tensor's first float in heapF32(). */
+export function f32Offset(backend: WasmBackendLike, t: Info): number {
+  const map = (backend as unknown as { dataIdMap: { get(id: unknown): { memoryOffset: number } } }).dataIdMap;
+  return map.get(t.dataId).memoryOffset / 4;
+}
+
+/** A new float32 output tensor of the backend (owned by the engine once returned from a kernel). */
+export function makeOutput(backend: WasmBackendLike, shape: number[]): Info {
+  return (backend as unknown as { makeOutput(s: number[], d: string): Info }).makeOutput(shape, 'float32');
+}

@@ -1,0 +1,25 @@
+// The PyTorch side of the benchmarks: finds a python3 that has torch and runs reference.py (one definition
+// of the reference networks, used by `npm run bench` and kernels-bench.ts alike).
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+
+/** $PYTHON, else Debian's python3 (python3-torch) before whatever `python3` is first on PATH (pyenv…). */
+export function torchPython(): string | null {
+  const candidates = [process.env.PYTHON, '/usr/bin/python3', 'python3'].filter((p): p is string => !!p);
+  return candidates.find((p) => spawnSync(p, ['-c', 'import torch'], { stdio: 'ignore' }).status === 0) ?? null;
+}
+
+/** images/s per repeat for each net, or why PyTorch could not run. */
+export function runReference(nets: string[], batch: number, repeats: number): Record<string, number[]> | { skipped: string } {
+  const python = torchPython();
+  if (!python) return { skipped: 'no python3 with torch (Debian: apt-get install python3-torch libopenblas0-openmp)' };
+  const script = path.join(import.meta.dirname, 'reference.py');
+  const r = spawnSync(python, [script, '--nets', nets.join(','), '--batch', String(batch), '--repeats', String(repeats)], { encoding: 'utf8', timeout: 900_000 });
+  if (r.status !== 0) return { skipped: (r.stderr || r.error?.message || 'python3 failed').trim().split('\n').at(-1)! };
+  const out: Record<string, number[]> = {};
+  for (const line of r.stdout.trim().split('\n')) {
+    const j = JSON.parse(line) as { net: string; runs: number[] };
+    out[j.net] = j.runs;
+  }
+  return out;
+}
