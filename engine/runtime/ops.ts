@@ -3,6 +3,7 @@
 // exports mean the same thing as in the seed.
 import type { ParamValues } from '../core';
 import { tf } from './backends/tf';
+import { batchNormTrain } from './batchnorm';
 import { conv2dAct, denseAct, type Activation } from './kernels/fused-ops';
 import type { Rng } from './rng';
 
@@ -95,19 +96,17 @@ export const OPS: Record<string, Op> = {
     const axes = x.rank === 4 ? [0, 1, 2] : [0];
     const eps = p.epsilon as number;
     const gamma = get('gamma'), beta = get('beta');
-    let mean: tf.Tensor, variance: tf.Tensor;
     if (ctx.training) {
-      ({ mean, variance } = tf.moments(x, axes));
       const m = p.momentum as number;
       const rm = get('running_mean'), rv = get('running_var');
-      // running = momentum·running + (1 − momentum)·batch, as Gluon; kept past the step's tidy; no gradient flows (not in the loss).
-      ctx.bnUpdates.push({ variable: rm, value: tf.keep(tf.tidy(() => tf.add(tf.mul(rm, m), tf.mul(mean, 1 - m)))) });
-      ctx.bnUpdates.push({ variable: rv, value: tf.keep(tf.tidy(() => tf.add(tf.mul(rv, m), tf.mul(variance, 1 - m)))) });
-    } else {
-      mean = get('running_mean');
-      variance = get('running_var');
+      return batchNormTrain(x, gamma, beta, eps, axes, ({ mean, variance }) => {
+        // running = momentum·running + (1 − momentum)·batch, as Gluon; applied after the step (not in the loss).
+        ctx.bnUpdates.push({ variable: rm, value: tf.keep(tf.tidy(() => tf.add(tf.mul(rm, m), tf.mul(mean, 1 - m)))) });
+        ctx.bnUpdates.push({ variable: rv, value: tf.keep(tf.tidy(() => tf.add(tf.mul(rv, m), tf.mul(variance, 1 - m)))) });
+        tf.dispose([mean, variance]);
+      });
     }
-    const xhat = tf.mul(tf.sub(x, mean), tf.rsqrt(tf.add(variance, eps)));
+    const xhat = tf.mul(tf.sub(x, get('running_mean')), tf.rsqrt(tf.add(get('running_var'), eps)));
     return tf.add(tf.mul(xhat, gamma), beta);
   },
   Concat: (ins) => tf.concat(ins, -1),
