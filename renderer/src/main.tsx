@@ -5,6 +5,7 @@ import './styles.css';
 import { App } from './app/App';
 import { docStore, useUi } from './app/store';
 import { openTemplateNow as openTemplate } from './app/files';
+import { useTraining as training } from './panels/training/controller';
 
-(window as unknown as { __netloom: unknown }).__netloom = { docStore, ui: useUi, openTemplate };
+(window as unknown as { __netloom: unknown }).__netloom = { docStore, ui: useUi, openTemplate, training };
 createRoot(document.getElementById('root')!).render(<App />);

@@ -11,6 +11,7 @@ import { Toolbar } from '../panels/Toolbar';
 import { Toasts } from '../panels/Toasts';
 import { FileErrorDialog, TemplatesDialog } from '../panels/TemplatesDialog';
 import { ConfirmDiscardDialog } from '../panels/ConfirmDialog';
+import { TrainingPanel } from '../panels/training/TrainingPanel';
 import { loadDoc, openInitialFile, readRecovery, wireDocument } from './files';
 import { installKeys } from './keys';
 import { connectEngine, disconnectEngine } from './engine';
@@ -31,6 +32,7 @@ function RecoveryBanner() {
 export function App() {
   const theme = useUi((s) => s.theme);
   const dialog = useUi((s) => s.dialog);
+  const trainOpen = useUi((s) => s.trainOpen);
   const edgeSel = useRef<EdgeData[]>([]);
   const onEdgeSelection = useCallback((e: EdgeData[]) => { edgeSel.current = e; }, []);
   useEffect(() => {
@@ -54,6 +56,7 @@ export function App() {
           </div>
           <Inspector />
         </div>
+        {trainOpen && <TrainingPanel />}
         <StatusBar />
         {dialog === 'templates' && <TemplatesDialog />}
         {dialog === 'fileError' && <FileErrorDialog />}

@@ -3,6 +3,7 @@
 // with backoff when the shell's socket closes (server restarted, laptop slept).
 import { createClient, type Client } from '../../../engine/protocol';
 import { host } from './files';
+import { bindTraining, syncTraining } from '../panels/training/controller';
 import { useUi } from './store';
 
 export const CRASH_MESSAGE = 'The engine process crashed and was restarted; your document is untouched.';
@@ -44,6 +45,7 @@ export async function connectEngine(): Promise<void> {
   try {
     const c = createClient(await host.connectEngine());
     client = c;
+    bindTraining(c);
     c.on('engine/crashed', () => {
       useUi.getState().toast(CRASH_MESSAGE, 'error');
       useUi.getState().set({ engine: 'engine restarting…', engineBackend: undefined, engineCrashes: useUi.getState().engineCrashes + 1 });
@@ -56,6 +58,7 @@ export async function connectEngine(): Promise<void> {
       scheduleReconnect();
     });
     await refreshInfo(c);
+    void syncTraining(c);
     attempt = 0;
     useUi.getState().set({ engineRetryAt: undefined });
   } catch (err) {

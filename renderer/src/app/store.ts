@@ -47,6 +47,10 @@ export interface UiState {
   engineCrashes: number;
   /** When the next reconnection attempt is due (socket closed). */
   engineRetryAt?: number;
+  /** The training panel is open. */
+  trainOpen: boolean;
+  /** A block the engine flagged during training (NaN/Inf): ringed on the canvas. */
+  flagged?: string;
   /** Bumped to ask the canvas to fit the view (after loading a template or opening a file). */
   fitSeq: number;
   select(paths: string[]): void;
@@ -71,6 +75,7 @@ export const useUi = create<UiState>()((set, get) => ({
   filePath: null,
   engine: 'connecting…',
   engineCrashes: 0,
+  trainOpen: false,
   fitSeq: 0,
   // Only what the canvas shows can be selected: a click on a group's "open" button also selects the
   // group, which then lies outside the block just opened.

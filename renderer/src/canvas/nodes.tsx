@@ -40,8 +40,12 @@ function Badges({ d }: { d: NodeData }) {
   );
 }
 
+/** The engine flagged this block, or (for a group) a block inside it, during training. */
+const useFlagged = (path: string) => useUi((s) => s.flagged !== undefined && (s.flagged === path || s.flagged.startsWith(`${path}/`)));
+
 export const LayerNode = memo(function LayerNode({ data: d, selected }: N) {
-  const cls = ['node', 'node-layer', `cat-${(d.category ?? d.kind).toLowerCase()}`, selected ? 'selected' : '', d.errors.length ? 'has-error' : '', d.kind === 'identity' ? 'skipped' : '', d.collapsed ? 'collapsed' : ''].join(' ');
+  const flagged = useFlagged(d.path);
+  const cls = ['node', 'node-layer', flagged ? 'flagged' : '', `cat-${(d.category ?? d.kind).toLowerCase()}`, selected ? 'selected' : '', d.errors.length ? 'has-error' : '', d.kind === 'identity' ? 'skipped' : '', d.collapsed ? 'collapsed' : ''].join(' ');
   return (
     <div className={cls} data-testid={`node-${d.path}`} data-type={d.type} title={d.errors.map((e) => `${e.code}: ${e.message}`).join('\n') || undefined}>
       <InputHandles d={d} />
@@ -63,8 +67,9 @@ export const LayerNode = memo(function LayerNode({ data: d, selected }: N) {
 });
 
 export const GroupNode = memo(function GroupNode({ data: d, selected }: N) {
+  const flagged = useFlagged(d.path);
   return (
-    <div className={`node-group ${selected ? 'selected' : ''} ${d.errors.length ? 'has-error' : ''} kind-${d.kind}`} data-testid={`node-${d.path}`} data-type={d.type}>
+    <div className={`node-group ${flagged ? 'flagged' : ''} ${selected ? 'selected' : ''} ${d.errors.length ? 'has-error' : ''} kind-${d.kind}`} data-testid={`node-${d.path}`} data-type={d.type}>
       <Handle id="in" type="target" position={Position.Top} className="port" />
       <Handle id="enter" type="source" position={Position.Top} className="port port-inner" isConnectable={false} />
       <div className="group-head">

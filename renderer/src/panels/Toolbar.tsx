@@ -3,6 +3,7 @@ import { docStore, useDoc, useUi } from '../app/store';
 import { guard, newDocument, openFile, saveFile } from '../app/files';
 import { run } from '../app/store';
 import { blockAt } from '../doc/locate';
+import { TrainButton } from './training/TrainingPanel';
 
 function Breadcrumb() {
   const open = useUi((s) => s.open);
@@ -44,6 +45,7 @@ export function Toolbar() {
         <button className="btn" disabled={!canRedo} onClick={() => docStore.getState().redo()} data-testid="btn-redo" title="Redo (Ctrl+Shift+Z)">↷</button>
       </div>
       <button className="btn btn-primary" onClick={() => useUi.getState().set({ dialog: 'templates' })} data-testid="btn-templates">Templates</button>
+      <TrainButton />
       <Breadcrumb />
       <span className="spacer" />
       <button className="btn" onClick={() => run('resetLayout', {})} title="Forget manual positions">Tidy</button>

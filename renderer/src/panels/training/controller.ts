@@ -1,0 +1,190 @@
+// The training panel's link to the engine, over the app's one client (app/engine.ts binds it): event
+// subscriptions (buffered and flushed a few times a second so React renders cheaply), `train/attach` on
+// every (re)connection, the run controls, and `data/list`. The store is zustand, read by the components.
+import { create } from 'zustand';
+import { RpcError, type CallName, type Client, type Params, type Result } from '../../../../engine/protocol';
+import { docStore, inferOf, useUi } from '../../app/store';
+import { applyEvents, configOf, emptyRun, formFrom, fromSnapshot, isActive, lostRun, parseForm, type RunView, type TrainEvent, type TrainForm } from './run-state';
+
+export type DatasetInfo = Result<'data/list'>['datasets'][number];
+/** A control call in flight or asked for and not yet visible in the run's state. */
+export type Intent = null | 'start' | 'pause' | 'resume' | 'step' | 'stop';
+
+export interface TrainingState {
+  run: RunView;
+  form: TrainForm;
+  /** The document training settings the form was last filled from (JSON), to refill it when they change. */
+  formSource: string;
+  datasets: DatasetInfo[] | null;
+  intent: Intent;
+  set(p: Partial<TrainingState>): void;
+}
+
+export const useTraining = create<TrainingState>()((set) => ({
+  run: emptyRun(),
+  form: formFrom(undefined),
+  formSource: '',
+  datasets: null,
+  intent: null,
+  set: (p) => set(p),
+}));
+
+/** How often buffered events reach React (events arrive at ~10 Hz; curves need no more). */
+export const FLUSH_MS = 200;
+
+let client: Client | null = null;
+let queue: TrainEvent[] = [];
+let timer: ReturnType<typeof setTimeout> | undefined;
+let lastFlush = 0;
+
+function flush() {
+  clearTimeout(timer);
+  timer = undefined;
+  lastFlush = Date.now();
+  if (!queue.length) return;
+  const events = queue;
+  queue = [];
+  const s = useTraining.getState();
+  const run = applyEvents(s.run, events);
+  s.set({ run, intent: settles(s.intent, s.run, run) ? null : s.intent });
+  // In order: an anomaly rings its block; the run going on again (resume, step) takes the ring away.
+  for (const e of events) {
+    if (e.name === 'train/anomaly') revealBlock(e.p.block);
+    else if (e.name === 'train/state' && e.p.state === 'running' && useUi.getState().flagged) useUi.getState().set({ flagged: undefined });
+  }
+}
+
+/** An intent is settled once what it asked for (or the end of the run) shows up. */
+function settles(intent: Intent, before: RunView, after: RunView): boolean {
+  if (intent === null || intent === 'start') return false;
+  if (!isActive(after.state)) return true;
+  if (intent === 'pause') return after.state !== 'running';
+  if (intent === 'resume') return after.state === 'running';
+  if (intent === 'step') return after.step !== before.step;
+  return false;
+}
+
+function push(e: TrainEvent) {
+  queue.push(e);
+  // Anything that changes what the user may do is shown at once; progress at most every FLUSH_MS.
+  const wait = FLUSH_MS - (Date.now() - lastFlush);
+  if (e.name !== 'train/progress' || wait <= 0) flush();
+  else timer ??= setTimeout(flush, wait);
+}
+
+/** Selects the block an anomaly names (its nearest block the canvas shows) and rings it. */
+export function revealBlock(path: string | undefined) {
+  if (!path) return;
+  const ui = useUi.getState();
+  if (ui.open && !path.startsWith(`${ui.open}/`)) ui.setOpen('');
+  ui.set({ flagged: path, trainOpen: true, fitSeq: ui.fitSeq + (ui.trainOpen ? 0 : 1) });
+  const known = new Set(inferOf(docStore.getState().doc).blocks.map((b) => b.path));
+  let p = path;
+  while (p && !known.has(p)) p = p.includes('/') ? p.slice(0, p.lastIndexOf('/')) : '';
+  useUi.getState().select(p ? [p] : []);
+}
+
+/** Subscribes to the run's events on a new client. Called by app/engine.ts once per connection. */
+export function bindTraining(c: Client): void {
+  client = c;
+  const offs = [
+    c.on('train/progress', (p) => push({ name: 'train/progress', p })),
+    c.on('train/epoch', (p) => push({ name: 'train/epoch', p })),
+    c.on('train/state', (p) => push({ name: 'train/state', p })),
+    c.on('train/anomaly', (p) => push({ name: 'train/anomaly', p })),
+    c.on('train/done', (p) => push({ name: 'train/done', p })),
+    c.on('engine/crashed', (p) => {
+      flush();
+      const s = useTraining.getState();
+      const how = p.signal ? `killed by ${p.signal}` : p.exitCode !== null ? `exit code ${p.exitCode}` : 'it stopped';
+      s.set({ run: lostRun(s.run, `The engine crashed during training (${how}) and was restarted: the run was lost. Your document is untouched.`), intent: null });
+    }),
+  ];
+  c.onClose(() => {
+    offs.forEach((off) => off());
+    if (client === c) client = null;
+    flush();
+    useTraining.getState().set({ intent: null });
+  });
+}
+
+/** Asks the engine for its run (after every connection) and the data sets; restores the panel from them. */
+export async function syncTraining(c: Client | null = client): Promise<void> {
+  if (!c) return;
+  try {
+    const { run } = await c.call('train/attach');
+    flush();
+    const s = useTraining.getState();
+    if (run) {
+      s.set({ run: fromSnapshot(s.run, run), intent: null });
+      if (isActive(run.state) && !useUi.getState().trainOpen) useUi.getState().set({ trainOpen: true, fitSeq: useUi.getState().fitSeq + 1 });
+    } else s.set({ run: lostRun(s.run, 'The engine no longer has this run (it was restarted): the run was lost. Your document is untouched.') });
+  } catch { /* an older engine without attach: nothing to restore */ }
+  try {
+    const { datasets } = await c.call('data/list');
+    useTraining.getState().set({ datasets });
+  } catch { useTraining.getState().set({ datasets: [] }); }
+}
+
+const errorOf = (e: unknown) => { const r = RpcError.from(e); return { code: r.code, message: r.message }; };
+
+/** Starts a run of the current document with the form's settings. */
+export async function startTraining(): Promise<void> {
+  const s = useTraining.getState();
+  const parsed = parseForm(s.form);
+  if (!client || !parsed.config) return;
+  const config = { ...parsed.config, doc: docStore.getState().doc };
+  useUi.getState().set({ flagged: undefined });
+  s.set({ intent: 'start', run: { ...emptyRun(), state: 'starting', config: configOf(config), startedAt: Date.now(), lr: config.lr } });
+  try {
+    const { runId } = await client.call('train/start', config);
+    flush();
+    const run = useTraining.getState().run;
+    if (run.runId === null) useTraining.getState().set({ run: { ...run, runId, state: run.state === 'starting' ? 'running' : run.state } });
+  } catch (e) {
+    flush();
+    const run = useTraining.getState().run;
+    if (!run.lost) useTraining.getState().set({ run: { ...run, state: null, error: errorOf(e) } });
+  } finally {
+    useTraining.getState().set({ intent: null });
+  }
+}
+
+type Control = 'train/pause' | 'train/resume' | 'train/step' | 'train/stop' | 'train/setLr';
+
+async function control<M extends Control>(method: M, intent: Intent, params: Params<M>): Promise<void> {
+  const s = useTraining.getState();
+  if (!client || !s.run.runId) return;
+  s.set({ intent, run: { ...s.run, error: null } });
+  if (method === 'train/resume' || method === 'train/stop' || method === 'train/step') useUi.getState().set({ flagged: undefined });
+  try {
+    await (client.call as (m: CallName, p: unknown) => Promise<unknown>)(method, { ...params, runId: s.run.runId });
+    flush();
+  } catch (e) {
+    flush();
+    const run = useTraining.getState().run;
+    if (!run.lost) useTraining.getState().set({ run: { ...run, error: errorOf(e) } });
+    useTraining.getState().set({ intent: null });
+  }
+}
+
+export const pauseTraining = () => control('train/pause', 'pause', {});
+export const resumeTraining = () => control('train/resume', 'resume', {});
+export const stepTraining = () => control('train/step', 'step', { batches: 1 });
+export const stopTraining = () => control('train/stop', 'stop', {});
+/** Changes the learning rate of the running run; the next progress event shows it. */
+export async function setLearningRate(lr: number): Promise<void> {
+  await control('train/setLr', useTraining.getState().intent, { lr });
+  const s = useTraining.getState();
+  if (!s.run.error) s.set({ run: { ...s.run, lr }, intent: s.intent });
+}
+
+/** For tests: forget the client, the queue and the run. */
+export function resetTraining() {
+  clearTimeout(timer);
+  timer = undefined;
+  lastFlush = 0;
+  queue = [];
+  client = null;
+  useTraining.setState({ run: emptyRun(), form: formFrom(undefined), formSource: '', datasets: null, intent: null });
+}

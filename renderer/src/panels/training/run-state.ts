@@ -1,0 +1,196 @@
+// The training run as the panel shows it: pure reducers from protocol events (and `train/attach`
+// snapshots) to a view with curves, plus the form's parsing and the reasons Start is refused.
+// No React, no client: controller.ts feeds it, the components read it, run-state.test.ts checks it.
+import { ACTIVE_STATES, type AnomalyEvent, type EpochEvent, type EventPayload, type ProgressEvent, type RunSnapshot, type RunState, type TrainConfig } from '../../../../engine/protocol';
+
+export interface Point { x: number; y: number }
+export type DoneEvent = EventPayload<'train/done'>;
+export type TrainEvent =
+  | { name: 'train/progress'; p: ProgressEvent }
+  | { name: 'train/epoch'; p: EpochEvent }
+  | { name: 'train/state'; p: EventPayload<'train/state'> }
+  | { name: 'train/anomaly'; p: AnomalyEvent }
+  | { name: 'train/done'; p: DoneEvent };
+
+/** What the run was started with (known for runs started here or restored by `train/attach`). */
+export interface RunConfig { dataset: string; epochs: number; batchSize: number; optimizer: 'sgd' | 'adam'; limit?: number; lr: number }
+
+export interface RunView {
+  runId: string | null;
+  /** null: no run yet (or a start that failed before the engine accepted it). */
+  state: RunState | null;
+  config: RunConfig | null;
+  epoch: number;
+  step: number;
+  stepsPerEpoch: number;
+  lr: number | null;
+  samplesPerSec: number | null;
+  startedAt: number | null;
+  /** Train loss / accuracy per progress event; validation per epoch. x = global step. */
+  loss: Point[];
+  acc: Point[];
+  valLoss: Point[];
+  valAcc: Point[];
+  epochs: EpochEvent[];
+  done: DoneEvent | null;
+  /** The latest anomaly while it is still relevant (cleared on resume, stop and a new run). */
+  anomaly: AnomalyEvent | null;
+  /** A start error, a failed control call, a failed run or a lost one. */
+  error: { code: string; message: string } | null;
+  /** The engine process died (or forgot the run) while it was active. */
+  lost: boolean;
+}
+
+export const emptyRun = (): RunView => ({
+  runId: null, state: null, config: null, epoch: 0, step: 0, stepsPerEpoch: 0, lr: null, samplesPerSec: null, startedAt: null,
+  loss: [], acc: [], valLoss: [], valAcc: [], epochs: [], done: null, anomaly: null, error: null, lost: false,
+});
+
+export const isActive = (s: RunState | null): boolean => s !== null && ACTIVE_STATES.includes(s);
+
+/** Most points kept per train curve; beyond it every other point is dropped (the curve keeps its shape). */
+export const MAX_POINTS = 1200;
+
+function decimate(points: Point[]): Point[] {
+  if (points.length <= MAX_POINTS) return points;
+  const kept = points.filter((_, i) => i % 2 === 0);
+  if (kept[kept.length - 1] !== points[points.length - 1]) kept.push(points[points.length - 1]);
+  return kept;
+}
+
+const fin = (v: number | undefined): v is number => v !== undefined && Number.isFinite(v);
+
+export const configOf = (c: TrainConfig): RunConfig => ({ dataset: c.data.source, epochs: c.epochs, batchSize: c.batchSize, optimizer: c.optimizer, limit: c.data.limit, lr: c.lr });
+
+/** x of the end of epoch `e` (0-based): steps per epoch from progress events, else the step counter. */
+const epochX = (v: RunView, e: number) => (v.stepsPerEpoch ? (e + 1) * v.stepsPerEpoch : v.step);
+
+function addEpoch(v: RunView, e: EpochEvent) {
+  v.epochs = [...v.epochs.filter((x) => x.epoch !== e.epoch), e].sort((a, b) => a.epoch - b.epoch);
+  const x = epochX(v, e.epoch);
+  if (fin(e.valLoss)) v.valLoss = [...v.valLoss, { x, y: e.valLoss }];
+  if (fin(e.valAcc)) v.valAcc = [...v.valAcc, { x, y: e.valAcc }];
+}
+
+/** Applies a batch of events in order (the controller flushes a few times a second). */
+export function applyEvents(prev: RunView, events: readonly TrainEvent[]): RunView {
+  let v: RunView = { ...prev };
+  let loss = v.loss.slice(), acc = v.acc.slice();
+  for (const e of events) {
+    if (v.runId !== e.p.runId) {
+      // Another run (started by another window, or ours before `train/start` answered): follow it.
+      if (v.runId !== null) { v = { ...emptyRun(), config: null }; loss = []; acc = []; }
+      v.runId = e.p.runId;
+      v.startedAt ??= Date.now();
+      if (v.state === null) v.state = 'starting';
+    }
+    switch (e.name) {
+      case 'train/progress': {
+        const p = e.p;
+        Object.assign(v, { epoch: p.epoch, step: p.step, stepsPerEpoch: p.stepsPerEpoch, lr: p.lr, samplesPerSec: p.samplesPerSec ?? v.samplesPerSec });
+        if (fin(p.loss)) loss.push({ x: p.step, y: p.loss });
+        if (fin(p.acc)) acc.push({ x: p.step, y: p.acc });
+        break;
+      }
+      case 'train/epoch': addEpoch(v, e.p); break;
+      case 'train/state':
+        if (v.state === 'done' || v.state === 'stopped' || v.state === 'failed') break; // done came first
+        v.state = e.p.state;
+        if (e.p.state === 'running') v.anomaly = null;
+        break;
+      case 'train/anomaly': v.anomaly = e.p; v.step = Math.max(v.step, e.p.step); break;
+      case 'train/done':
+        v.done = e.p;
+        v.state = e.p.state;
+        v.anomaly = null;
+        if (e.p.error) v.error = e.p.error;
+        break;
+    }
+  }
+  v.loss = decimate(loss);
+  v.acc = decimate(acc);
+  return v;
+}
+
+/** The view of a run the engine remembers (`train/attach`), keeping curves already drawn for the same run. */
+export function fromSnapshot(prev: RunView, s: RunSnapshot): RunView {
+  const same = prev.runId === s.runId;
+  const lp = s.lastProgress;
+  const v: RunView = {
+    ...emptyRun(), runId: s.runId, state: s.done?.state ?? s.state, config: configOf(s.config), epoch: s.epoch, step: s.step,
+    stepsPerEpoch: lp?.stepsPerEpoch ?? (same ? prev.stepsPerEpoch : 0), lr: lp?.lr ?? s.config.lr, samplesPerSec: lp?.samplesPerSec ?? null,
+    startedAt: s.startedAt, done: s.done, error: s.done?.error ?? null,
+  };
+  if (same) { v.loss = prev.loss.slice(); v.acc = prev.acc.slice(); }
+  else {
+    // Only per-epoch train figures survive a reload: one point per epoch, then the last batch.
+    for (const e of s.epochs) {
+      if (fin(e.trainLoss)) v.loss.push({ x: epochX(v, e.epoch), y: e.trainLoss });
+      if (fin(e.trainAcc)) v.acc.push({ x: epochX(v, e.epoch), y: e.trainAcc });
+    }
+  }
+  if (lp && !(v.loss.length && v.loss[v.loss.length - 1].x >= lp.step)) {
+    if (fin(lp.loss)) v.loss.push({ x: lp.step, y: lp.loss });
+    if (fin(lp.acc)) v.acc.push({ x: lp.step, y: lp.acc });
+  }
+  for (const e of s.epochs) addEpoch(v, e);
+  const last = s.anomalies[s.anomalies.length - 1];
+  if (last && s.state === 'paused' && last.step === s.step) v.anomaly = last;
+  return v;
+}
+
+/** The run was active when the engine died or forgot it. */
+export function lostRun(v: RunView, why: string): RunView {
+  if (!isActive(v.state)) return v;
+  return { ...v, state: 'failed', lost: true, anomaly: null, error: { code: 'E_ENGINE_CRASHED', message: why } };
+}
+
+// ---- the form ----
+
+/** The form as typed (strings), so a half-typed number is never lost. */
+export interface TrainForm { dataset: string; epochs: string; batchSize: string; optimizer: 'sgd' | 'adam'; lr: string; momentum: string; limit: string }
+
+export interface TrainingDefaults { dataset?: string; optimizer?: 'sgd' | 'adam'; lr?: number; momentum?: number; batchSize?: number; epochs?: number }
+
+export const formFrom = (t: TrainingDefaults | undefined): TrainForm => ({
+  dataset: t?.dataset ?? 'fashion-mnist', epochs: String(t?.epochs ?? 10), batchSize: String(t?.batchSize ?? 128),
+  optimizer: t?.optimizer ?? 'sgd', lr: String(t?.lr ?? (t?.optimizer === 'adam' ? 0.001 : 0.1)), momentum: t?.momentum === undefined ? '' : String(t.momentum), limit: '',
+});
+
+export type FormErrors = Partial<Record<keyof TrainForm, string>>;
+export interface ParsedForm { config?: Omit<TrainConfig, 'doc'>; errors: FormErrors }
+
+const int = (s: string) => (/^\s*\d+\s*$/.test(s) ? Number(s) : NaN);
+
+export function parseForm(f: TrainForm): ParsedForm {
+  const errors: FormErrors = {};
+  const epochs = int(f.epochs), batchSize = int(f.batchSize), lr = Number(f.lr), momentum = f.momentum.trim() === '' ? undefined : Number(f.momentum);
+  const limit = f.limit.trim() === '' ? undefined : int(f.limit);
+  if (!(epochs >= 1 && epochs <= 10_000)) errors.epochs = 'a whole number from 1 to 10000';
+  if (!(batchSize >= 1 && batchSize <= 65_536)) errors.batchSize = 'a whole number from 1 to 65536';
+  if (f.lr.trim() === '' || !(lr > 0) || !Number.isFinite(lr)) errors.lr = 'a positive number';
+  if (momentum !== undefined && !(momentum >= 0 && momentum <= 1)) errors.momentum = 'between 0 and 1';
+  if (limit !== undefined && !(limit >= 1)) errors.limit = 'a whole number ≥ 1, or empty for all';
+  if (!f.dataset) errors.dataset = 'choose a data set';
+  if (Object.keys(errors).length) return { errors };
+  return {
+    errors,
+    config: {
+      data: { source: f.dataset, ...(limit !== undefined ? { limit } : {}) }, epochs, batchSize, lr, optimizer: f.optimizer,
+      ...(f.optimizer === 'sgd' && momentum !== undefined ? { momentum } : {}),
+    },
+  };
+}
+
+/** Why Start is refused right now, or null when it may run. */
+export function startBlocker(o: { engineUp: boolean; errors: { message: string; path: string }[]; state: RunState | null; form: FormErrors; starting: boolean }): string | null {
+  if (!o.engineUp) return 'The engine is offline: training needs it (it reconnects by itself).';
+  if (o.starting || isActive(o.state)) return 'A run is in progress: stop it first.';
+  if (o.errors.length) {
+    const e = o.errors[0];
+    return `The network has ${o.errors.length} problem${o.errors.length > 1 ? 's' : ''}: ${e.path ? `${e.path}: ` : ''}${e.message}`;
+  }
+  const bad = Object.entries(o.form)[0];
+  if (bad) return `Fix the settings: ${bad[0]} must be ${bad[1]}.`;
+  return null;
+}
