@@ -1,6 +1,7 @@
 // `npm run bench`: training throughput of the product's own engine (templates compiled by engine/runtime,
 // real Fashion-MNIST batches) on every backend present, side by side with the same networks in PyTorch.
 //   npm run bench -- [--nets mlp,lenet,resnet18] [--backends wasm,cpu] [--repeats 5] [--batch 256] [--out file]
+//                    [--profile]   (per-kernel time per step, to see what dominates before optimizing)
 // Writes JSON (min/median/max images/s per net and backend, and our/PyTorch ratios) and prints a table.
 import fs from 'node:fs';
 import path from 'node:path';
@@ -9,6 +10,7 @@ import { loadTemplate } from '../../templates';
 import { createFiller, loadDataset } from '../data';
 import { Model, Optimizer, backendNames, selectBackend, trainStep } from '../runtime';
 import { parseArgs } from '../cli/args';
+import { installKernelProfiler, kernelProfileReport, resetKernelProfile } from './kernel-profile';
 import { runReference } from './reference';
 
 interface Stat { min: number; median: number; max: number; runs: number[] }
@@ -24,7 +26,7 @@ const NETS: Record<string, () => unknown> = {
   resnet18: () => ({ ...(loadTemplate('resnet18') as object), input: { shape: [1, 28, 28] } }),
 };
 
-async function measure(net: string, batch: number, repeats: number): Promise<Stat> {
+async function measure(net: string, batch: number, repeats: number, profile: boolean): Promise<Stat> {
   const model = new Model(inferNetwork(NETS[net]()), 1);
   const opt = new Optimizer({ type: 'sgd', lr: 0.01, momentum: 0.9 });
   const data = await loadDataset({ source: 'fashion-mnist', limit: batch * 4 });
@@ -38,11 +40,13 @@ async function measure(net: string, batch: number, repeats: number): Promise<Sta
   // Aim for ~2 s per repeat, at least one step.
   const steps = Math.max(1, Math.round(2000 / warm));
   const runs: number[] = [];
+  if (profile) resetKernelProfile();
   for (let r = 0; r < repeats; r++) {
     const s0 = performance.now();
     for (let i = 0; i < steps; i++) await step();
     runs.push((steps * batch) / ((performance.now() - s0) / 1000));
   }
+  if (profile) process.stderr.write(`${net}:\n${kernelProfileReport(steps * repeats)}\n`);
   model.dispose(); opt.dispose();
   return stat(runs);
 }
@@ -53,7 +57,7 @@ function pytorch(nets: string[], batch: number, repeats: number): Record<string,
 }
 
 async function main() {
-  const p = parseArgs(process.argv.slice(2));
+  const p = parseArgs(process.argv.slice(2), ['profile']);
   const nets = String(p.flags.nets ?? 'mlp,lenet,resnet18').split(',');
   const batch = Number(p.flags.batch ?? 256), repeats = Number(p.flags.repeats ?? 5);
   const wanted = typeof p.flags.backends === 'string' ? p.flags.backends.split(',') : backendNames();
@@ -63,6 +67,7 @@ async function main() {
     try {
       const choice = await selectBackend(name);
       backends[name] = choice.reason;
+      if (p.flags.profile) installKernelProfiler(name);
     } catch (e) {
       process.stderr.write(`skip ${name}: ${(e as Error).message.split('\n')[0]}\n`);
       continue;
@@ -71,7 +76,7 @@ async function main() {
     for (const net of nets) {
       // The pure-JS cpu backend needs over ten minutes per ResNet-18 step (measured): left out there.
       if (name === 'cpu' && net === 'resnet18') continue;
-      results[name][net] = await measure(net, batch, name === 'cpu' ? Math.min(repeats, 3) : repeats);
+      results[name][net] = await measure(net, batch, name === 'cpu' ? Math.min(repeats, 3) : repeats, p.flags.profile === true);
       process.stderr.write(`${name} ${net}: median ${results[name][net].median.toFixed(0)} img/s\n`);
     }
   }

@@ -1,4 +1,4 @@
-// Per-kernel time for kernels-bench --profile. Wraps every kernelFunc registered for the backend with a timer;
+// Per-kernel time for `npm run bench -- --profile`. Wraps every kernelFunc registered for the backend with a timer;
 // valid for synchronous backends (wasm, cpu), where a kernel's work is done when its function returns.
 // Composed kernels call the package's originals directly, so their inner kernels are not counted twice.
 import { tf } from '../runtime/backends/tf';

@@ -1,5 +1,5 @@
 // The PyTorch side of the benchmarks: finds a python3 that has torch and runs reference.py (one definition
-// of the reference networks, used by `npm run bench` and kernels-bench.ts alike).
+// of the reference networks for `npm run bench`).
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 

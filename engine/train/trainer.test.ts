@@ -77,6 +77,20 @@ describe('Trainer', () => {
     expect(events.filter((e) => e.event === 'progress')).toHaveLength(2);
   });
 
+  it('when paused, the last progress event is the batch it paused after, even with throttled progress', async () => {
+    const t = new Trainer(new Model(inferNetwork(loadTemplate('mlp')), 1), data, { ...config, progressEveryMs: 1e9 });
+    let last = -1;
+    t.on((e) => { if (e.event === 'progress') last = e.step; });
+    const running = t.run();
+    await new Promise((r) => setTimeout(r, 40));
+    t.pause();
+    while (t.state !== 'paused') await nextTurn();
+    expect(t.position.step).toBeGreaterThan(0);
+    expect(last).toBe(t.position.step);
+    t.stop();
+    await running;
+  });
+
   it('a diverging run reports the first block whose output went non-finite, and pauses', async () => {
     const doc = loadTemplate('mlp') as { initializers?: unknown[] };
     doc.initializers = [{ pattern: '.*dense0_weight', init: { type: 'constant', value: 1e38 } }];

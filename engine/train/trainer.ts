@@ -38,6 +38,8 @@ export class Trainer {
   private stepsLeft = Infinity;
   private wake: (() => void) | null = null;
   private listeners = new Set<TrainListener>();
+  /** The last progress event held back by throttling: flushed when the run pauses, so a paused view is exact. */
+  private unsent: Extract<TrainEvent, { event: 'progress' }> | null = null;
   readonly opt: Optimizer;
 
   constructor(readonly model: Model, readonly data: Dataset, readonly config: TrainConfig, readonly backend = { name: 'unknown', reason: '' }) {
@@ -63,6 +65,7 @@ export class Trainer {
   /** Waits while paused; returns false when the run should end. */
   private async gate(): Promise<boolean> {
     while (this.stepsLeft <= 0 && (this.state as RunState) !== 'stopping') {
+      if (this.unsent) { this.emit(this.unsent); this.unsent = null; }
       if (this.state !== 'paused') this.setState('paused');
       await new Promise<void>((r) => { this.wake = r; });
       this.wake = null;
@@ -124,9 +127,12 @@ export class Trainer {
         }
         eLoss += r.loss * n; eCorrect += r.correct; eN += n;
         const now = performance.now();
+        const progress = { event: 'progress' as const, epoch, batch: batch + 1, batches, step: this.pos.step, loss: r.loss, accuracy: r.correct / n, lr: this.opt.lr, imagesPerSecond: trainImages / (trainTime / 1000) };
+        this.unsent = progress;
         if (now - lastEmit >= progressEveryMs || batch === batches - 1 || this.stepsLeft === 0) {
           lastEmit = now;
-          this.emit({ event: 'progress', epoch, batch: batch + 1, batches, step: this.pos.step, loss: r.loss, accuracy: r.correct / n, lr: this.opt.lr, imagesPerSecond: trainImages / (trainTime / 1000) });
+          this.emit(progress);
+          this.unsent = null;
         }
         if (batch % 2 === 1) await tick(); // let control messages in
       }
