@@ -5,7 +5,7 @@ import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ARTIFACTS, getDoc, openEditor, type Session } from './harness';
-import { select } from './ui';
+import { fit, select } from './ui';
 
 let s: Session;
 const page = () => s.page;
@@ -16,7 +16,10 @@ const lossPoints = async () => Number(await id('chart-loss-train').getAttribute(
 
 beforeAll(async () => { s = await openEditor({ theme: 'dark' }); });
 afterEach(async (ctx) => {
-  if (ctx.task.result?.state === 'fail') await page().screenshot({ path: path.join(ARTIFACTS, `fail-train-${ctx.task.name.slice(0, 24).replace(/\W+/g, '-')}.png`) });
+  if (ctx.task.result?.state !== 'fail') return;
+  await page().screenshot({ path: path.join(ARTIFACTS, `fail-train-${ctx.task.name.slice(0, 24).replace(/\W+/g, '-')}.png`) });
+  // A failed test may leave a run going: stop it so the next test starts from a free engine.
+  if (await id('train-stop').isEnabled().catch(() => false)) await id('train-stop').click();
 });
 afterAll(async () => { await s?.close(); });
 
@@ -122,6 +125,7 @@ describe('training panel', () => {
   });
 
   it('shows the engine\'s refusal of a network that does not fit the data (E_CLASSES_MISMATCH)', async () => {
+    await fit(page()); // the canvas is shorter with the panel open; off-screen nodes are not rendered
     await select(page(), 'dense2');
     await id('param-units').fill('5');
     await id('param-units').press('Enter');
@@ -137,6 +141,7 @@ describe('training panel', () => {
     await id('train-anomaly').waitFor({ timeout: 30_000 });
     await expect.poll(runState).toBe('paused');
     expect(await id('train-anomaly').textContent()).toMatch(/NaN at step \d+.*dense2/);
+    await fit(page());
     expect(await page().getByTestId('node-dense2').getAttribute('class')).toContain('flagged');
     expect(await page().evaluate('window.__netloom.ui.getState().selected')).toEqual(['dense2']);
     await page().screenshot({ path: path.join(ARTIFACTS, 'train-anomaly-dark.png') });
