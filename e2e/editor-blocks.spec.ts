@@ -2,12 +2,11 @@
 // its definition (every instance follows), breadcrumb out, detach one instance, and the definition's
 // typed arguments (add, validate, rename, bind a layer setting, instance values, remove).
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ARTIFACTS, getDoc, openEditor, type Session } from './harness';
+import { describe, expect, it } from 'vitest';
+import { ARTIFACTS, getDoc, useEditor } from './harness';
 import { fit, select } from './ui';
 
-let s: Session;
-const page = () => s.page;
+const page = useEditor('blocks', { theme: 'dark' });
 type Doc = { definitions: Record<string, { args: { name: string; default?: unknown }[]; body: unknown }> };
 
 /** Each Residual instance's parameter count as its node shows it (group header or collapsed node). */
@@ -21,11 +20,6 @@ async function residualParams(): Promise<Record<string, string>> {
   return out;
 }
 
-beforeAll(async () => { s = await openEditor({ theme: 'dark' }); });
-afterEach(async (ctx) => {
-  if (ctx.task.result?.state === 'fail') await page().screenshot({ path: path.join(ARTIFACTS, `fail-blocks-${ctx.task.name.slice(0, 24).replace(/\W+/g, '-')}.png`) });
-});
-afterAll(async () => { await s?.close(); });
 
 describe('blocks', () => {
   it('collapses b2 to one node with its output shape and params, and expands it in place', async () => {

@@ -1,23 +1,17 @@
 // Editing comfort: a drag is one undo step, multi-select (shift-click, box), copy / paste / duplicate
 // across blocks, delete, select all, zoom to fit; and the templates gallery lists every template.
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { TEMPLATE_IDS } from '../templates';
-import { ARTIFACTS, getDoc, openEditor, type Session } from './harness';
+import { ARTIFACTS, getDoc, useEditor } from './harness';
 import { fit, select } from './ui';
 
-let s: Session;
-const page = () => s.page;
+const page = useEditor('comfort', { theme: 'dark' });
 const selected = () => page().evaluate('window.__netloom.ui.getState().selected') as Promise<string[]>;
 const history = () => page().evaluate('window.__netloom.docStore.getState().past.length') as Promise<number>;
 const children = async (id: string) => ((await getDoc(page())) as { root: { children: { id: string; children?: { id: string }[] }[] } }).root.children.find((c) => c.id === id)!.children!.map((c) => c.id);
 const viewport = () => page().locator('.react-flow__viewport').getAttribute('style');
 
-beforeAll(async () => { s = await openEditor({ theme: 'dark' }); });
-afterEach(async (ctx) => {
-  if (ctx.task.result?.state === 'fail') await page().screenshot({ path: path.join(ARTIFACTS, `fail-comfort-${ctx.task.name.slice(0, 24).replace(/\W+/g, '-')}.png`) });
-});
-afterAll(async () => { await s?.close(); });
 
 describe('editing comfort', () => {
   it('a drag is one undo step: Ctrl+Z restores the position', async () => {

@@ -1,19 +1,13 @@
 // Files and the engine, as a user meets them: the recovery copy after a reload, the unsaved-changes
 // guard, a malformed file that is never overwritten, and the engine process crashing under the page.
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ARTIFACTS, getDoc, openEditor, type Session } from './harness';
+import { describe, expect, it } from 'vitest';
+import { ARTIFACTS, getDoc, useEditor } from './harness';
 import { select } from './ui';
 
-let s: Session;
-const page = () => s.page;
+const page = useEditor('files', { theme: 'light' });
 type Files = { __files: Map<string, string>; __openName: string };
 
-beforeAll(async () => { s = await openEditor({ theme: 'light' }); });
-afterEach(async (ctx) => {
-  if (ctx.task.result?.state === 'fail') await page().screenshot({ path: path.join(ARTIFACTS, `fail-files-${ctx.task.name.slice(0, 24).replace(/\W+/g, '-')}.png`) });
-});
-afterAll(async () => { await s?.close(); });
 
 describe('files', () => {
   it('keeps a recovery copy: reload without saving, Restore gives the edited document', async () => {
@@ -76,8 +70,8 @@ describe('files', () => {
 describe('engine', () => {
   it('says so when the engine process crashes, leaves the document alone, and gets the engine info back', async () => {
     const info = page().getByTestId('engine-info');
-    await expect.poll(() => info.getAttribute('data-pid'), { timeout: 30_000 }).toBe(String(s.server.engine.pid));
-    const pid = s.server.engine.pid!;
+    await expect.poll(() => info.getAttribute('data-pid'), { timeout: 30_000 }).toBe(String(page.session().server.engine.pid));
+    const pid = page.session().server.engine.pid!;
     const doc = await getDoc(page());
     process.kill(pid, 'SIGKILL');
     await expect.poll(() => page().getByTestId('toast').allTextContents(), { timeout: 15_000 })
@@ -85,7 +79,7 @@ describe('engine', () => {
     await page().screenshot({ path: path.join(ARTIFACTS, 'engine-crashed-light.png') });
     expect(await getDoc(page())).toEqual(doc);
     await expect.poll(() => info.getAttribute('data-pid'), { timeout: 30_000 }).not.toBe(String(pid));
-    expect(await info.getAttribute('data-pid')).toBe(String(s.server.engine.pid));
+    expect(await info.getAttribute('data-pid')).toBe(String(page.session().server.engine.pid));
     expect(await info.textContent()).toMatch(/Engine backend: \w+/);
   });
 });

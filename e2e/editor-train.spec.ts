@@ -3,25 +3,16 @@
 // live in both themes with a live learning rate and Stop, refusals and errors, and the engine dying mid-run.
 import path from 'node:path';
 import type { Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ARTIFACTS, getDoc, openEditor, type Session } from './harness';
+import { describe, expect, it } from 'vitest';
+import { ARTIFACTS, getDoc, useEditor } from './harness';
 import { fit, select } from './ui';
 
-let s: Session;
-const page = () => s.page;
+const page = useEditor('train', { theme: 'dark', onFail: async (p) => { if (await p.getByTestId('train-stop').isEnabled().catch(() => false)) await p.getByTestId('train-stop').click(); } });
 const id = (t: string) => page().getByTestId(t);
 const step = async () => Number(await id('train-stepcount').getAttribute('data-step'));
 const runState = () => id('train-state').getAttribute('data-state');
 const lossPoints = async () => Number(await id('chart-loss-train').getAttribute('data-points'));
 
-beforeAll(async () => { s = await openEditor({ theme: 'dark' }); });
-afterEach(async (ctx) => {
-  if (ctx.task.result?.state !== 'fail') return;
-  await page().screenshot({ path: path.join(ARTIFACTS, `fail-train-${ctx.task.name.slice(0, 24).replace(/\W+/g, '-')}.png`) });
-  // A failed test may leave a run going: stop it so the next test starts from a free engine.
-  if (await id('train-stop').isEnabled().catch(() => false)) await id('train-stop').click();
-});
-afterAll(async () => { await s?.close(); });
 
 async function openPanel(p: Page) {
   await expect.poll(() => p.getByTestId('engine-info').textContent(), { timeout: 30_000 }).toMatch(/Engine backend: \w+/);
@@ -157,7 +148,7 @@ describe('training panel', () => {
     await pauseAtFirstBatch();
     await expect.poll(runState, { timeout: 30_000 }).toBe('paused');
     const doc = await getDoc(page());
-    process.kill(s.server.engine.pid!, 'SIGKILL');
+    process.kill(page.session().server.engine.pid!, 'SIGKILL');
     await expect.poll(runState, { timeout: 15_000 }).toBe('lost');
     expect(await id('train-error').textContent()).toMatch(/run was lost.*document is untouched/);
     expect(await getDoc(page())).toEqual(doc);

@@ -1,19 +1,13 @@
 // The editor as a new user meets it, in Chromium through the browser shell (`netloom serve`).
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ARTIFACTS, getDoc, openEditor, type Session } from './harness';
+import { describe, expect, it } from 'vitest';
+import { ARTIFACTS, getDoc, useEditor } from './harness';
 import { dragFromPalette, fit, label, select, wire } from './ui';
 
-let s: Session;
-const page = () => s.page;
+const page = useEditor('editor', { theme: 'dark' });
 const layerCount = () => page().locator('.react-flow__node-layer').count();
 const ui = (expr: string) => page().evaluate(expr);
 
-beforeAll(async () => { s = await openEditor({ theme: 'dark' }); });
-afterEach(async (ctx) => {
-  if (ctx.task.result?.state === 'fail') await page().screenshot({ path: path.join(ARTIFACTS, `fail-${ctx.task.name.slice(0, 24).replace(/\W+/g, '-')}.png`) });
-});
-afterAll(async () => { await s?.close(); });
 
 describe('editor', () => {
   it('starts with LeNet: 7 layers and the seed\'s shapes', async () => {

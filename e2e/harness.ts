@@ -1,6 +1,7 @@
 // e2e harness: serves the built renderer through the browser shell's server (`netloom serve`'s
 // startServer, engine included) and drives Debian's Chromium with playwright-core.
 import path from 'node:path';
+import { afterAll, afterEach, beforeAll } from 'vitest';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { startServer, type RunningServer } from '../engine/host/server';
@@ -39,4 +40,20 @@ export async function openEditor(opts: { width?: number; height?: number; theme?
 }
 
 /** The document in the page's store. */
+/**
+ * One editor per spec file: opened before its tests, a screenshot of each failing test (named `fail-<tag>-…`)
+ * plus an optional cleanup, closed after. Returns the page getter (`.session()` for the server).
+ */
+export function useEditor(tag: string, opts: { theme?: 'dark' | 'light'; onFail?: (page: Page) => Promise<void> } = {}): (() => Page) & { session: () => Session } {
+  let s: Session | undefined;
+  beforeAll(async () => { s = await openEditor({ theme: opts.theme ?? 'dark' }); });
+  afterEach(async (ctx) => {
+    if (ctx.task.result?.state !== 'fail' || !s) return;
+    await s.page.screenshot({ path: path.join(ARTIFACTS, `fail-${tag}-${ctx.task.name.slice(0, 24).replace(/\W+/g, '-')}.png`) });
+    await opts.onFail?.(s.page);
+  });
+  afterAll(async () => { await s?.close(); });
+  return Object.assign(() => s!.page, { session: () => s! });
+}
+
 export const getDoc = (page: Page) => page.evaluate(() => (window as unknown as { __netloom: { docStore: { getState(): { doc: unknown } } } }).__netloom.docStore.getState().doc);
