@@ -3,12 +3,15 @@
 // and channels swap roles: input xᵀ = [Ci,H,W,N], "filter" dyᵀ = [Ho,Wo,N,Co], dilation = the forward stride.
 // XNNPACK's Conv2D then runs it as ONE GEMM (M = Ci·kh·kw, K = N·Ho·Wo, N = Co) through its indirection
 // buffer: im2col without materialising the im2col matrix, and without one matmul per filter tap.
-// Measured alternatives at LeNet shapes, batch 256, one thread: im2col written by a JS loop + one matmul was
-// ~1.5× slower (JS costs ~10 ns per float written); per-tap Slice+Concat im2col ~10× slower.
+// That GEMM's packed operand is dy, though, re-packed on every call (~15 ns per float). For a first layer on
+// one-channel images (LeNet's 5×5×1→20 sees 2.9M floats of dy for 500 weights) the transposed im2col matrix
+// [kh·kw, N·Ho·Wo] is built instead, written by a JS loop, and multiplied by dy as a plain matrix, whose
+// packing is half as dear and needs no transpose of dy: 60 → 43 ms at batch 256. With more input channels
+// x must be transposed and the slices get strided, which measured slower than the conv (LeNet conv2: 94 vs 43).
 import type { Conv2DBackpropFilterAttrs, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
 import { tf } from '../backends/tf';
 import { transposeWasm } from './transpose';
-import { assertShape, release, run, slice, type WasmBackendLike } from './wasm-util';
+import { assertShape, f32Offset, heapF32, makeOutput, matMul, release, reshape, run, slice, type Info, type WasmBackendLike } from './wasm-util';
 
 const transpose = (b: WasmBackendLike, x: TensorInfo, perm: number[]) => transposeWasm({ inputs: { x }, backend: b, attrs: { perm } });
 
@@ -21,6 +24,7 @@ export function conv2dBackpropFilterWasm(args: { inputs: { x: TensorInfo; dy: Te
     x.shape as [number, number, number, number], filterShape, strides, 1, pad, dimRoundingMode);
   const [kh, kw, ci, co] = filterShape;
   assertShape('Conv2DBackpropFilter dy', dy.shape, info.outShape);
+  if (ci === 1 && kh * kw <= 4 * co && info.dilationHeight === 1 && info.dilationWidth === 1) return viaIm2col(b, x, dy, info);
   const { top, left } = info.padInfo;
   // Bottom/right padding so the "output" has exactly kh×kw rows/cols; when the forward conv ignored trailing
   // input rows (stride not dividing H), the extra output is sliced away instead.
@@ -45,6 +49,46 @@ export function conv2dBackpropFilterWasm(args: { inputs: { x: TensorInfo; dy: Te
   const dw = transpose(b, g, [1, 2, 0, 3]); // [kh, kw, Ci, Co]
   release(b, g);
   return dw;
+}
+
+/** One input channel: dW = colᵀ · dy with colᵀ[(a,b), (n,i,j)] = x[n, i·sh + a − top, j·sw + b − left] (0 outside). */
+function viaIm2col(b: WasmBackendLike, x: Info, dy: Info, info: tf.backend_util.Conv2DInfo): Info {
+  const { batchSize: n, inHeight: H, inWidth: W, outChannels: co, outHeight: ho, outWidth: wo } = info;
+  const { filterHeight: kh, filterWidth: kw, strideHeight: sh, strideWidth: sw } = info;
+  const { top, left } = info.padInfo;
+  const p = n * ho * wo;
+  const col = makeOutput(b, [1, kh * kw, p]);
+  const heap = heapF32(b); // after the malloc
+  const xo = f32Offset(b, x);
+  let to = f32Offset(b, col);
+  // written row by row in JS: the package's Slice moves ~10 ns per float here, this loop ~3
+  for (let a = 0; a < kh; a++) {
+    for (let c = 0; c < kw; c++) {
+      // output columns j whose input column j·sw + c − left lies inside the image
+      const j0 = Math.max(0, Math.ceil((left - c) / sw));
+      const j1 = Math.min(wo, Math.floor((W - 1 + left - c) / sw) + 1);
+      for (let m = 0; m < n; m++) {
+        for (let i = 0; i < ho; i++, to += wo) {
+          const h = i * sh + a - top;
+          if (h < 0 || h >= H || j1 <= j0) {
+            heap.fill(0, to, to + wo);
+            continue;
+          }
+          const row = xo + (m * H + h) * W - left + c;
+          for (let j = 0; j < j0; j++) heap[to + j] = 0;
+          if (sw === 1) for (let j = j0; j < j1; j++) heap[to + j] = heap[row + j];
+          else for (let j = j0; j < j1; j++) heap[to + j] = heap[row + j * sw];
+          for (let j = j1; j < wo; j++) heap[to + j] = 0;
+        }
+      }
+    }
+  }
+  const dy3 = reshape(b, dy, [1, p, co]);
+  const dw = matMul(b, col, dy3); // [1, kh·kw, Co]
+  release(b, col, dy3);
+  const out = reshape(b, dw, [kh, kw, 1, co]);
+  release(b, dw);
+  return out;
 }
 
 export const conv2dBackpropFilterConfig: tf.KernelConfig = {

@@ -21,6 +21,13 @@ const convCases: { x: number[]; f: number[]; s: number | [number, number]; pad: 
   { x: [2, 8, 6, 3], f: [1, 1, 3, 5], s: 2, pad: 0 }, // 1×1 stride-2 shortcut
   { x: [3, 10, 8, 3], f: [3, 3, 3, 2], s: [2, 1], pad: 'valid' }, // unequal strides
   { x: [2, 1, 1, 6], f: [3, 3, 6, 5], s: 1, pad: 1 }, // 1×1 map, all but the centre tap on padding
+  // few taps × input channels, many output channels: dW through the transposed im2col matrix
+  { x: [3, 28, 28, 1], f: [5, 5, 1, 20], s: 1, pad: 'valid' }, // LeNet conv1 as trained
+  { x: [2, 14, 14, 1], f: [7, 7, 1, 16], s: 2, pad: 3 }, // ResNet stem on grey images: padding and stride
+  { x: [2, 9, 8, 3], f: [3, 3, 3, 8], s: 1, pad: 1 }, // colour input: channels moved in front first
+  { x: [2, 10, 9, 3], f: [2, 2, 3, 4], s: 3, pad: 'valid' }, // stride > filter: some input phases get no gradient
+  { x: [2, 8, 8, 16], f: [3, 3, 16, 8], s: 2, pad: 1 }, // wide channels: the block-copy interleave
+  { x: [2, 9, 9, 3], f: [5, 5, 3, 4], s: [2, 3], pad: 'same' }, // taps a stride apart on both axes
 ];
 
 describe('Conv2D gradients (Conv2DBackpropFilter / Conv2DBackpropInput) on wasm', () => {
@@ -66,7 +73,7 @@ describe('MaxPoolGrad on wasm', () => {
   });
 });
 
-describe('matMul, transpose and leading-axis reductions on wasm', () => {
+describe('matMul, transpose, reverse and leading-axis reductions on wasm', () => {
   for (const [ta, tb] of [[false, false], [true, false], [false, true], [true, true]]) {
     it(`matMul transposeA=${ta} transposeB=${tb} and its gradient`, async () => {
       const a = ta ? [7, 5] : [5, 7];
@@ -85,6 +92,12 @@ describe('matMul, transpose and leading-axis reductions on wasm', () => {
     it(`transpose ${perm}`, async () => {
       const shape = perm.length === 4 ? [3, 4, 5, 6] : [4, 5, 8];
       await expectSameAsCpu({ x: rand(shape, 4) }, ({ x }) => tf.transpose(x, perm));
+    });
+  }
+  for (const [shape, dims] of [[[3, 3, 4, 5], [0, 1]], [[3, 3, 2, 3], [0, 1]], [[2, 3, 4], [1]], [[2, 3, 9], [2]],
+    [[4, 3, 10], [0, 2]], [[5, 6], []], [[7], [0]]] as const) {
+    it(`reverse ${shape} over [${dims}]`, async () => {
+      await expectSameAsCpu({ x: rand([...shape], 12) }, ({ x }) => tf.reverse(x, [...dims]));
     });
   }
   for (const axis of [[0], [0, 1], [0, 1, 2], [1, 2], [3], [0, 2]]) {

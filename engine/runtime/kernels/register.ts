@@ -7,6 +7,7 @@ import { batchMatMulConfig, fusedMatMulConfig } from './batch-mat-mul';
 import { conv2dBackpropFilterConfig } from './conv2d-backprop-filter';
 import { conv2dBackpropInputConfig } from './conv2d-backprop-input';
 import { maxPoolGradConfig } from './max-pool-grad';
+import { reverseConfig } from './reverse';
 import { meanConfig, sumConfig } from './sum';
 import { transposeConfig } from './transpose';
 import { wasmKernel } from './wasm-util';
@@ -18,6 +19,7 @@ export const WASM_KERNELS: readonly tf.KernelConfig[] = [
   batchMatMulConfig,
   fusedMatMulConfig,
   transposeConfig,
+  reverseConfig,
   sumConfig,
   meanConfig,
 ];
