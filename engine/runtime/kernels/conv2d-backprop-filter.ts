@@ -10,8 +10,9 @@
 // x must be transposed and the slices get strided, which measured slower than the conv (LeNet conv2: 94 vs 43).
 import type { Conv2DBackpropFilterAttrs, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
 import { tf } from '../backends/tf';
+import { slice } from './slice';
 import { transposeWasm } from './transpose';
-import { assertShape, f32Offset, heapF32, makeOutput, matMul, release, reshape, run, slice, type Info, type WasmBackendLike } from './wasm-util';
+import { assertShape, f32Offset, heapF32, makeOutput, matMul, release, reshape, run, type Info, type WasmBackendLike } from './wasm-util';
 
 const transpose = (b: WasmBackendLike, x: TensorInfo, perm: number[]) => transposeWasm({ inputs: { x }, backend: b, attrs: { perm } });
 

@@ -8,7 +8,8 @@
 import type { Conv2DBackpropInputAttrs, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
 import { tf } from '../backends/tf';
 import { reverseWasm } from './reverse';
-import { assertShape, f32Offset, heapF32, makeOutput, release, run, slice, transpose, wasmKernel, type Info, type WasmBackendLike } from './wasm-util';
+import { slice } from './slice';
+import { assertShape, f32Offset, heapF32, makeOutput, release, run, transpose, wasmKernel, type Info, type WasmBackendLike } from './wasm-util';
 
 /** rot180 over the spatial axes and in/out channels swapped: [kh,kw,Ci,Co] → [kh,kw,Co,Ci]. */
 function flipFilter(b: WasmBackendLike, filter: Info): Info {
@@ -40,6 +41,24 @@ function axisPlan(q: number, s: number, k: number, pad: number, inSize: number, 
   return { taps, crop, padBefore: Math.max(0, -first), padAfter: Math.max(0, last - (dySize - 1)), out };
 }
 
+/** The [rows.length, cols.length, Co, Ci] sub-filter of wT at the given tap rows and columns (block copies). */
+function gatherTaps(b: WasmBackendLike, wT: Info, rows: number[], cols: number[]): Info {
+  const [, kw, co, ci] = wT.shape;
+  const block = co * ci;
+  const out = makeOutput(b, [rows.length, cols.length, co, ci]);
+  const heap = heapF32(b); // after the malloc
+  const src = f32Offset(b, wT);
+  let dst = f32Offset(b, out);
+  for (const r of rows) {
+    for (const c of cols) {
+      const from = src + (r * kw + c) * block;
+      heap.copyWithin(dst, from, from + block);
+      dst += block;
+    }
+  }
+  return out;
+}
+
 function phaseConv(b: WasmBackendLike, dy: Info, wT: Info, h: AxisPlan, w: AxisPlan): Info {
   const [n, dyH, dyW, co] = dy.shape;
   const [, , , ci] = wT.shape;
@@ -47,22 +66,9 @@ function phaseConv(b: WasmBackendLike, dy: Info, wT: Info, h: AxisPlan, w: AxisP
   // and the correlation wants them in the rotated order, i.e. ascending flipped index
   const kh = wT.shape[0];
   const kw = wT.shape[1];
-  let sub = wT;
   const rowsF = h.taps.map((t) => kh - 1 - t).reverse();
   const colsF = w.taps.map((t) => kw - 1 - t).reverse();
-  const contiguous = (xs: number[]) => xs.every((v, i) => i === 0 || v === xs[i - 1] + 1);
-  if (rowsF.length !== kh || colsF.length !== kw) {
-    if (contiguous(rowsF) && contiguous(colsF)) {
-      sub = slice(b, wT, [rowsF[0], colsF[0], 0, 0], [rowsF.length, colsF.length, co, ci]);
-    } else {
-      // taps s apart (k > s+1): gather them with a strided slice
-      sub = run('StridedSlice', b, { x: wT }, {
-        begin: [rowsF[0], colsF[0], 0, 0], end: [rowsF[rowsF.length - 1] + 1, colsF[colsF.length - 1] + 1, co, ci],
-        strides: [rowsF.length > 1 ? rowsF[1] - rowsF[0] : 1, colsF.length > 1 ? colsF[1] - colsF[0] : 1, 1, 1],
-        beginMask: 0, endMask: 0, ellipsisMask: 0, newAxisMask: 0, shrinkAxisMask: 0,
-      });
-    }
-  }
+  const sub = rowsF.length === kh && colsF.length === kw ? wT : gatherTaps(b, wT, rowsF, colsF);
   const usedH = Math.min(dyH - h.crop, h.out + h.taps.length - 1 - h.padBefore - h.padAfter);
   const usedW = Math.min(dyW - w.crop, w.out + w.taps.length - 1 - w.padBefore - w.padAfter);
   let src = dy;

@@ -1,6 +1,6 @@
 // Each wasm kernel registered by register.ts agrees with tfjs-cpu to 1e-4, forward and through tf.grads, on
 // strides, 'same'/'valid'/explicit padding and non-square shapes.
-import { afterAll, beforeAll, describe, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initEngineBackend, shutdownEngineBackend } from '../backends/registry';
 import { tf } from '../backends/tf';
 import { expectSameAsCpu, rand } from './test-util';
@@ -100,6 +100,24 @@ describe('matMul, transpose, reverse and leading-axis reductions on wasm', () =>
       await expectSameAsCpu({ x: rand([...shape], 12) }, ({ x }) => tf.reverse(x, [...dims]));
     });
   }
+  for (const [shape, begin, size] of [[[3, 3, 8, 8], [1, 0, 0, 0], [2, 3, 8, 8]], [[4, 5, 6], [1, 2, 0], [2, 2, 6]],
+    [[4, 5, 70], [0, 1, 0], [4, 3, 70]], [[4, 5, 6], [0, 0, 1], [4, 5, 4]], [[2, 3], [0, 0], [2, 3]],
+    [[3, 4, 5, 6], [1, 1, 2, 0], [2, -1, 3, 6]], [[5], [2], [0]]] as const) {
+    it(`slice ${shape} from [${begin}] size [${size}]`, async () => {
+      await expectSameAsCpu({ x: rand([...shape], 13) }, ({ x }) => tf.slice(x, [...begin], [...size]));
+    });
+  }
+  it('clone shares the buffer: it outlives its source and both free it exactly once', async () => {
+    await tf.setBackend('wasm');
+    const before = tf.memory().numBytes;
+    const x = tf.tensor([1, 2, 3, 4], [2, 2]);
+    const c = tf.clone(x);
+    x.dispose();
+    tf.dispose(tf.tidy(() => tf.mul(tf.ones([1000]), 2))); // fresh allocations would reuse a freed buffer
+    expect(Array.from(c.dataSync())).toEqual([1, 2, 3, 4]);
+    c.dispose();
+    expect(tf.memory().numBytes).toBe(before);
+  });
   for (const axis of [[0], [0, 1], [0, 1, 2], [1, 2], [3], [0, 2]]) {
     it(`sum and mean over ${axis}`, async () => {
       await expectSameAsCpu({ x: rand([6, 5, 4, 3], 8) }, ({ x }) => [tf.sum(x, axis), tf.mean(x, axis, true)]);

@@ -24,12 +24,10 @@ export function maxPoolGradWasm(args: { inputs: { dy: TensorInfo; input: TensorI
   heap.fill(0, dxo, dxo + N * H * W * C);
   // The forward output y is bitwise one of the window's values, so the argmax is the first position equal to
   // y (row-major), which is tfjs-cpu's rule (strict '>' scan). A NaN window matches nothing: no gradient.
-  // Channels are the inner loop everywhere so that every read walks contiguous memory.
   if (fh === 2 && fw === 2 && sh === 2 && sw === 2 && top === 0 && left === 0 && Ho * 2 <= H && Wo * 2 <= W) {
     pool2x2(heap, xo, yo, dyo, dxo, N, H, W, C, Ho, Wo);
     return dx;
   }
-  const found = new Int32Array(C);
   for (let n = 0; n < N; n++) {
     for (let oh = 0; oh < Ho; oh++) {
       const h0 = oh * sh - top;
@@ -39,16 +37,22 @@ export function maxPoolGradWasm(args: { inputs: { dy: TensorInfo; input: TensorI
         const w0 = ow * sw - left;
         const ws = Math.max(0, w0);
         const we = Math.min(W, w0 + fw);
-        const o = yo + ((n * Ho + oh) * Wo + ow) * C;
-        found.fill(-1);
-        for (let h = hs; h < he; h++) {
-          for (let w = ws; w < we; w++) {
-            const i = ((n * H + h) * W + w) * C;
-            for (let c = 0; c < C; c++) if (found[c] < 0 && heap[xo + i + c] === heap[o + c]) found[c] = i + c;
+        const o = ((n * Ho + oh) * Wo + ow) * C;
+        // channel-outer with an early exit measured faster than channel-inner scans for overlapping 3×3 windows
+        for (let c = 0; c < C; c++) {
+          const target = heap[yo + o + c];
+          let found = -1;
+          for (let h = hs; h < he && found < 0; h++) {
+            let i = ((n * H + h) * W + ws) * C + c;
+            for (let w = ws; w < we; w++, i += C) {
+              if (heap[xo + i] === target) {
+                found = i;
+                break;
+              }
+            }
           }
+          if (found >= 0) heap[dxo + found] += heap[dyo + o + c];
         }
-        const g = dyo - yo + o;
-        for (let c = 0; c < C; c++) if (found[c] >= 0) heap[dxo + found[c]] += heap[g + c];
       }
     }
   }

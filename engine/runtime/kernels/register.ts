@@ -6,8 +6,10 @@ import { tf } from '../backends/tf';
 import { batchMatMulConfig, fusedMatMulConfig } from './batch-mat-mul';
 import { conv2dBackpropFilterConfig } from './conv2d-backprop-filter';
 import { conv2dBackpropInputConfig } from './conv2d-backprop-input';
+import { identityConfig } from './identity';
 import { maxPoolGradConfig } from './max-pool-grad';
 import { reverseConfig } from './reverse';
+import { sliceConfig } from './slice';
 import { meanConfig, sumConfig } from './sum';
 import { transposeConfig } from './transpose';
 import { wasmKernel } from './wasm-util';
@@ -20,6 +22,8 @@ export const WASM_KERNELS: readonly tf.KernelConfig[] = [
   fusedMatMulConfig,
   transposeConfig,
   reverseConfig,
+  identityConfig,
+  sliceConfig,
   sumConfig,
   meanConfig,
 ];

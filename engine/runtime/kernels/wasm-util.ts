@@ -42,7 +42,6 @@ export const transpose = (b: WasmBackendLike, x: Info, perm: number[]) => run('T
 /** Plain matmul of 2-D or 3-D operands, never transposed in the call (wasm's transposed path is ~10x slower). */
 export const matMul = (b: WasmBackendLike, a: Info, bb: Info) =>
   run('BatchMatMul', b, { a, b: bb }, { transposeA: false, transposeB: false });
-export const slice = (b: WasmBackendLike, x: Info, begin: number[], size: number[]) => run('Slice', b, { x }, { begin, size });
 
 /** Same-size check that keeps shape arithmetic honest in composed kernels. */
 export function assertShape(what: string, got: readonly number[], want: readonly number[]): void {
