@@ -70,7 +70,7 @@ const layersRule = {
 };
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', '.cache/**', '**/dist/**', 'out/**', 'test-results/**', 'e2e/artifacts/**', 'bench/results/**'] },
+  { ignores: ['node_modules/**', '.cache/**', '**/*.as.ts', '**/dist/**', 'out/**', 'test-results/**', 'e2e/artifacts/**', 'bench/results/**'] },
   ...tseslint.configs.recommended,
   {
     plugins: { netloom: { rules: { layers: layersRule } } },

@@ -5,14 +5,15 @@
 // buffer: im2col without materialising the im2col matrix, and without one matmul per filter tap.
 // That GEMM's packed operand is dy, though, re-packed on every call (~15 ns per float). For a first layer on
 // one-channel images (LeNet's 5×5×1→20 sees 2.9M floats of dy for 500 weights) the transposed im2col matrix
-// [kh·kw, N·Ho·Wo] is built instead, written by a JS loop, and multiplied by dy as a plain matrix, whose
+// [kh·kw, N·Ho·Wo] is built instead (simd/kernels.as.ts: im2colT) and multiplied by dy as a plain matrix, whose
 // packing is half as dear and needs no transpose of dy: 60 → 43 ms at batch 256. With more input channels
 // x must be transposed and the slices get strided, which measured slower than the conv (LeNet conv2: 94 vs 43).
 import type { Conv2DBackpropFilterAttrs, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
 import { tf } from '../backends/tf';
+import { simd } from './simd';
 import { slice } from './slice';
 import { transposeWasm } from './transpose';
-import { assertShape, f32Offset, heapF32, makeOutput, matMul, release, reshape, run, type Info, type WasmBackendLike } from './wasm-util';
+import { assertShape, byteOffset, makeOutput, matMul, release, reshape, run, type Info, type WasmBackendLike } from './wasm-util';
 
 const transpose = (b: WasmBackendLike, x: TensorInfo, perm: number[]) => transposeWasm({ inputs: { x }, backend: b, attrs: { perm } });
 
@@ -59,31 +60,7 @@ function viaIm2col(b: WasmBackendLike, x: Info, dy: Info, info: tf.backend_util.
   const { top, left } = info.padInfo;
   const p = n * ho * wo;
   const col = makeOutput(b, [1, kh * kw, p]);
-  const heap = heapF32(b); // after the malloc
-  const xo = f32Offset(b, x);
-  let to = f32Offset(b, col);
-  // written row by row in JS: the package's Slice moves ~10 ns per float here, this loop ~3
-  for (let a = 0; a < kh; a++) {
-    for (let c = 0; c < kw; c++) {
-      // output columns j whose input column j·sw + c − left lies inside the image
-      const j0 = Math.max(0, Math.ceil((left - c) / sw));
-      const j1 = Math.min(wo, Math.floor((W - 1 + left - c) / sw) + 1);
-      for (let m = 0; m < n; m++) {
-        for (let i = 0; i < ho; i++, to += wo) {
-          const h = i * sh + a - top;
-          if (h < 0 || h >= H || j1 <= j0) {
-            heap.fill(0, to, to + wo);
-            continue;
-          }
-          const row = xo + (m * H + h) * W - left + c;
-          for (let j = 0; j < j0; j++) heap[to + j] = 0;
-          if (sw === 1) for (let j = j0; j < j1; j++) heap[to + j] = heap[row + j];
-          else for (let j = j0; j < j1; j++) heap[to + j] = heap[row + j * sw];
-          for (let j = j1; j < wo; j++) heap[to + j] = 0;
-        }
-      }
-    }
-  }
+  simd(b).im2colT(byteOffset(b, x), byteOffset(b, col), n, H, W, kh, kw, ho, wo, sh, sw, top, left);
   const dy3 = reshape(b, dy, [1, p, co]);
   const dw = matMul(b, col, dy3); // [1, kh·kw, Co]
   release(b, col, dy3);

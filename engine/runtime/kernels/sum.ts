@@ -1,10 +1,12 @@
 // Sum and Mean for wasm when the reduced axes are the leading ones (bias gradients and BatchNorm statistics:
 // over N,H,W of an NHWC tensor).
-// The package's kernel first transposes the reduced axes to the end, a full copy at ~7 ns/float; a JS loop
-// accumulating rows into C running sums reads the data once. Other reductions go to the original kernel.
+// The package's kernel first transposes the reduced axes to the end, a full copy at ~7 ns/float; ours
+// (simd/kernels.as.ts: sumRows) reads the data once, four channels at a time. Other reductions go to the
+// original kernel.
 import type { NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
 import { tf } from '../backends/tf';
-import { f32Offset, heapF32, makeOutput, wasmKernel, type WasmBackendLike } from './wasm-util';
+import { simd } from './simd';
+import { byteOffset, makeOutput, wasmKernel, type WasmBackendLike } from './wasm-util';
 
 function reduceLeading(kernel: string, mean: boolean, args: { inputs: { x: TensorInfo }; backend: WasmBackendLike; attrs: NamedAttrMap }): TensorInfo {
   const { x } = args.inputs;
@@ -18,17 +20,9 @@ function reduceLeading(kernel: string, mean: boolean, args: { inputs: { x: Tenso
   const b = args.backend;
   const outShape = keepDims ? x.shape.map((v, i) => (i < axes.length ? 1 : v)) : x.shape.slice(axes.length);
   const out = makeOutput(b, outShape);
-  const heap = heapF32(b);
-  const acc = new Float64Array(inner); // float64 accumulators: rows can be ~10⁵ long
-  let p = f32Offset(b, x);
-  let i = 0;
-  // four rows per pass: a quarter of the accumulator loads and stores, which bound the simple loop (~2.5× faster)
-  for (const i1 = inner, i2 = 2 * inner, i3 = 3 * inner; i + 4 <= rows; i += 4, p += 4 * inner) {
-    for (let c = 0; c < inner; c++) acc[c] += heap[p + c] + heap[p + i1 + c] + heap[p + i2 + c] + heap[p + i3 + c];
-  }
-  for (; i < rows; i++, p += inner) for (let c = 0; c < inner; c++) acc[c] += heap[p + c];
-  if (mean) for (let c = 0; c < inner; c++) acc[c] /= rows;
-  heap.set(acc, f32Offset(b, out));
+  const acc = makeOutput(b, [2 * inner]); // float64 scratch for the running sums
+  simd(b).sumRows(byteOffset(b, x), rows, inner, byteOffset(b, acc), byteOffset(b, out), mean ? 1 / rows : 1);
+  b.disposeData(acc.dataId);
   return out;
 }
 

@@ -65,11 +65,14 @@ export function heapF32(backend: WasmBackendLike): Float32Array {
   return wasm.HEAPF32;
 }
 
-/** Index of a tensor's first float in heapF32(). */
-export function f32Offset(backend: WasmBackendLike, t: Info): number {
+/** Byte offset of a tensor's data in the backend's memory (what Netloom's own wasm kernels take). */
+export function byteOffset(backend: WasmBackendLike, t: Info): number {
   const map = (backend as unknown as { dataIdMap: { get(id: unknown): { memoryOffset: number } } }).dataIdMap;
-  return map.get(t.dataId).memoryOffset / 4;
+  return map.get(t.dataId).memoryOffset;
 }
+
+/** Index of a tensor's first float in heapF32(). */
+export const f32Offset = (backend: WasmBackendLike, t: Info): number => byteOffset(backend, t) / 4;
 
 /** A new float32 output tensor of the backend (owned by the engine once returned from a kernel). */
 export function makeOutput(backend: WasmBackendLike, shape: number[]): Info {

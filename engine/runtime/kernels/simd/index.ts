@@ -1,0 +1,43 @@
+// Netloom's own wasm kernels (kernels.as.ts), instantiated inside tfjs-backend-wasm's memory so that they read
+// and write tensors in place. One instance per backend memory; offsets are in bytes.
+import type { WasmBackendLike } from '../wasm-util';
+import { PLAIN_MEMORY_WASM, SHARED_MEMORY_WASM } from './binary';
+
+export interface SimdKernels {
+  maxPoolGrad2x2(x: number, y: number, dy: number, dx: number, n: number, ho: number, wo: number, c: number): void;
+  maxPoolGrad(x: number, y: number, dy: number, dx: number, n: number, h: number, w: number, c: number, ho: number, wo: number,
+    fh: number, fw: number, sh: number, sw: number, top: number, left: number): void;
+  sumRows(src: number, rows: number, inner: number, acc: number, out: number, scale: number): void;
+  im2colT(x: number, col: number, n: number, h: number, w: number, kh: number, kw: number, ho: number, wo: number,
+    sh: number, sw: number, top: number, left: number): void;
+}
+
+interface WasmModuleLike {
+  wasmMemory?: WebAssembly.Memory;
+  asm?: { memory?: WebAssembly.Memory };
+}
+
+const instances = new WeakMap<WebAssembly.Memory, SimdKernels>();
+
+function memoryOf(backend: WasmBackendLike): WebAssembly.Memory {
+  const wasm = (backend as unknown as { wasm: WasmModuleLike }).wasm;
+  const memory = wasm.wasmMemory ?? wasm.asm?.memory;
+  if (!memory) throw new Error('tfjs-backend-wasm: cannot find the module memory');
+  return memory;
+}
+
+/** The kernels bound to this backend's memory (compiled and instantiated on first use). */
+export function simd(backend: WasmBackendLike): SimdKernels {
+  const memory = memoryOf(backend);
+  let k = instances.get(memory);
+  if (!k) {
+    const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
+    const bytes = Buffer.from(shared ? SHARED_MEMORY_WASM : PLAIN_MEMORY_WASM, 'base64');
+    const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), {
+      env: { memory, abort: () => { throw new Error('netloom wasm kernel aborted'); } },
+    });
+    k = instance.exports as unknown as SimdKernels;
+    instances.set(memory, k);
+  }
+  return k;
+}
