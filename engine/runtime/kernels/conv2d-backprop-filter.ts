@@ -3,11 +3,12 @@
 // and channels swap roles: input xᵀ = [Ci,H,W,N], "filter" dyᵀ = [Ho,Wo,N,Co], dilation = the forward stride.
 // XNNPACK's Conv2D then runs it as ONE GEMM (M = Ci·kh·kw, K = N·Ho·Wo, N = Co) through its indirection
 // buffer: im2col without materialising the im2col matrix, and without one matmul per filter tap.
-// That GEMM's packed operand is dy, though, re-packed on every call (~15 ns per float). For a first layer on
-// one-channel images (LeNet's 5×5×1→20 sees 2.9M floats of dy for 500 weights) the transposed im2col matrix
-// [kh·kw, N·Ho·Wo] is built instead (simd/kernels.as.ts: im2colT) and multiplied by dy as a plain matrix, whose
-// packing is half as dear and needs no transpose of dy: 60 → 43 ms at batch 256. With more input channels
-// x must be transposed and the slices get strided, which measured slower than the conv (LeNet conv2: 94 vs 43).
+// That GEMM's packed operand is dy, though, re-packed on every call (~15 ns per float), after two transposes.
+// When a layer widens (Ci < Co: first layers, downsampling stages) the transposed im2col matrix
+// [kh·kw·Ci, N·Ho·Wo] is cheaper: written by simd/kernels.as.ts (im2colT) and multiplied by dy as a plain
+// matrix, whose packing is half as dear. Measured at batch 256 (ms, conv → im2col): LeNet conv1 5×5×1→20
+// 69 → 37, conv2 3×3×20→50 49 → 43, ResNet stem 7×7×1→64 67 → 41, 1×1 s2 128→256 15 → 5; where Ci = Co the
+// conv stays ahead (3×3×64→64 54 vs 70, 3×3×256→256 45 vs 57).
 import type { Conv2DBackpropFilterAttrs, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
 import { tf } from '../backends/tf';
 import { simd } from './simd';
@@ -26,7 +27,7 @@ export function conv2dBackpropFilterWasm(args: { inputs: { x: TensorInfo; dy: Te
     x.shape as [number, number, number, number], filterShape, strides, 1, pad, dimRoundingMode);
   const [kh, kw, ci, co] = filterShape;
   assertShape('Conv2DBackpropFilter dy', dy.shape, info.outShape);
-  if (ci === 1 && kh * kw <= 4 * co && info.dilationHeight === 1 && info.dilationWidth === 1) return viaIm2col(b, x, dy, info);
+  if (ci < co && info.dilationHeight === 1 && info.dilationWidth === 1) return viaIm2col(b, x, dy, info);
   const { top, left } = info.padInfo;
   // Bottom/right padding so the "output" has exactly kh×kw rows/cols; when the forward conv ignored trailing
   // input rows (stride not dividing H), the extra output is sliced away instead.
@@ -53,18 +54,18 @@ export function conv2dBackpropFilterWasm(args: { inputs: { x: TensorInfo; dy: Te
   return dw;
 }
 
-/** One input channel: dW = colᵀ · dy with colᵀ[(a,b), (n,i,j)] = x[n, i·sh + a − top, j·sw + b − left] (0 outside). */
+/** dW = colᵀ · dy with colᵀ[(a,b,k), (n,i,j)] = x[n, i·sh + a − top, j·sw + b − left, k] (0 outside). */
 function viaIm2col(b: WasmBackendLike, x: Info, dy: Info, info: tf.backend_util.Conv2DInfo): Info {
-  const { batchSize: n, inHeight: H, inWidth: W, outChannels: co, outHeight: ho, outWidth: wo } = info;
+  const { batchSize: n, inHeight: H, inWidth: W, inChannels: ci, outChannels: co, outHeight: ho, outWidth: wo } = info;
   const { filterHeight: kh, filterWidth: kw, strideHeight: sh, strideWidth: sw } = info;
   const { top, left } = info.padInfo;
   const p = n * ho * wo;
-  const col = makeOutput(b, [1, kh * kw, p]);
-  simd(b).im2colT(byteOffset(b, x), byteOffset(b, col), n, H, W, kh, kw, ho, wo, sh, sw, top, left);
+  const col = makeOutput(b, [1, kh * kw * ci, p]);
+  simd(b).im2colT(byteOffset(b, x), byteOffset(b, col), n, H, W, ci, kh, kw, ho, wo, sh, sw, top, left);
   const dy3 = reshape(b, dy, [1, p, co]);
-  const dw = matMul(b, col, dy3); // [1, kh·kw, Co]
+  const dw = matMul(b, col, dy3); // [1, kh·kw·Ci, Co]
   release(b, col, dy3);
-  const out = reshape(b, dw, [kh, kw, 1, co]);
+  const out = reshape(b, dw, [kh, kw, ci, co]);
   release(b, dw);
   return out;
 }

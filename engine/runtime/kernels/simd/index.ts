@@ -8,7 +8,7 @@ export interface SimdKernels {
   maxPoolGrad(x: number, y: number, dy: number, dx: number, n: number, h: number, w: number, c: number, ho: number, wo: number,
     fh: number, fw: number, sh: number, sw: number, top: number, left: number): void;
   sumRows(src: number, rows: number, inner: number, acc: number, out: number, scale: number): void;
-  im2colT(x: number, col: number, n: number, h: number, w: number, kh: number, kw: number, ho: number, wo: number,
+  im2colT(x: number, col: number, n: number, h: number, w: number, c: number, kh: number, kw: number, ho: number, wo: number,
     sh: number, sw: number, top: number, left: number): void;
 }
 

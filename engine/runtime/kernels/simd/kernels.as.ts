@@ -120,13 +120,15 @@ export function sumRows(src: usize, rows: i32, inner: i32, acc: usize, out: usiz
 }
 
 /**
- * Transposed im2col of a one-channel batch x [n, h, w] for a kh×kw filter: row (a, b) of col, n·ho·wo floats,
- * holds x[m, i·sh + a − top, j·sw + b − left] (0 outside the image).
+ * Transposed im2col of x [n, h, w, c] for a kh×kw filter: row (a, b, k) of col, n·ho·wo floats long, holds
+ * x[m, i·sh + a − top, j·sw + b − left, k] (0 outside the image). Reads stride over channels; each row is
+ * written in order.
  */
-export function im2colT(x: usize, col: usize, n: i32, h: i32, w: i32, kh: i32, kw: i32, ho: i32, wo: i32,
+export function im2colT(x: usize, col: usize, n: i32, h: i32, w: i32, c: i32, kh: i32, kw: i32, ho: i32, wo: i32,
   sh: i32, sw: i32, top: i32, left: i32): void {
   let to = col;
   const rowBytes = <usize>wo << 2;
+  const step = <usize>(sw * c) << 2;
   for (let a = 0; a < kh; a++) {
     for (let b = 0; b < kw; b++) {
       // output columns whose input column j·sw + b − left lies inside the image
@@ -134,15 +136,18 @@ export function im2colT(x: usize, col: usize, n: i32, h: i32, w: i32, kh: i32, k
       while (j0 < wo && j0 * sw + b - left < 0) j0++;
       let j1 = wo;
       while (j1 > j0 && (j1 - 1) * sw + b - left >= w) j1--;
-      for (let m = 0; m < n; m++) {
-        for (let i = 0; i < ho; i++, to += rowBytes) {
-          const r = i * sh + a - top;
-          if (r < 0 || r >= h || j1 <= j0) { memory.fill(to, 0, rowBytes); continue; }
-          const row = x + (<usize>((m * h + r) * w) << 2);
-          if (j0 > 0) memory.fill(to, 0, <usize>j0 << 2);
-          if (sw == 1) memory.copy(to + (<usize>j0 << 2), row + (<usize>(j0 + b - left) << 2), <usize>(j1 - j0) << 2);
-          else for (let j = j0; j < j1; j++) store<f32>(to + (<usize>j << 2), load<f32>(row + (<usize>(j * sw + b - left) << 2)));
-          if (j1 < wo) memory.fill(to + (<usize>j1 << 2), 0, <usize>(wo - j1) << 2);
+      for (let k = 0; k < c; k++) {
+        for (let m = 0; m < n; m++) {
+          for (let i = 0; i < ho; i++, to += rowBytes) {
+            const r = i * sh + a - top;
+            if (r < 0 || r >= h || j1 <= j0) { memory.fill(to, 0, rowBytes); continue; }
+            // x[m, r, j0·sw + b − left, k]
+            let from = x + (<usize>(((m * h + r) * w + j0 * sw + b - left) * c + k) << 2);
+            if (j0 > 0) memory.fill(to, 0, <usize>j0 << 2);
+            if (c == 1 && sw == 1) memory.copy(to + (<usize>j0 << 2), from, <usize>(j1 - j0) << 2);
+            else for (let j = j0; j < j1; j++, from += step) store<f32>(to + (<usize>j << 2), load<f32>(from));
+            if (j1 < wo) memory.fill(to + (<usize>j1 << 2), 0, <usize>(wo - j1) << 2);
+          }
         }
       }
     }
