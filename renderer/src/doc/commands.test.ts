@@ -83,6 +83,14 @@ describe('commands: apply → undo → redo', () => {
     roundTrip(lenet(), 'setInputShape', { shape: [1, 32, 32] });
     roundTrip(lenet(), 'reorder', { container: '', from: 0, to: 2 });
   });
+  it('setTraining replaces the settings (and undo brings back none), refusing invalid ones', () => {
+    const doc = lenet();
+    delete doc.training;
+    const { s, after } = roundTrip(doc, 'setTraining', { training: { dataset: 'mnist', optimizer: 'adam', lr: 0.002, batchSize: 64, epochs: 3 } });
+    expect(after.training).toEqual({ dataset: 'mnist', optimizer: 'adam', lr: 0.002, batchSize: 64, epochs: 3 });
+    expect('training' in s.getState().doc).toBe(false);
+    expect(s.getState().run('setTraining', { training: { dataset: 'mnist', optimizer: 'sgd', lr: -1, batchSize: 64, epochs: 3 } })).toMatch(/invalid training settings/);
+  });
   it('move (marks merge a drag into one step), resetLayout, setCollapsed', () => {
     const s = createDocStore(lenet());
     const before = structuredClone(s.getState().doc);

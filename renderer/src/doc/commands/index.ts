@@ -3,11 +3,13 @@ import { addBlock, newLayer, removeBlocks, renameBlock, setArg, setConstant, set
 import { connect, disconnect, move, reorder, resetLayout, setCollapsed } from './wiring';
 import { detach, makeBlock, paste, promoteArg, replaceDocument, setInputShape } from './blocks';
 import { addDefArg, editDefArg, removeDefArg } from './args';
+import { setTraining } from './training';
 
 export const COMMANDS = {
   addBlock, removeBlocks, renameBlock, setArg, setConstant, setInitializer, setOutput, setParam, setTrainable,
   shareParams, unshareParams, connect, disconnect, move, reorder, resetLayout, setCollapsed,
   detach, makeBlock, paste, promoteArg, replaceDocument, setInputShape, addDefArg, editDefArg, removeDefArg,
+  setTraining,
 };
 export type CommandName = keyof typeof COMMANDS;
 export type ArgsOf<N extends CommandName> = Parameters<(typeof COMMANDS)[N]['perform']>[1];

@@ -3,7 +3,7 @@
 // every (re)connection, the run controls, and `data/list`. The store is zustand, read by the components.
 import { create } from 'zustand';
 import { RpcError, type CallName, type Client, type Params, type Result } from '../../../../engine/protocol';
-import { docStore, inferOf, useUi } from '../../app/store';
+import { docStore, inferOf, run as runCommand, useUi } from '../../app/store';
 import { applyEvents, configOf, emptyRun, formFrom, fromSnapshot, isActive, lostRun, parseForm, type RunView, type TrainEvent, type TrainForm } from './run-state';
 
 export type DatasetInfo = Result<'data/list'>['datasets'][number];
@@ -138,6 +138,7 @@ export async function startTraining(): Promise<void> {
   s.set({ intent: 'start', run: { ...emptyRun(), state: 'starting', config: configOf(config), startedAt: Date.now(), lr: config.lr } });
   try {
     const { runId } = await client.call('train/start', config);
+    recordSettings(parsed.config);
     flush();
     const run = useTraining.getState().run;
     if (run.runId === null) useTraining.getState().set({ run: { ...run, runId, state: run.state === 'starting' ? 'running' : run.state } });
@@ -148,6 +149,25 @@ export async function startTraining(): Promise<void> {
   } finally {
     useTraining.getState().set({ intent: null });
   }
+}
+
+/**
+ * Keeps the settings a run started with in the document (undoable, saved with the project), so reopening it
+ * trains the same way. Whatever the form does not show (input resize, weight decay) is kept as it was.
+ */
+function recordSettings(c: NonNullable<ReturnType<typeof parseForm>['config']>) {
+  const before = docStore.getState().doc.training;
+  const training = {
+    ...before,
+    dataset: c.data.source, optimizer: c.optimizer, lr: c.lr, batchSize: c.batchSize, epochs: c.epochs,
+    momentum: c.optimizer === 'sgd' ? c.momentum : undefined,
+  };
+  if (training.momentum === undefined) delete training.momentum;
+  const key = JSON.stringify(training);
+  if (key === JSON.stringify(before ?? null)) return;
+  // the form already shows these: no refill (which would also clear its sample limit)
+  useTraining.getState().set({ formSource: key });
+  runCommand('setTraining', { training });
 }
 
 type Control = 'train/pause' | 'train/resume' | 'train/step' | 'train/stop' | 'train/setLr';

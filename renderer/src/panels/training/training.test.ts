@@ -121,6 +121,20 @@ describe('controller', () => {
     expect(useTraining.getState().run.error?.message).toMatch(/SIGKILL.*run was lost.*document is untouched/);
   });
 
+  it('keeps the settings a run started with in the document, undoably, without clearing the form', async () => {
+    const e = fakeEngine();
+    bindTraining(e.client);
+    useUi.setState({ engineBackend: 'wasm' });
+    const before = docStore.getState().doc.training;
+    useTraining.getState().set({ form: { ...formFrom(before), optimizer: 'adam', lr: '0.002', momentum: '0.9', epochs: '2', limit: '512' } });
+    await startTraining();
+    expect(docStore.getState().doc.training).toEqual({ ...before, optimizer: 'adam', lr: 0.002, epochs: 2, momentum: undefined });
+    expect(docStore.getState().doc.training).not.toHaveProperty('momentum'); // adam has none
+    expect(useTraining.getState().form).toMatchObject({ optimizer: 'adam', lr: '0.002', limit: '512' });
+    docStore.getState().undo();
+    expect(docStore.getState().doc.training).toEqual(before);
+  });
+
   it('shows a start error with its code and restores a run on attach', async () => {
     const e = fakeEngine();
     bindTraining(e.client);
