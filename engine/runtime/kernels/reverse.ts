@@ -4,9 +4,7 @@
 // (the channels, at least), so the output is a sequence of block copies from mirrored source positions.
 import type { NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
 import { tf } from '../backends/tf';
-import { f32Offset, heapF32, makeOutput, wasmKernel, type WasmBackendLike } from './wasm-util';
-
-const MIN_CHUNK = 8; // below this a plain element loop beats one copyWithin call per block
+import { copyRuns, f32Offset, heapF32, makeOutput, wasmKernel, type WasmBackendLike } from './wasm-util';
 
 export function reverseWasm(args: { inputs: { x: TensorInfo }; backend: WasmBackendLike; attrs: NamedAttrMap }): TensorInfo {
   const { x } = args.inputs;
@@ -15,39 +13,18 @@ export function reverseWasm(args: { inputs: { x: TensorInfo }; backend: WasmBack
   const dims = new Set(tf.util.parseAxisParam(args.attrs.dims as number | number[], x.shape));
   const b = args.backend;
   const out = makeOutput(b, x.shape.slice());
-  const heap = heapF32(b);
-  const src = f32Offset(b, x);
-  let dst = f32Offset(b, out);
-  const size = x.shape.reduce((a, v) => a * v, 1);
-  if (dims.size === 0 || size === 0) {
-    heap.copyWithin(dst, src, src + size);
-    return out;
-  }
-  const last = Math.max(...dims);
+  const last = Math.max(-1, ...dims); // −1: nothing reversed, one run
   const outer = x.shape.slice(0, last + 1);
-  const block = size / outer.reduce((a, v) => a * v, 1);
+  const block = x.shape.slice(last + 1).reduce((a, v) => a * v, 1);
   // source offset (in floats) of output index idx: mirrored along the reversed axes
   const stride = new Array<number>(outer.length);
   for (let i = outer.length - 1, s = block; i >= 0; i--) {
     stride[i] = s;
     s *= outer[i];
   }
-  const step = outer.map((_, i) => (dims.has(i) ? -stride[i] : stride[i]));
-  let from = src + outer.reduce((a, n, i) => a + (dims.has(i) ? (n - 1) * stride[i] : 0), 0);
-  const idx = new Array<number>(outer.length).fill(0);
-  const count = size / block;
-  for (let k = 0; k < count; k++) {
-    if (block >= MIN_CHUNK) heap.copyWithin(dst, from, from + block);
-    else for (let c = 0; c < block; c++) heap[dst + c] = heap[from + c];
-    dst += block;
-    for (let a = outer.length - 1; a >= 0; a--) {
-      idx[a]++;
-      from += step[a];
-      if (idx[a] < outer[a]) break;
-      from -= step[a] * outer[a];
-      idx[a] = 0;
-    }
-  }
+  const steps = outer.map((_, i) => (dims.has(i) ? -stride[i] : stride[i]));
+  const from = f32Offset(b, x) + outer.reduce((a, n, i) => a + (dims.has(i) ? (n - 1) * stride[i] : 0), 0);
+  copyRuns(heapF32(b), f32Offset(b, out), from, block, outer, steps);
   return out;
 }
 

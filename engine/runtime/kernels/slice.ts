@@ -1,12 +1,9 @@
 // Slice for wasm. The package's kernel is a JS loop that moves one float at a time (~10 ns per float; ResNet-18
 // slices its last-stage filters every step, see fused-ops' liveTaps). A slice is a sequence of contiguous runs:
-// the trailing axes it keeps whole, times the extent of the first axis it cuts. Each run is one copyWithin (or
-// a short loop below COPY_WITHIN floats), walked with an odometer over the outer axes.
+// the trailing axes it keeps whole, times the extent of the innermost axis it cuts (copyRuns).
 import type { NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
 import { tf } from '../backends/tf';
-import { f32Offset, heapF32, makeOutput, wasmKernel, type Info, type WasmBackendLike } from './wasm-util';
-
-const COPY_WITHIN = 64;
+import { copyRuns, f32Offset, heapF32, makeOutput, wasmKernel, type Info, type WasmBackendLike } from './wasm-util';
 
 export function sliceWasm(args: { inputs: { x: TensorInfo }; backend: WasmBackendLike; attrs: NamedAttrMap }): TensorInfo {
   const { x } = args.inputs;
@@ -22,25 +19,8 @@ export function sliceWasm(args: { inputs: { x: TensorInfo }; backend: WasmBacken
   while (cut > 0 && begin[cut] === 0 && size[cut] === x.shape[cut]) cut--;
   const stride = new Array<number>(r).fill(1);
   for (let i = r - 2; i >= 0; i--) stride[i] = stride[i + 1] * x.shape[i + 1];
-  const run = size[cut] * stride[cut];
-  const heap = heapF32(b);
-  let dst = f32Offset(b, out);
-  let from = f32Offset(b, x) + begin.reduce((a, v, i) => a + v * stride[i], 0);
-  const outer = size.slice(0, cut);
-  const idx = new Array<number>(cut).fill(0);
-  const count = total / run;
-  for (let k = 0; k < count; k++) {
-    if (run >= COPY_WITHIN) heap.copyWithin(dst, from, from + run);
-    else for (let j = 0; j < run; j++) heap[dst + j] = heap[from + j];
-    dst += run;
-    for (let a = cut - 1; a >= 0; a--) {
-      idx[a]++;
-      from += stride[a];
-      if (idx[a] < outer[a]) break;
-      from -= stride[a] * outer[a];
-      idx[a] = 0;
-    }
-  }
+  const from = f32Offset(b, x) + begin.reduce((a, v, i) => a + v * stride[i], 0);
+  copyRuns(heapF32(b), f32Offset(b, out), from, size[cut] * stride[cut], size.slice(0, cut), stride.slice(0, cut));
   return out;
 }
 

@@ -78,3 +78,27 @@ export const f32Offset = (backend: WasmBackendLike, t: Info): number => byteOffs
 export function makeOutput(backend: WasmBackendLike, shape: number[]): Info {
   return (backend as unknown as { makeOutput(s: number[], d: string): Info }).makeOutput(shape, 'float32');
 }
+
+const COPY_WITHIN = 64; // runs at least this long are one copyWithin call; shorter ones a loop (call cost)
+
+/**
+ * The data mover under Transpose, Slice and Reverse: writes Π outer runs of `run` contiguous floats to `dst`,
+ * in order; the source of each run starts at `from` and moves by steps[a] (floats, may be negative) per step
+ * of outer axis a, the last axis fastest (an odometer).
+ */
+export function copyRuns(heap: Float32Array, dst: number, from: number, run: number, outer: readonly number[], steps: readonly number[]): void {
+  const idx = new Array<number>(outer.length).fill(0);
+  const count = outer.reduce((a, v) => a * v, 1);
+  for (let k = 0; k < count; k++) {
+    if (run >= COPY_WITHIN) heap.copyWithin(dst, from, from + run);
+    else for (let j = 0; j < run; j++) heap[dst + j] = heap[from + j];
+    dst += run;
+    for (let a = outer.length - 1; a >= 0; a--) {
+      idx[a]++;
+      from += steps[a];
+      if (idx[a] < outer[a]) break;
+      from -= steps[a] * outer[a];
+      idx[a] = 0;
+    }
+  }
+}
