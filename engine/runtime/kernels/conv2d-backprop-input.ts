@@ -19,7 +19,7 @@ function flipFilter(b: WasmBackendLike, filter: Info): Info {
   return wT;
 }
 
-/** Taps t of a k-wide filter axis with t ≡ phase (mod s), and the dy offset of the first: dx row p·… see below. */
+/** How one phase of dx along one axis is computed: its filter taps, dy crop and padding, output length. */
 interface AxisPlan { taps: number[]; crop: number; padBefore: number; padAfter: number; out: number }
 
 /**
@@ -89,7 +89,7 @@ function phaseConv(b: WasmBackendLike, dy: Info, wT: Info, h: AxisPlan, w: AxisP
 function strided(b: WasmBackendLike, dy: Info, filter: Info, info: tf.backend_util.Conv2DInfo): Info {
   const { strideHeight: sh, strideWidth: sw, filterHeight: kh, filterWidth: kw, inHeight: H, inWidth: W } = info;
   const { top, left } = info.padInfo;
-  const [n, , , ci] = [info.batchSize, 0, 0, info.inChannels];
+  const { batchSize: n, inChannels: ci } = info;
   const wT = flipFilter(b, filter);
   const dx = makeOutput(b, [n, H, W, ci]);
   const phases: { q: number; r: number; t: Info }[] = [];
