@@ -46,14 +46,14 @@ export function DefinitionArgs({ def }: { def: string }) {
       <h4>{def} definition arguments</h4>
       {d.args.map((a) => (
         <div className="arg-row" key={a.name} data-testid={`def-arg-${a.name}`}>
-          <input key={a.name} defaultValue={a.name} aria-label="argument name" data-testid={`def-arg-name-${a.name}`}
+          <input key={a.name} defaultValue={a.name} title={a.name} aria-label="argument name" data-testid={`def-arg-name-${a.name}`}
             onKeyDown={(e) => { if (e.key === 'Enter') (e.target as HTMLInputElement).blur(); }}
             onBlur={(e) => { if (e.target.value !== a.name && !edit(a, { name: e.target.value })) e.target.value = a.name; }} />
           <select value={a.type} aria-label="type" data-testid={`def-arg-type-${a.name}`}
             onChange={(e) => edit(a, { type: e.target.value as ArgDecl['type'], default: undefined })}>
             {TYPES.map((t) => <option key={t}>{t}</option>)}
           </select>
-          <ArgValue type={a.type} value={a.default} placeholder="no default" testid={`def-arg-default-${a.name}`} onCommit={(v) => edit(a, { default: v })} />
+          <ArgValue type={a.type} value={a.default} placeholder="required" testid={`def-arg-default-${a.name}`} onCommit={(v) => edit(a, { default: v })} />
           <button className="mini" title={`Remove ${a.name}`} data-testid={`def-arg-remove-${a.name}`} onClick={() => run('removeDefArg', { def, name: a.name })}>✕</button>
         </div>
       ))}
