@@ -44,14 +44,15 @@ describe('training panel', () => {
     expect(await id('train-momentum').inputValue()).toBe('0.9');
     expect(await id('train-dataset').inputValue()).toBe('fashion-mnist');
     await expect.poll(() => id('train-availability').textContent(), { timeout: 10_000 }).toMatch(/on disk|downloaded/);
-    await settings({ limit: '512', epochs: '1', batchSize: '64' });
+    // 32 batches: long enough that a Pause clicked at the first batch lands mid-run at ~1,500 images/s
+    await settings({ limit: '2048', epochs: '1', batchSize: '64' });
 
     await id('train-start').click();
     await pauseAtFirstBatch();
     await expect.poll(runState, { timeout: 30_000 }).toBe('paused');
     const paused = await step();
     expect(paused).toBeGreaterThanOrEqual(1);
-    expect(paused).toBeLessThan(8);
+    expect(paused).toBeLessThan(32);
     expect(await lossPoints()).toBeGreaterThanOrEqual(1);
     expect(await id('train-rate').textContent()).toMatch(/\d/);
     await page().waitForTimeout(1000);
@@ -70,14 +71,14 @@ describe('training panel', () => {
     await expect.poll(runState, { timeout: 30_000 }).toBe('paused');
     expect(await step()).toBe(paused + 1);
     expect(await lossPoints()).toBeGreaterThanOrEqual(1);
-    expect(await id('train-caption').textContent()).toContain('512 samples');
+    expect(await id('train-caption').textContent()).toContain('2,048 samples');
 
     expect(await id('train-pause').textContent()).toContain('Resume');
     await id('train-pause').click();
     await expect.poll(runState, { timeout: 60_000 }).toBe('done');
     const acc = Number(await id('train-test-acc').getAttribute('data-value'));
     expect(acc).toBeGreaterThan(0.1);
-    expect(await step()).toBe(8);
+    expect(await step()).toBe(32);
     expect(await id('epoch-table').locator('tbody tr').count()).toBe(1);
     expect(await id('chart-loss-val').getAttribute('data-points')).toBe('1');
     await id('train-panel').screenshot({ path: path.join(ARTIFACTS, 'train-done-dark.png') });
@@ -143,7 +144,7 @@ describe('training panel', () => {
   });
 
   it('says the run was lost when the engine dies under it, and leaves the document alone', async () => {
-    await settings({ limit: '512', epochs: '1', batchSize: '64' });
+    await settings({ limit: '2048', epochs: '1', batchSize: '64' }); // long enough to pause mid-run
     await id('train-start').click();
     await pauseAtFirstBatch();
     await expect.poll(runState, { timeout: 30_000 }).toBe('paused');
