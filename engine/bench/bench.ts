@@ -51,9 +51,11 @@ async function measure(net: string, batch: number, repeats: number, profile: boo
   return stat(runs);
 }
 
-function pytorch(nets: string[], batch: number, repeats: number): Record<string, Stat> | { skipped: string } {
-  const r = runReference(nets, batch, repeats);
-  return 'skipped' in r ? (r as { skipped: string }) : Object.fromEntries(Object.entries(r).map(([n, runs]) => [n, stat(runs as number[])]));
+/** PyTorch on one net; run right after our first measurement of it, so that the ratio compares like moments
+ * (this machine's speed drifts over the minutes a full bench takes). */
+function pytorch(net: string, batch: number, repeats: number): Stat | { skipped: string } {
+  const r = runReference([net], batch, repeats);
+  return 'skipped' in r ? (r as { skipped: string }) : stat(r[net]);
 }
 
 async function main() {
@@ -63,6 +65,8 @@ async function main() {
   const wanted = typeof p.flags.backends === 'string' ? p.flags.backends.split(',') : backendNames();
   const results: Record<string, Record<string, Stat>> = {};
   const backends: Record<string, string> = {};
+  const torchRuns: Record<string, Stat> = {};
+  let torchSkipped: string | undefined;
   for (const name of wanted) {
     try {
       const choice = await selectBackend(name);
@@ -78,9 +82,14 @@ async function main() {
       if (name === 'cpu' && net === 'resnet18') continue;
       results[name][net] = await measure(net, batch, name === 'cpu' ? Math.min(repeats, 3) : repeats, p.flags.profile === true);
       process.stderr.write(`${name} ${net}: median ${results[name][net].median.toFixed(0)} img/s\n`);
+      if (!torchRuns[net] && !torchSkipped) {
+        const t = pytorch(net, batch, repeats);
+        if ('skipped' in t) torchSkipped = t.skipped;
+        else torchRuns[net] = t;
+      }
     }
   }
-  const torch = pytorch(nets, batch, repeats);
+  const torch = torchSkipped ? { skipped: torchSkipped } : torchRuns;
   const ratios: Record<string, Record<string, number>> = {};
   if (!('skipped' in torch)) {
     for (const [be, byNet] of Object.entries(results)) {
