@@ -27,7 +27,7 @@ describe('engine api over the protocol', () => {
     const info = await client.call('engine/info');
     expect(info.backend).toBe('wasm');
 
-    const config = { doc: loadTemplate('lenet'), data: { source: 'fashion-mnist', limit: 1024 }, epochs: 2, batchSize: 64, lr: 0.05, optimizer: 'sgd' as const, momentum: 0.9, seed: 3 };
+    const config = { doc: loadTemplate('lenet'), data: { source: 'fashion-mnist', limit: 8192 }, epochs: 2, batchSize: 64, lr: 0.05, optimizer: 'sgd' as const, momentum: 0.9, seed: 3 };
     const { runId } = await client.call('train/start', config);
     await expect(client.call('train/start', config)).rejects.toMatchObject({ code: 'E_BUSY' });
     await until(() => progress.length >= 2);
