@@ -50,6 +50,9 @@ describe('training panel', () => {
     await id('train-start').click();
     await pauseAtFirstBatch();
     await expect.poll(runState, { timeout: 30_000 }).toBe('paused');
+    // The run's settings are kept in the document (saved with the project); the form keeps its sample limit.
+    expect(((await getDoc(page())) as { training?: object }).training).toMatchObject({ epochs: 1, batchSize: 64, lr: 0.1, optimizer: 'sgd' });
+    expect(await id('train-limit').inputValue()).toBe('2048');
     const paused = await step();
     expect(paused).toBeGreaterThanOrEqual(1);
     expect(paused).toBeLessThan(32);
