@@ -29,9 +29,17 @@ const LAYERS = [
 /** Packages that only some folders may import (tfjs only in the runtime; node:* never in pure code). */
 const PACKAGE_RULES = [
   { pattern: /^@tensorflow\//, only: ['engine/runtime'], why: 'tfjs is imported only in engine/runtime' },
-  { pattern: /^(node:|fs$|path$|os$|child_process$|worker_threads$)/, never: ['engine/core', 'engine/protocol', 'renderer'], why: 'pure code (core, protocol, renderer) must not use node built-ins' },
+  {
+    pattern: /^(node:|fs$|path$|os$|child_process$|worker_threads$)/,
+    never: ['engine/core', 'engine/protocol', 'renderer'],
+    why: 'pure code (core, protocol, renderer) must not use node built-ins',
+  },
   { pattern: /^electron$/, only: ['electron'], why: 'only electron/ imports electron' },
-  { pattern: /^(react|react-dom|@xyflow\/react|zustand|elkjs)(\/|$)/, only: ['renderer'], why: 'UI libraries belong to renderer/' },
+  {
+    pattern: /^(react|react-dom|@xyflow\/react|zustand|elkjs)(\/|$)/,
+    only: ['renderer'],
+    why: 'UI libraries belong to renderer/',
+  },
 ];
 
 const under = (rel, dir) => rel === dir || rel.startsWith(dir + '/');
@@ -50,7 +58,11 @@ const layersRule = {
         const target = path.relative(root, path.resolve(path.dirname(context.filename), spec));
         if (!layer || target.startsWith('node_modules')) return;
         if (!layer.allow.some((a) => under(target, a))) {
-          context.report({ node, messageId: 'bad', data: { file: layer.from, target, why: `allowed: ${layer.allow.join(', ')}` } });
+          context.report({
+            node,
+            messageId: 'bad',
+            data: { file: layer.from, target, why: `allowed: ${layer.allow.join(', ')}` },
+          });
         }
         return;
       }
@@ -70,7 +82,18 @@ const layersRule = {
 };
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', '.cache/**', '**/*.as.ts', '**/dist/**', 'out/**', 'test-results/**', 'e2e/artifacts/**', 'bench/results/**'] },
+  {
+    ignores: [
+      'node_modules/**',
+      '.cache/**',
+      '**/*.as.ts',
+      '**/dist/**',
+      'out/**',
+      'test-results/**',
+      'e2e/artifacts/**',
+      'bench/results/**',
+    ],
+  },
   ...tseslint.configs.recommended,
   {
     plugins: { netloom: { rules: { layers: layersRule } } },

@@ -4,7 +4,13 @@ import { defineConfig } from 'vitest/config';
 // e2e/ holds Playwright specs, run by their own runner.
 export default defineConfig({
   test: {
-    include: ['engine/**/*.test.ts', 'renderer/**/*.test.ts', 'electron/**/*.test.ts', 'templates/**/*.test.ts', 'build/**/*.test.ts'],
+    include: [
+      'engine/**/*.test.ts',
+      'renderer/**/*.test.ts',
+      'electron/**/*.test.ts',
+      'templates/**/*.test.ts',
+      'build/**/*.test.ts',
+    ],
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',

@@ -12,8 +12,11 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const config = require('./electron-builder.config.cjs');
 
 /** Does a glob in the list match this path? (electron-builder uses minimatch for these). */
-const { minimatch } = require(require.resolve('minimatch', { paths: [require.resolve('app-builder-lib')] })) as { minimatch: (p: string, g: string, o?: object) => boolean };
-const unpacked = (p: string) => (config.asarUnpack as string[]).some((g) => minimatch(p, g, { dot: true, matchBase: !g.includes('/') }));
+const { minimatch } = require(require.resolve('minimatch', { paths: [require.resolve('app-builder-lib')] })) as {
+  minimatch: (p: string, g: string, o?: object) => boolean;
+};
+const unpacked = (p: string) =>
+  (config.asarUnpack as string[]).some((g) => minimatch(p, g, { dot: true, matchBase: !g.includes('/') }));
 
 describe('electron-builder configuration', () => {
   it("passes electron-builder's own schema validation", async () => {
@@ -41,7 +44,12 @@ describe('electron-builder configuration', () => {
   });
 
   it('turns off the risky Electron fuses', () => {
-    expect(config.electronFuses).toMatchObject({ runAsNode: false, enableNodeOptionsEnvironmentVariable: false, enableNodeCliInspectArguments: false, onlyLoadAppFromAsar: true });
+    expect(config.electronFuses).toMatchObject({
+      runAsNode: false,
+      enableNodeOptionsEnvironmentVariable: false,
+      enableNodeCliInspectArguments: false,
+      onlyLoadAppFromAsar: true,
+    });
   });
 
   it('has an icon: the SVG source and a 512×512 PNG rendered from it', () => {

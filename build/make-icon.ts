@@ -10,11 +10,21 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const chromium = process.env.CHROMIUM ?? '/usr/bin/chromium';
 const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'netloom-icon-'));
 try {
-  execFileSync(chromium, [
-    '--headless', '--no-sandbox', '--disable-gpu', '--hide-scrollbars', `--user-data-dir=${profile}`,
-    '--default-background-color=00000000', '--window-size=512,512',
-    `--screenshot=${path.join(here, 'icon.png')}`, `file://${path.join(here, 'icon.svg')}`,
-  ], { stdio: 'inherit' });
+  execFileSync(
+    chromium,
+    [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--hide-scrollbars',
+      `--user-data-dir=${profile}`,
+      '--default-background-color=00000000',
+      '--window-size=512,512',
+      `--screenshot=${path.join(here, 'icon.png')}`,
+      `file://${path.join(here, 'icon.svg')}`,
+    ],
+    { stdio: 'inherit' },
+  );
 } finally {
   fs.rmSync(profile, { recursive: true, force: true });
 }

@@ -15,11 +15,13 @@ async function residualParams(): Promise<Record<string, string>> {
   await fit(page()); // the canvas renders only what is in view
   for (const el of await page().locator('[data-type="Residual"]').all()) {
     const id = (await el.getAttribute('data-testid'))!.replace(/^node-/, '');
-    out[id] = (await el.locator('.group-meta, .node-params').first().textContent())!.replace(/.*?([\d.]+[kM]?) params.*/s, '$1');
+    out[id] = (await el.locator('.group-meta, .node-params').first().textContent())!.replace(
+      /.*?([\d.]+[kM]?) params.*/s,
+      '$1',
+    );
   }
   return out;
 }
-
 
 describe('blocks', () => {
   it('collapses b2 to one node with its output shape and params, and expands it in place', async () => {
@@ -71,11 +73,11 @@ describe('blocks', () => {
     await page().getByTestId('param-channels').fill('16');
     const after = await residualParams();
     for (const id of Object.keys(after)) expect(after[id], id).toBe(before[id]);
-    const doc = await getDoc(page()) as Doc;
+    const doc = (await getDoc(page())) as Doc;
     expect(JSON.stringify(doc.definitions.Residual.body)).toContain('"channels":32');
   });
 
-  it('edits the definition\'s typed arguments; instances show and validate their values', async () => {
+  it("edits the definition's typed arguments; instances show and validate their values", async () => {
     await page().keyboard.press('Escape');
     await select(page(), 'b2/r1');
     const insp = page().getByTestId('inspector');
@@ -89,14 +91,14 @@ describe('blocks', () => {
     expect(await page().getByTestId('def-arg-default-k-error').count()).toBe(0);
     await page().getByTestId('def-arg-name-k').fill('ksize');
     await page().getByTestId('def-arg-name-k').press('Enter');
-    let doc = await getDoc(page()) as Doc;
+    let doc = (await getDoc(page())) as Doc;
     expect(doc.definitions.Residual.args.find((a) => a.name === 'ksize')).toMatchObject({ default: 3 });
     // Bind conv2's kernel size to the new argument, inside the definition.
     await page().getByTestId('open-b2/r1').click();
     await page().waitForTimeout(120);
     await select(page(), 'b2/r1/conv2');
     await page().getByTestId('bind-kernelSize').selectOption('ksize');
-    doc = await getDoc(page()) as Doc;
+    doc = (await getDoc(page())) as Doc;
     expect(JSON.stringify(doc.definitions.Residual.body)).toContain('"kernelSize":{"$arg":"ksize"}');
     await page().getByTestId('breadcrumb').locator('.crumb').first().click();
     await page().waitForTimeout(120);
@@ -111,7 +113,7 @@ describe('blocks', () => {
     expect(await page().getByTestId('instance-arg-error').count()).toBe(0);
     await page().screenshot({ path: path.join(ARTIFACTS, 'resnet18-instance-args-dark.png') });
     await page().getByTestId('def-arg-remove-ksize').click();
-    doc = await getDoc(page()) as Doc;
+    doc = (await getDoc(page())) as Doc;
     expect(JSON.stringify(doc)).not.toContain('ksize');
     expect(await page().getByTestId('status-errors').textContent()).toContain('valid');
   });

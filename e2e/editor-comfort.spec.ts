@@ -9,9 +9,11 @@ import { fit, select } from './ui';
 const page = useEditor('comfort', { theme: 'dark' });
 const selected = () => page().evaluate('window.__netloom.ui.getState().selected') as Promise<string[]>;
 const history = () => page().evaluate('window.__netloom.docStore.getState().past.length') as Promise<number>;
-const children = async (id: string) => ((await getDoc(page())) as { root: { children: { id: string; children?: { id: string }[] }[] } }).root.children.find((c) => c.id === id)!.children!.map((c) => c.id);
+const children = async (id: string) =>
+  ((await getDoc(page())) as { root: { children: { id: string; children?: { id: string }[] }[] } }).root.children
+    .find((c) => c.id === id)!
+    .children!.map((c) => c.id);
 const viewport = () => page().locator('.react-flow__viewport').getAttribute('style');
-
 
 describe('editing comfort', () => {
   it('a drag is one undo step: Ctrl+Z restores the position', async () => {
@@ -24,7 +26,7 @@ describe('editing comfort', () => {
     for (let i = 1; i <= 12; i++) await page().mouse.move(box.x + 60 + i * 15, box.y + 12 + i * 4);
     await page().mouse.up();
     await expect.poll(history).toBe(steps + 1);
-    expect(((await page().getByTestId('node-conv2').boundingBox())!.x)).toBeGreaterThan(before2.x + 100);
+    expect((await page().getByTestId('node-conv2').boundingBox())!.x).toBeGreaterThan(before2.x + 100);
     await page().keyboard.press('Control+z');
     expect(await getDoc(page())).toEqual(before);
     expect((await page().getByTestId('node-conv2').boundingBox())!.x).toBeCloseTo(before2.x, 0);
@@ -32,11 +34,15 @@ describe('editing comfort', () => {
 
   it('multi-selects with shift-click and with a box; Ctrl+A selects all; Escape clears', async () => {
     await select(page(), 'conv1');
-    await page().getByTestId('node-pool1').locator('.node-type').click({ modifiers: ['Shift'] });
+    await page()
+      .getByTestId('node-pool1')
+      .locator('.node-type')
+      .click({ modifiers: ['Shift'] });
     expect((await selected()).sort()).toEqual(['conv1', 'pool1']);
     await page().keyboard.press('Escape');
     expect(await selected()).toEqual([]);
-    const a = (await page().getByTestId('node-conv2').boundingBox())!, b = (await page().getByTestId('node-flatten').boundingBox())!;
+    const a = (await page().getByTestId('node-conv2').boundingBox())!,
+      b = (await page().getByTestId('node-flatten').boundingBox())!;
     await page().keyboard.down('Shift');
     await page().mouse.move(Math.min(a.x, b.x) - 30, a.y - 12);
     await page().mouse.down();
@@ -76,7 +82,9 @@ describe('editing comfort', () => {
     await page().locator('.react-flow__controls-zoomin').click();
     await page().locator('.react-flow__controls-zoomin').click();
     expect(await viewport()).not.toBe(fitted);
-    await page().getByTestId('canvas').click({ position: { x: 5, y: 5 } });
+    await page()
+      .getByTestId('canvas')
+      .click({ position: { x: 5, y: 5 } });
     await page().keyboard.press('f');
     await expect.poll(viewport).toBe(fitted);
   });

@@ -8,7 +8,6 @@ import { select } from './ui';
 const page = useEditor('files', { theme: 'light' });
 type Files = { __files: Map<string, string>; __openName: string };
 
-
 describe('files', () => {
   it('keeps a recovery copy: reload without saving, Restore gives the edited document', async () => {
     await select(page(), 'dense1');
@@ -44,7 +43,9 @@ describe('files', () => {
   it('after a failed open, Save still targets the previous file (a malformed file is never overwritten)', async () => {
     const BAD = '{"format":"netloom/network","version":1,"name":""}';
     await page().evaluate(async (bad) => {
-      const w = window as unknown as Files & { __netloom: { openTemplate(id: string): void; docStore: { getState(): { doc: unknown } } } };
+      const w = window as unknown as Files & {
+        __netloom: { openTemplate(id: string): void; docStore: { getState(): { doc: unknown } } };
+      };
       w.__netloom.openTemplate('lenet');
       w.__files.set('mine.netloom.json', JSON.stringify(w.__netloom.docStore.getState().doc));
       w.__files.set('bad.netloom.json', bad);
@@ -61,20 +62,25 @@ describe('files', () => {
     await page().keyboard.press('Escape');
     const edited = await getDoc(page());
     await page().getByTestId('btn-save').click();
-    await expect.poll(() => page().evaluate("JSON.parse(window.__files.get('mine.netloom.json')).root.children[5].params.units")).toBe(96);
+    await expect
+      .poll(() => page().evaluate("JSON.parse(window.__files.get('mine.netloom.json')).root.children[5].params.units"))
+      .toBe(96);
     expect(await page().evaluate("window.__files.get('bad.netloom.json')")).toBe(BAD);
-    expect(JSON.parse(await page().evaluate("window.__files.get('mine.netloom.json')") as string)).toEqual(edited);
+    expect(JSON.parse((await page().evaluate("window.__files.get('mine.netloom.json')")) as string)).toEqual(edited);
   });
 });
 
 describe('engine', () => {
   it('says so when the engine process crashes, leaves the document alone, and gets the engine info back', async () => {
     const info = page().getByTestId('engine-info');
-    await expect.poll(() => info.getAttribute('data-pid'), { timeout: 30_000 }).toBe(String(page.session().server.engine.pid));
+    await expect
+      .poll(() => info.getAttribute('data-pid'), { timeout: 30_000 })
+      .toBe(String(page.session().server.engine.pid));
     const pid = page.session().server.engine.pid!;
     const doc = await getDoc(page());
     process.kill(pid, 'SIGKILL');
-    await expect.poll(() => page().getByTestId('toast').allTextContents(), { timeout: 15_000 })
+    await expect
+      .poll(() => page().getByTestId('toast').allTextContents(), { timeout: 15_000 })
       .toContainEqual('The engine process crashed and was restarted; your document is untouched.');
     await page().screenshot({ path: path.join(ARTIFACTS, 'engine-crashed-light.png') });
     expect(await getDoc(page())).toEqual(doc);

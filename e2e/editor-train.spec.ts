@@ -7,15 +7,27 @@ import { describe, expect, it } from 'vitest';
 import { ARTIFACTS, getDoc, useEditor } from './harness';
 import { fit, select } from './ui';
 
-const page = useEditor('train', { theme: 'dark', onFail: async (p) => { if (await p.getByTestId('train-stop').isEnabled().catch(() => false)) await p.getByTestId('train-stop').click(); } });
+const page = useEditor('train', {
+  theme: 'dark',
+  onFail: async (p) => {
+    if (
+      await p
+        .getByTestId('train-stop')
+        .isEnabled()
+        .catch(() => false)
+    )
+      await p.getByTestId('train-stop').click();
+  },
+});
 const id = (t: string) => page().getByTestId(t);
 const step = async () => Number(await id('train-stepcount').getAttribute('data-step'));
 const runState = () => id('train-state').getAttribute('data-state');
 const lossPoints = async () => Number(await id('chart-loss-train').getAttribute('data-points'));
 
-
 async function openPanel(p: Page) {
-  await expect.poll(() => p.getByTestId('engine-info').textContent(), { timeout: 30_000 }).toMatch(/Engine backend: \w+/);
+  await expect
+    .poll(() => p.getByTestId('engine-info').textContent(), { timeout: 30_000 })
+    .toMatch(/Engine backend: \w+/);
   if (!(await p.getByTestId('train-panel').isVisible())) await p.getByTestId('btn-train').click();
   await p.getByTestId('train-panel').waitFor();
 }
@@ -25,14 +37,20 @@ async function settings(values: Record<string, string>) {
 }
 
 /** Clicks Pause from inside the page the moment the first batch shows (a run of 8 batches is quick). */
-const pauseAtFirstBatch = () => page().evaluate(() => new Promise<void>((resolve) => {
-  const check = () => {
-    const el = document.querySelector('[data-testid="train-stepcount"]');
-    if (el && Number(el.getAttribute('data-step')) >= 1) { (document.querySelector('[data-testid="train-pause"]') as HTMLButtonElement).click(); resolve(); }
-    else requestAnimationFrame(check);
-  };
-  check();
-}));
+const pauseAtFirstBatch = () =>
+  page().evaluate(
+    () =>
+      new Promise<void>((resolve) => {
+        const check = () => {
+          const el = document.querySelector('[data-testid="train-stepcount"]');
+          if (el && Number(el.getAttribute('data-step')) >= 1) {
+            (document.querySelector('[data-testid="train-pause"]') as HTMLButtonElement).click();
+            resolve();
+          } else requestAnimationFrame(check);
+        };
+        check();
+      }),
+  );
 
 describe('training panel', () => {
   it('trains LeNet: curves move, pause holds, step is one batch, a reload re-attaches, resume ends with a test accuracy', async () => {
@@ -51,7 +69,12 @@ describe('training panel', () => {
     await pauseAtFirstBatch();
     await expect.poll(runState, { timeout: 30_000 }).toBe('paused');
     // The run's settings are kept in the document (saved with the project); the form keeps its sample limit.
-    expect(((await getDoc(page())) as { training?: object }).training).toMatchObject({ epochs: 1, batchSize: 64, lr: 0.1, optimizer: 'sgd' });
+    expect(((await getDoc(page())) as { training?: object }).training).toMatchObject({
+      epochs: 1,
+      batchSize: 64,
+      lr: 0.1,
+      optimizer: 'sgd',
+    });
     expect(await id('train-limit').inputValue()).toBe('2048');
     const paused = await step();
     expect(paused).toBeGreaterThanOrEqual(1);
@@ -119,13 +142,15 @@ describe('training panel', () => {
     await expect.poll(() => id('train-start').isDisabled()).toBe(false);
   });
 
-  it('shows the engine\'s refusal of a network that does not fit the data (E_CLASSES_MISMATCH)', async () => {
+  it("shows the engine's refusal of a network that does not fit the data (E_CLASSES_MISMATCH)", async () => {
     await fit(page()); // the canvas is shorter with the panel open; off-screen nodes are not rendered
     await select(page(), 'dense2');
     await id('param-units').fill('5');
     await id('param-units').press('Enter');
     await id('train-start').click();
-    await expect.poll(() => id('train-error').getAttribute('data-code'), { timeout: 30_000 }).toBe('E_CLASSES_MISMATCH');
+    await expect
+      .poll(() => id('train-error').getAttribute('data-code'), { timeout: 30_000 })
+      .toBe('E_CLASSES_MISMATCH');
     expect(await id('train-error').textContent()).toMatch(/outputs \(5\).*10 classes/);
     await page().getByTestId('btn-undo').click();
   });
@@ -156,7 +181,9 @@ describe('training panel', () => {
     await expect.poll(runState, { timeout: 15_000 }).toBe('lost');
     expect(await id('train-error').textContent()).toMatch(/run was lost.*document is untouched/);
     expect(await getDoc(page())).toEqual(doc);
-    await expect.poll(() => page().getByTestId('engine-info').textContent(), { timeout: 30_000 }).toMatch(/Engine backend: \w+/);
+    await expect
+      .poll(() => page().getByTestId('engine-info').textContent(), { timeout: 30_000 })
+      .toMatch(/Engine backend: \w+/);
     expect(await id('train-start').isDisabled()).toBe(false);
   });
 });

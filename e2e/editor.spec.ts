@@ -8,16 +8,17 @@ const page = useEditor('editor', { theme: 'dark' });
 const layerCount = () => page().locator('.react-flow__node-layer').count();
 const ui = (expr: string) => page().evaluate(expr);
 
-
 describe('editor', () => {
-  it('starts with LeNet: 7 layers and the seed\'s shapes', async () => {
+  it("starts with LeNet: 7 layers and the seed's shapes", async () => {
     expect(await layerCount()).toBe(7);
     const chain = ['conv1', 'pool1', 'conv2', 'pool2', 'flatten', 'dense1', 'dense2'];
     const shapes = ['20×24×24', '20×12×12', '50×10×10', '50×5×5', '1250', '128'];
     for (let i = 0; i < shapes.length; i++) expect(await label(page(), chain[i], chain[i + 1])).toBe(shapes[i]);
     expect(await page().getByTestId('out-dense2').textContent()).toContain('10');
     expect(await page().getByTestId('status-params').textContent()).toContain('170,988');
-    await expect.poll(() => page().getByTestId('engine-info').textContent(), { timeout: 20_000 }).toMatch(/Engine backend: \w+|engine offline/);
+    await expect
+      .poll(() => page().getByTestId('engine-info').textContent(), { timeout: 20_000 })
+      .toMatch(/Engine backend: \w+|engine offline/);
     await page().screenshot({ path: path.join(ARTIFACTS, 'lenet-dark.png') });
     await page().getByTestId('btn-theme').click();
     await page().screenshot({ path: path.join(ARTIFACTS, 'lenet-light.png') });
@@ -64,7 +65,10 @@ describe('editor', () => {
     const port = page().getByTestId('port-conv2-in-0');
     expect(await port.getAttribute('class')).toContain('port-error');
     const title = await port.getAttribute('title');
-    expect(title, String(title) + ' / ' + JSON.stringify(await ui('window.__netloom.docStore.getState().doc.root'))).toContain('E_RANK');
+    expect(
+      title,
+      String(title) + ' / ' + JSON.stringify(await ui('window.__netloom.docStore.getState().doc.root')),
+    ).toContain('E_RANK');
     await page().getByTestId('problem').filter({ hasText: 'E_RANK' }).click();
     expect(await ui('window.__netloom.ui.getState().selected')).toEqual(['conv2']);
     await wire(page(), 'conv2', 'conv1');
@@ -121,11 +125,16 @@ describe('editor', () => {
     const before = await getDoc(page());
     await page().getByTestId('btn-save').click();
     await expect.poll(() => page().evaluate('[...window.__files.values()].length')).toBe(1);
-    const text = await page().evaluate('[...window.__files.values()][0]') as string;
+    const text = (await page().evaluate('[...window.__files.values()][0]')) as string;
     expect(JSON.parse(text)).toEqual(before);
     await page().reload();
     await page().getByTestId('canvas').waitFor();
-    await page().evaluate((t) => { const w = window as unknown as { __files: Map<string, string>; __openName: string }; w.__files.set('bad.netloom.json', '{"format":"netloom/network","version":1,"name":""}'); w.__files.set('mine.netloom.json', t); w.__openName = 'bad.netloom.json'; }, text);
+    await page().evaluate((t) => {
+      const w = window as unknown as { __files: Map<string, string>; __openName: string };
+      w.__files.set('bad.netloom.json', '{"format":"netloom/network","version":1,"name":""}');
+      w.__files.set('mine.netloom.json', t);
+      w.__openName = 'bad.netloom.json';
+    }, text);
     const lenet = await getDoc(page());
     await page().getByTestId('btn-open').click();
     await page().getByTestId('file-error').waitFor();

@@ -21,7 +21,11 @@ export function startServe(args: string[] = []): Promise<ServeProcess> {
   // Runs serveCommand directly so the spec does not depend on the CLI wiring in engine/cli/main.ts;
   // once `serve` is wired there this is equivalent to `node bin/netloom.mjs serve ...args`.
   const code = `const m = await import(${JSON.stringify(pathToFileURL(path.join(REPO, 'engine/cli/serve.ts')).href)}); process.exitCode = await m.serveCommand(process.argv.slice(1));`;
-  const proc = spawn(process.execPath, ['--import', TSX, '--input-type=module', '-e', code, '--', '--port', '0', ...args], { cwd: REPO, stdio: ['ignore', 'pipe', 'inherit'] });
+  const proc = spawn(
+    process.execPath,
+    ['--import', TSX, '--input-type=module', '-e', code, '--', '--port', '0', ...args],
+    { cwd: REPO, stdio: ['ignore', 'pipe', 'inherit'] },
+  );
   return new Promise((resolve, reject) => {
     let out = '';
     const timer = setTimeout(() => reject(new Error(`netloom serve printed no URL in 60 s:\n${out}`)), 60_000);

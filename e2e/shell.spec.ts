@@ -9,7 +9,15 @@ import type { WebSocketLike } from '../engine/protocol';
 import { startServe } from './serve-process';
 import type { ServeProcess } from './serve-process';
 
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
 
 /** engine/info asked directly over a WebSocket, as the page should have asked it. */
 async function engineInfo(s: ServeProcess) {
@@ -28,7 +36,10 @@ describe('browser shell (netloom serve + Chromium)', () => {
   let browser: Browser;
   beforeAll(async () => {
     serve = await startServe();
-    browser = await chromium.launch({ executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
+    browser = await chromium.launch({
+      executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+      args: CHROMIUM_ARGS,
+    });
   });
   afterAll(async () => {
     await browser?.close();

@@ -12,4 +12,6 @@ try {
   await s.page.waitForTimeout(600);
   await s.page.screenshot({ path: path.join(ARTIFACTS, `look-${tpl}-${theme}.png`) });
   console.log(await s.page.getByTestId('engine-info').textContent());
-} finally { await s.close(); }
+} finally {
+  await s.close();
+}

@@ -10,7 +10,8 @@ export async function dragFromPalette(page: Page, type: string, x: number, y: nu
 export async function wire(page: Page, from: string, to: string, port = 0) {
   const src = page.locator(`[data-testid="node-${from}"] .react-flow__handle.source[data-handleid="out"]`);
   const dst = page.getByTestId(`port-${to}-in-${port}`);
-  const a = (await src.boundingBox())!, b = (await dst.boundingBox())!;
+  const a = (await src.boundingBox())!,
+    b = (await dst.boundingBox())!;
   await page.mouse.move(a.x + a.width / 2, a.y + a.height / 2);
   await page.mouse.down();
   await page.mouse.move((a.x + b.x) / 2, (a.y + b.y) / 2 + 10, { steps: 5 });
@@ -19,11 +20,16 @@ export async function wire(page: Page, from: string, to: string, port = 0) {
   await page.waitForTimeout(80);
 }
 
-export const label = (page: Page, from: string, to: string) => page.getByTestId(`edge-label-${from}->${to}`).textContent();
+export const label = (page: Page, from: string, to: string) =>
+  page.getByTestId(`edge-label-${from}->${to}`).textContent();
 
 export async function select(page: Page, ...paths: string[]) {
   for (const [i, p] of paths.entries()) {
-    await page.getByTestId(`node-${p}`).locator('.node-type').first().click({ modifiers: i ? ['Control'] : [] });
+    await page
+      .getByTestId(`node-${p}`)
+      .locator('.node-type')
+      .first()
+      .click({ modifiers: i ? ['Control'] : [] });
   }
 }
 

@@ -17,7 +17,10 @@ describe('app state (window bounds, recent files)', () => {
     a.addRecent('/p/a.netloom.json');
     a.addRecent('/p/b.netloom.json');
     a.addRecent('/p/a.netloom.json');
-    expect(new AppStateStore(file).get()).toEqual({ window: { x: 10, y: 20, width: 1000, height: 700, maximized: true }, recent: ['/p/a.netloom.json', '/p/b.netloom.json'] });
+    expect(new AppStateStore(file).get()).toEqual({
+      window: { x: 10, y: 20, width: 1000, height: 700, maximized: true },
+      recent: ['/p/a.netloom.json', '/p/b.netloom.json'],
+    });
     for (let i = 0; i < 20; i++) a.addRecent(`/p/${i}.json`);
     expect(a.get().recent).toHaveLength(MAX_RECENT);
     fs.writeFileSync(file, '{ not json');
@@ -29,7 +32,11 @@ describe('app state (window bounds, recent files)', () => {
   it('drops a saved position that is off every screen', () => {
     const screens = [{ x: 0, y: 0, width: 1920, height: 1080 }];
     expect(placeOnScreen({ x: 100, y: 100, width: 800, height: 600, maximized: false }, screens).x).toBe(100);
-    expect(placeOnScreen({ x: 5000, y: 100, width: 800, height: 600, maximized: false }, screens)).toEqual({ width: 800, height: 600, maximized: false });
+    expect(placeOnScreen({ x: 5000, y: 100, width: 800, height: 600, maximized: false }, screens)).toEqual({
+      width: 800,
+      height: 600,
+      maximized: false,
+    });
   });
 });
 
@@ -53,7 +60,16 @@ describe('application menu', () => {
   it('has File/Edit/View/Help with the document commands wired to the renderer', () => {
     const sent: string[] = [];
     const opened: string[] = [];
-    const t = menuTemplate({ platform: 'linux', recent: ['/p/a.netloom.json'], appName: 'Netloom', send: (c) => sent.push(c), newWindow: () => opened.push('new'), open: () => opened.push('open'), openRecent: (f) => opened.push(f), clearRecent: () => opened.push('clear') });
+    const t = menuTemplate({
+      platform: 'linux',
+      recent: ['/p/a.netloom.json'],
+      appName: 'Netloom',
+      send: (c) => sent.push(c),
+      newWindow: () => opened.push('new'),
+      open: () => opened.push('open'),
+      openRecent: (f) => opened.push(f),
+      clearRecent: () => opened.push('clear'),
+    });
     expect(t.map((m) => m.label ?? m.role)).toEqual(['&File', '&Edit', '&View', 'help']);
     const items = flat(t);
     const click = (id: string) => (items.find((i) => i.id === id)!.click as () => void)();
@@ -65,7 +81,16 @@ describe('application menu', () => {
     expect(items.find((i) => i.id === 'recent-0')!.label).toBe('a.netloom.json');
   });
   it('adds the app menu on macOS', () => {
-    const t = menuTemplate({ platform: 'darwin', recent: [], appName: 'Netloom', send() {}, newWindow() {}, open() {}, openRecent() {}, clearRecent() {} });
+    const t = menuTemplate({
+      platform: 'darwin',
+      recent: [],
+      appName: 'Netloom',
+      send() {},
+      newWindow() {},
+      open() {},
+      openRecent() {},
+      clearRecent() {},
+    });
     expect(t[0].label).toBe('Netloom');
   });
 });

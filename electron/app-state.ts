@@ -68,8 +68,13 @@ export class AppStateStore {
 }
 
 /** A saved position is reused only if it is still on a screen (monitors get unplugged). */
-export function placeOnScreen(b: WindowBounds, screens: { x: number; y: number; width: number; height: number }[]): WindowBounds {
+export function placeOnScreen(
+  b: WindowBounds,
+  screens: { x: number; y: number; width: number; height: number }[],
+): WindowBounds {
   if (b.x === undefined || b.y === undefined) return b;
-  const visible = screens.some((s) => b.x! + 100 > s.x && b.x! < s.x + s.width - 100 && b.y! >= s.y - 10 && b.y! < s.y + s.height - 100);
+  const visible = screens.some(
+    (s) => b.x! + 100 > s.x && b.x! < s.x + s.width - 100 && b.y! >= s.y - 10 && b.y! < s.y + s.height - 100,
+  );
   return visible ? b : { width: b.width, height: b.height, maximized: b.maximized };
 }

@@ -16,22 +16,37 @@ export const OUT_DIR = path.join(REPO, 'out', 'electron');
 export const NODE_EXTERNALS = ['electron', '@tensorflow/*', 'onnxruntime-node', 'webgpu'];
 
 export async function bundleElectron(outDir = OUT_DIR): Promise<string[]> {
-  const common = { bundle: true, target: 'node22', sourcemap: 'linked', logLevel: 'warning', legalComments: 'none' } as const;
+  const common = {
+    bundle: true,
+    target: 'node22',
+    sourcemap: 'linked',
+    logLevel: 'warning',
+    legalComments: 'none',
+  } as const;
   const entries = [
     { in: 'electron/main.ts', out: 'main.cjs', platform: 'node', external: NODE_EXTERNALS, format: 'cjs' },
     { in: 'electron/engine-entry.ts', out: 'engine.mjs', platform: 'node', external: NODE_EXTERNALS, format: 'esm' },
     { in: 'electron/preload.ts', out: 'preload.cjs', platform: 'browser', external: ['electron'], format: 'cjs' },
   ] as const;
-  await Promise.all(entries.map((e) => build({
-    ...common,
-    format: e.format,
-    // ESM output has no require(); bundled CommonJS dependencies (ws, zod's cjs bits) still call it.
-    banner: e.format === 'esm' ? { js: "import { createRequire as __nlReq } from 'node:module'; const require = __nlReq(import.meta.url);" } : undefined,
-    entryPoints: [path.join(REPO, e.in)],
-    outfile: path.join(outDir, e.out),
-    platform: e.platform,
-    external: [...e.external],
-  })));
+  await Promise.all(
+    entries.map((e) =>
+      build({
+        ...common,
+        format: e.format,
+        // ESM output has no require(); bundled CommonJS dependencies (ws, zod's cjs bits) still call it.
+        banner:
+          e.format === 'esm'
+            ? {
+                js: "import { createRequire as __nlReq } from 'node:module'; const require = __nlReq(import.meta.url);",
+              }
+            : undefined,
+        entryPoints: [path.join(REPO, e.in)],
+        outfile: path.join(outDir, e.out),
+        platform: e.platform,
+        external: [...e.external],
+      }),
+    ),
+  );
   return entries.map((e) => path.join(outDir, e.out));
 }
 

@@ -64,7 +64,8 @@ describe('engine broker + engine link', () => {
     const transport = engineLink({
       onPort: (cb) => (portCb = cb),
       onCrash: (cb) => (crashCb = cb),
-      requestPort: () => broker.connect(1, { givePort: (p) => portCb(p as unknown as PortLike), crashed: (i) => crashCb(i) }),
+      requestPort: () =>
+        broker.connect(1, { givePort: (p) => portCb(p as unknown as PortLike), crashed: (i) => crashCb(i) }),
     });
     const client = createClient(transport);
     expect((await client.call('engine/info')).backend).toBe('fake-cpu'); // queued until the engine spawned

@@ -30,9 +30,17 @@ export const IPC_PAYLOADS = {
   [IPC.saveFile]: z.object({
     data: z.union([z.string(), z.instanceof(Uint8Array)]),
     path: z.string().max(4096).optional(),
-    suggestedName: z.string().max(255).regex(/^[^/\\]+$/, 'a file name, not a path').optional(),
+    suggestedName: z
+      .string()
+      .max(255)
+      .regex(/^[^/\\]+$/, 'a file name, not a path')
+      .optional(),
   }),
-  [IPC.setDocumentState]: z.object({ title: z.string().max(500), path: z.string().max(4096).optional(), dirty: z.boolean() }),
+  [IPC.setDocumentState]: z.object({
+    title: z.string().max(500),
+    path: z.string().max(4096).optional(),
+    dirty: z.boolean(),
+  }),
   [IPC.connectEngine]: none,
 } as const;
 

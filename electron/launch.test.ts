@@ -14,12 +14,17 @@ describe('npm start launcher', () => {
 
   it('picks Electron, then Chromium app mode, then a printed URL, and says why', () => {
     const env = { DISPLAY: ':0' };
-    expect(chooseLaunch({ electron: '/e/electron', chromium: '/usr/bin/chromium', platform: 'linux', env })).toMatchObject({ kind: 'electron' });
+    expect(
+      chooseLaunch({ electron: '/e/electron', chromium: '/usr/bin/chromium', platform: 'linux', env }),
+    ).toMatchObject({ kind: 'electron' });
     const c = chooseLaunch({ electron: null, chromium: '/usr/bin/chromium', platform: 'linux', env });
     expect(c).toMatchObject({ kind: 'chromium', bin: '/usr/bin/chromium' });
     expect(c.why).toContain('not installed');
     expect(chooseLaunch({ electron: null, chromium: null, platform: 'linux', env }).why).toContain('no Chromium');
-    expect(chooseLaunch({ electron: null, chromium: '/usr/bin/chromium', platform: 'linux', env: {} })).toMatchObject({ kind: 'url', why: expect.stringContaining('no display') });
+    expect(chooseLaunch({ electron: null, chromium: '/usr/bin/chromium', platform: 'linux', env: {} })).toMatchObject({
+      kind: 'url',
+      why: expect.stringContaining('no display'),
+    });
     expect(chooseLaunch({ electron: null, chromium: '/c', platform: 'darwin', env: {} }).kind).toBe('chromium');
   });
 });
@@ -29,11 +34,17 @@ describe('electron bundles', () => {
     const out = fs.mkdtempSync(path.join(os.tmpdir(), 'netloom-bundle-'));
     try {
       const [main, engine, preload] = await bundleElectron(out);
-      const requires = (f: string) => [...new Set([...fs.readFileSync(f, 'utf8').matchAll(/require\("([^"]+)"\)/g)].map((m) => m[1]))];
+      const requires = (f: string) => [
+        ...new Set([...fs.readFileSync(f, 'utf8').matchAll(/require\("([^"]+)"\)/g)].map((m) => m[1])),
+      ];
       expect(requires(preload)).toEqual(['electron']);
       expect(requires(main).every((r) => r === 'electron' || r.startsWith('node:'))).toBe(true);
       // The engine (ESM) may require Node built-ins (pulled in by bundled CommonJS deps such as pngjs) and tfjs.
-      expect(requires(engine).filter((r) => !r.startsWith('node:') && !builtinModules.includes(r) && !r.startsWith('@tensorflow/'))).toEqual([]);
+      expect(
+        requires(engine).filter(
+          (r) => !r.startsWith('node:') && !builtinModules.includes(r) && !r.startsWith('@tensorflow/'),
+        ),
+      ).toEqual([]);
       expect(fs.readFileSync(preload, 'utf8')).toContain('exposeInMainWorld');
     } finally {
       fs.rmSync(out, { recursive: true, force: true });

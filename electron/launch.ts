@@ -29,20 +29,41 @@ export function electronBinary(): string | null {
   }
 }
 
-const CHROMIUMS = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome', '/Applications/Chromium.app/Contents/MacOS/Chromium', '/Applications/Google Chrome.app/Contents/MacOS/Google Chrome'];
+const CHROMIUMS = [
+  '/usr/bin/chromium',
+  '/usr/bin/chromium-browser',
+  '/usr/bin/google-chrome',
+  '/Applications/Chromium.app/Contents/MacOS/Chromium',
+  '/Applications/Google Chrome.app/Contents/MacOS/Google Chrome',
+];
 export const chromiumBinary = (exists = fs.existsSync): string | null => CHROMIUMS.find((c) => exists(c)) ?? null;
 
-export function chooseLaunch(o: { electron: string | null; chromium: string | null; platform: NodeJS.Platform; env: NodeJS.ProcessEnv }): LaunchPlan {
+export function chooseLaunch(o: {
+  electron: string | null;
+  chromium: string | null;
+  platform: NodeJS.Platform;
+  env: NodeJS.ProcessEnv;
+}): LaunchPlan {
   if (o.electron) return { kind: 'electron', bin: o.electron, why: `Electron is installed (${o.electron})` };
   const noElectron = "Electron's binary is not installed (its download is not allowed here)";
   const headless = o.platform === 'linux' && !o.env.DISPLAY && !o.env.WAYLAND_DISPLAY;
   if (headless) return { kind: 'url', why: `${noElectron} and there is no display, so open the URL yourself` };
-  if (o.chromium) return { kind: 'chromium', bin: o.chromium, why: `${noElectron}, so the browser shell opens in Chromium's app mode` };
+  if (o.chromium)
+    return {
+      kind: 'chromium',
+      bin: o.chromium,
+      why: `${noElectron}, so the browser shell opens in Chromium's app mode`,
+    };
   return { kind: 'url', why: `${noElectron} and no Chromium was found, so open the URL in a browser` };
 }
 
 async function main(args: string[]) {
-  const plan = chooseLaunch({ electron: electronBinary(), chromium: chromiumBinary(), platform: process.platform, env: process.env });
+  const plan = chooseLaunch({
+    electron: electronBinary(),
+    chromium: chromiumBinary(),
+    platform: process.platform,
+    env: process.env,
+  });
   if (plan.kind === 'electron') {
     const { bundleElectron, OUT_DIR } = await import('./bundle');
     await bundleElectron();
@@ -65,7 +86,17 @@ async function main(args: string[]) {
   console.log(`netloom: browser shell at ${server.url} — ${plan.why}.`);
   // A fresh profile: no extensions, no sync, nothing of the user's browsing in the app window.
   const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'netloom-chromium-'));
-  const browser = spawn(plan.bin, [`--app=${server.url}`, `--user-data-dir=${profile}`, '--no-first-run', '--no-default-browser-check', '--disable-sync'], { stdio: 'ignore' });
+  const browser = spawn(
+    plan.bin,
+    [
+      `--app=${server.url}`,
+      `--user-data-dir=${profile}`,
+      '--no-first-run',
+      '--no-default-browser-check',
+      '--disable-sync',
+    ],
+    { stdio: 'ignore' },
+  );
   browser.on('exit', () => {
     fs.rmSync(profile, { recursive: true, force: true });
     void stop();

@@ -1,7 +1,19 @@
 // Electron main process: windows (one per project), the menu, dialogs and files, the app protocol, and
 // brokering MessagePorts to the engine utilityProcess. It runs no engine code itself.
 // Built to CommonJS by bundle.ts (so `__dirname` is the bundle's folder: out/electron/).
-import { app, BrowserWindow, dialog, ipcMain, Menu, MessageChannelMain, net, protocol, screen, session, utilityProcess } from 'electron';
+import {
+  app,
+  BrowserWindow,
+  dialog,
+  ipcMain,
+  Menu,
+  MessageChannelMain,
+  net,
+  protocol,
+  screen,
+  session,
+  utilityProcess,
+} from 'electron';
 import type { IpcMainEvent, IpcMainInvokeEvent } from 'electron';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -46,7 +58,11 @@ function run() {
     log: (l) => console.warn(l),
   });
 
-  const readProject = (file: string): OpenedFile => ({ path: file, name: path.basename(file), text: fs.readFileSync(file, 'utf8') });
+  const readProject = (file: string): OpenedFile => ({
+    path: file,
+    name: path.basename(file),
+    text: fs.readFileSync(file, 'utf8'),
+  });
   const remember = (id: number, file: string) => {
     grants.grant(id, file);
     state.addRecent(file);
@@ -66,7 +82,10 @@ function run() {
         return;
       }
     }
-    const bounds = placeOnScreen(state.get().window, screen.getAllDisplays().map((d) => d.workArea));
+    const bounds = placeOnScreen(
+      state.get().window,
+      screen.getAllDisplays().map((d) => d.workArea),
+    );
     const win = createProjectWindow(BrowserWindow, path.join(OUT, 'preload.cjs'), bounds);
     const id = win.webContents.id;
     windows.set(id, { win, path: file, dirty: false, initial });
@@ -93,30 +112,38 @@ function run() {
   }
 
   function buildMenu() {
-    Menu.setApplicationMenu(Menu.buildFromTemplate(menuTemplate({
-      platform: process.platform,
-      recent: state.get().recent,
-      appName: app.getName(),
-      send: (cmd) => BrowserWindow.getFocusedWindow()?.webContents.send(IPC.menu, cmd),
-      newWindow: () => openWindow(),
-      open: async () => {
-        const focused = BrowserWindow.getFocusedWindow();
-        const r = focused
-          ? await dialog.showOpenDialog(focused, { filters: PROJECT_FILTERS, properties: ['openFile'] })
-          : await dialog.showOpenDialog({ filters: PROJECT_FILTERS, properties: ['openFile'] });
-        if (!r.canceled && r.filePaths[0]) openWindow(r.filePaths[0]);
-      },
-      openRecent: (file) => openWindow(file),
-      clearRecent: () => {
-        state.clearRecent();
-        app.clearRecentDocuments();
-        buildMenu();
-      },
-    })));
+    Menu.setApplicationMenu(
+      Menu.buildFromTemplate(
+        menuTemplate({
+          platform: process.platform,
+          recent: state.get().recent,
+          appName: app.getName(),
+          send: (cmd) => BrowserWindow.getFocusedWindow()?.webContents.send(IPC.menu, cmd),
+          newWindow: () => openWindow(),
+          open: async () => {
+            const focused = BrowserWindow.getFocusedWindow();
+            const r = focused
+              ? await dialog.showOpenDialog(focused, { filters: PROJECT_FILTERS, properties: ['openFile'] })
+              : await dialog.showOpenDialog({ filters: PROJECT_FILTERS, properties: ['openFile'] });
+            if (!r.canceled && r.filePaths[0]) openWindow(r.filePaths[0]);
+          },
+          openRecent: (file) => openWindow(file),
+          clearRecent: () => {
+            state.clearRecent();
+            app.clearRecentDocuments();
+            buildMenu();
+          },
+        }),
+      ),
+    );
   }
 
   /** Validate an IPC message; throws (invoke) so the renderer gets an error, never an action. */
-  function check<C extends IpcChannel>(e: IpcMainEvent | IpcMainInvokeEvent, channel: C, payload: unknown): { entry: ProjectWindow; payload: IpcPayload<C> } {
+  function check<C extends IpcChannel>(
+    e: IpcMainEvent | IpcMainInvokeEvent,
+    channel: C,
+    payload: unknown,
+  ): { entry: ProjectWindow; payload: IpcPayload<C> } {
     const r = validateIpc(channel, e.senderFrame?.url, payload);
     const entry = windows.get(e.sender.id);
     if (!r.ok || !entry) throw new Error(`refused IPC on ${channel}: ${r.ok ? 'unknown window' : r.reason}`);
@@ -136,7 +163,10 @@ function run() {
     const { entry, payload } = check(e, IPC.saveFile, p);
     let file = payload.path && grants.allowed(e.sender.id, payload.path) ? payload.path : undefined;
     if (!file) {
-      const r = await dialog.showSaveDialog(entry.win, { filters: PROJECT_FILTERS, defaultPath: payload.suggestedName ?? 'network.netloom.json' });
+      const r = await dialog.showSaveDialog(entry.win, {
+        filters: PROJECT_FILTERS,
+        defaultPath: payload.suggestedName ?? 'network.netloom.json',
+      });
       if (r.canceled || !r.filePath) return null;
       file = withProjectExtension(r.filePath);
     }
@@ -189,8 +219,13 @@ function run() {
       const hit = resolveAppRequest(req.url, RENDERER, fs.existsSync);
       if (!hit) {
         const missing = !fs.existsSync(path.join(RENDERER, 'index.html'));
-        const body = missing ? '<!doctype html><title>Netloom</title><p>The user interface is not built yet: run <code>npm run build:renderer</code>.</p>' : 'not found';
-        return new Response(body, { status: missing ? 200 : 404, headers: appResponseHeaders(missing ? 'text/html; charset=utf-8' : 'text/plain') });
+        const body = missing
+          ? '<!doctype html><title>Netloom</title><p>The user interface is not built yet: run <code>npm run build:renderer</code>.</p>'
+          : 'not found';
+        return new Response(body, {
+          status: missing ? 200 : 404,
+          headers: appResponseHeaders(missing ? 'text/html; charset=utf-8' : 'text/plain'),
+        });
       }
       const res = await net.fetch(pathToFileURL(hit.file).toString());
       return new Response(res.body, { status: res.status, headers: hit.headers });
@@ -208,5 +243,8 @@ function run() {
 
 /** Project files named on the command line (double-click in a file manager, `netloom-app x.netloom.json`). */
 function projectArgs(argv: string[]): string[] {
-  return argv.slice(1).filter((a) => !a.startsWith('-') && /\.json$/i.test(a) && fs.existsSync(a)).map((a) => path.resolve(a));
+  return argv
+    .slice(1)
+    .filter((a) => !a.startsWith('-') && /\.json$/i.test(a) && fs.existsSync(a))
+    .map((a) => path.resolve(a));
 }

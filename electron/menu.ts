@@ -27,7 +27,12 @@ export function menuTemplate(a: MenuActions): MenuItemConstructorOptions[] {
         id: 'recent',
         label: 'Open Recent',
         submenu: [
-          ...a.recent.map((f, i): MenuItemConstructorOptions => ({ id: `recent-${i}`, label: base(f), toolTip: f, click: () => a.openRecent(f) })),
+          ...a.recent.map((f, i): MenuItemConstructorOptions => ({
+            id: `recent-${i}`,
+            label: base(f),
+            toolTip: f,
+            click: () => a.openRecent(f),
+          })),
           ...(a.recent.length ? [{ type: 'separator' } as const] : []),
           { id: 'clear-recent', label: 'Clear Recent', enabled: a.recent.length > 0, click: () => a.clearRecent() },
         ],
@@ -55,14 +60,36 @@ export function menuTemplate(a: MenuActions): MenuItemConstructorOptions[] {
   };
   const view: MenuItemConstructorOptions = {
     label: '&View',
-    submenu: [{ role: 'reload' }, { role: 'toggleDevTools' }, { type: 'separator' }, { role: 'resetZoom' }, { role: 'zoomIn' }, { role: 'zoomOut' }, { type: 'separator' }, { role: 'togglefullscreen' }],
+    submenu: [
+      { role: 'reload' },
+      { role: 'toggleDevTools' },
+      { type: 'separator' },
+      { role: 'resetZoom' },
+      { role: 'zoomIn' },
+      { role: 'zoomOut' },
+      { type: 'separator' },
+      { role: 'togglefullscreen' },
+    ],
   };
   const help: MenuItemConstructorOptions = {
     role: 'help',
     submenu: [{ id: 'about', label: `About ${a.appName}`, click: () => a.send('about') }],
   };
   const appMenu: MenuItemConstructorOptions[] = mac
-    ? [{ label: a.appName, submenu: [{ role: 'about' }, { type: 'separator' }, { role: 'hide' }, { role: 'hideOthers' }, { role: 'unhide' }, { type: 'separator' }, { role: 'quit' }] }]
+    ? [
+        {
+          label: a.appName,
+          submenu: [
+            { role: 'about' },
+            { type: 'separator' },
+            { role: 'hide' },
+            { role: 'hideOthers' },
+            { role: 'unhide' },
+            { type: 'separator' },
+            { role: 'quit' },
+          ],
+        },
+      ]
     : [];
   return [...appMenu, file, edit, view, help];
 }

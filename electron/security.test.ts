@@ -1,12 +1,29 @@
 import { describe, expect, it } from 'vitest';
-import { APP_ENTRY, contentSecurityPolicy, isAllowedNavigation, permissionDecision, validateIpc, windowOpenDecision, windowWebPreferences } from './security';
+import {
+  APP_ENTRY,
+  contentSecurityPolicy,
+  isAllowedNavigation,
+  permissionDecision,
+  validateIpc,
+  windowOpenDecision,
+  windowWebPreferences,
+} from './security';
 import { IPC } from './ipc-contract';
 import { resolveAppRequest } from './app-protocol';
 
 describe('electron security configuration', () => {
   it('every window is isolated, sandboxed and has no Node', () => {
     const p = windowWebPreferences('/app/out/electron/preload.cjs');
-    expect(p).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false, nodeIntegrationInWorker: false, nodeIntegrationInSubFrames: false, webSecurity: true, allowRunningInsecureContent: false, webviewTag: false });
+    expect(p).toMatchObject({
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      nodeIntegrationInWorker: false,
+      nodeIntegrationInSubFrames: false,
+      webSecurity: true,
+      allowRunningInsecureContent: false,
+      webviewTag: false,
+    });
     expect(p.preload).toBe('/app/out/electron/preload.cjs');
   });
 
@@ -25,14 +42,22 @@ describe('electron security configuration', () => {
   it('serves the app from netloom://app, not file://, and never navigates away', () => {
     expect(APP_ENTRY).toBe('netloom://app/index.html');
     expect(isAllowedNavigation('netloom://app/index.html#/x')).toBe(true);
-    for (const url of ['https://example.com', 'file:///etc/passwd', 'netloom://other/index.html', 'http://127.0.0.1:5173/', 'javascript:alert(1)', 'not a url']) {
+    for (const url of [
+      'https://example.com',
+      'file:///etc/passwd',
+      'netloom://other/index.html',
+      'http://127.0.0.1:5173/',
+      'javascript:alert(1)',
+      'not a url',
+    ]) {
       expect(isAllowedNavigation(url)).toBe(false);
     }
     expect(windowOpenDecision()).toEqual({ action: 'deny' });
   });
 
   it('denies every permission', () => {
-    for (const p of ['media', 'geolocation', 'notifications', 'openExternal', 'clipboard-read', 'fileSystem']) expect(permissionDecision(p)).toBe(false);
+    for (const p of ['media', 'geolocation', 'notifications', 'openExternal', 'clipboard-read', 'fileSystem'])
+      expect(permissionDecision(p)).toBe(false);
   });
 
   it('checks IPC sender origin, channel and payload', () => {
@@ -54,11 +79,19 @@ describe('electron security configuration', () => {
   it('the app protocol resolves files inside the renderer build only, with the CSP header', () => {
     const files = new Set(['/r/index.html', '/r/assets/a.js']);
     const exists = (f: string) => files.has(f);
-    expect(resolveAppRequest('netloom://app/assets/a.js', '/r', exists)).toEqual({ file: '/r/assets/a.js', headers: expect.objectContaining({ 'Content-Type': 'text/javascript; charset=utf-8', 'Content-Security-Policy': contentSecurityPolicy() }) });
+    expect(resolveAppRequest('netloom://app/assets/a.js', '/r', exists)).toEqual({
+      file: '/r/assets/a.js',
+      headers: expect.objectContaining({
+        'Content-Type': 'text/javascript; charset=utf-8',
+        'Content-Security-Policy': contentSecurityPolicy(),
+      }),
+    });
     expect(resolveAppRequest('netloom://app/', '/r', exists)?.file).toBe('/r/index.html');
     expect(resolveAppRequest('netloom://app/some/route', '/r', exists)?.file).toBe('/r/index.html');
     expect(resolveAppRequest('netloom://app/assets/missing.js', '/r', exists)).toBeNull();
-    expect(resolveAppRequest('netloom://app/%2e%2e/%2e%2e/etc/passwd.txt', '/r', () => true)?.file).toBe('/r/etc/passwd.txt');
+    expect(resolveAppRequest('netloom://app/%2e%2e/%2e%2e/etc/passwd.txt', '/r', () => true)?.file).toBe(
+      '/r/etc/passwd.txt',
+    );
     expect(resolveAppRequest('netloom://evil/index.html', '/r', exists)).toBeNull();
   });
 });

@@ -12,7 +12,13 @@ export const APP_ORIGIN = `${APP_SCHEME}://${APP_HOST}`;
 export const APP_ENTRY = `${APP_ORIGIN}/index.html`;
 
 /** Privileges for `protocol.registerSchemesAsPrivileged` (standard + secure: a real origin for CSP and storage). */
-export const APP_SCHEME_PRIVILEGES = { standard: true, secure: true, supportFetchAPI: true, corsEnabled: false, stream: true } as const;
+export const APP_SCHEME_PRIVILEGES = {
+  standard: true,
+  secure: true,
+  supportFetchAPI: true,
+  corsEnabled: false,
+  stream: true,
+} as const;
 
 /** webPreferences of every window: isolated, sandboxed, no Node in the page. */
 export function windowWebPreferences(preloadPath: string): WebPreferences {
@@ -84,19 +90,37 @@ export function permissionDecision(_permission: string): boolean {
   return false;
 }
 
-export type IpcCheck<C extends IpcChannel> = { ok: true; channel: C; payload: IpcPayload<C> } | { ok: false; reason: string };
+export type IpcCheck<C extends IpcChannel> =
+  { ok: true; channel: C; payload: IpcPayload<C> } | { ok: false; reason: string };
 
 /**
  * Check an IPC message before main acts on it: a known channel, sent by a frame of the app
  * (not an injected iframe or a navigated-away page), with a payload of the right shape.
  */
-export function validateIpc<C extends IpcChannel>(channel: C, senderUrl: string | undefined | null, payload: unknown): IpcCheck<C>;
-export function validateIpc(channel: string, senderUrl: string | undefined | null, payload: unknown): IpcCheck<IpcChannel>;
-export function validateIpc(channel: string, senderUrl: string | undefined | null, payload: unknown): IpcCheck<IpcChannel> {
-  if (!Object.prototype.hasOwnProperty.call(IPC_PAYLOADS, channel)) return { ok: false, reason: `unknown channel ${channel}` };
+export function validateIpc<C extends IpcChannel>(
+  channel: C,
+  senderUrl: string | undefined | null,
+  payload: unknown,
+): IpcCheck<C>;
+export function validateIpc(
+  channel: string,
+  senderUrl: string | undefined | null,
+  payload: unknown,
+): IpcCheck<IpcChannel>;
+export function validateIpc(
+  channel: string,
+  senderUrl: string | undefined | null,
+  payload: unknown,
+): IpcCheck<IpcChannel> {
+  if (!Object.prototype.hasOwnProperty.call(IPC_PAYLOADS, channel))
+    return { ok: false, reason: `unknown channel ${channel}` };
   if (!isAppUrl(senderUrl)) return { ok: false, reason: `sender ${senderUrl ?? '(none)'} is not the app` };
   const r = IPC_PAYLOADS[channel as IpcChannel].safeParse(payload);
-  if (!r.success) return { ok: false, reason: r.error.issues.map((i) => `${i.path.join('.') || 'payload'}: ${i.message}`).join('; ') };
+  if (!r.success)
+    return {
+      ok: false,
+      reason: r.error.issues.map((i) => `${i.path.join('.') || 'payload'}: ${i.message}`).join('; '),
+    };
   return { ok: true, channel: channel as IpcChannel, payload: r.data as IpcPayload<IpcChannel> };
 }
 

@@ -38,9 +38,19 @@ class FakeWindow {
 
 describe('project windows', () => {
   it('are created with the secure preferences and load the app protocol', () => {
-    createProjectWindow(FakeWindow as unknown as BrowserWindowCtor, '/out/preload.cjs', { width: 1200, height: 800, maximized: false });
+    createProjectWindow(FakeWindow as unknown as BrowserWindowCtor, '/out/preload.cjs', {
+      width: 1200,
+      height: 800,
+      maximized: false,
+    });
     const w = FakeWindow.last;
-    expect(w.opts.webPreferences).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false, webSecurity: true, preload: '/out/preload.cjs' });
+    expect(w.opts.webPreferences).toMatchObject({
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      webSecurity: true,
+      preload: '/out/preload.cjs',
+    });
     expect(w.opts.show).toBe(false);
     expect(w.loaded).toBe('netloom://app/index.html');
     expect(w.webContents.openHandler!({ url: 'https://example.com' })).toEqual({ action: 'deny' });
@@ -58,7 +68,10 @@ describe('project windows', () => {
   it('the session denies permission requests and checks', () => {
     let request: ((wc: unknown, p: string, cb: (ok: boolean) => void) => void) | undefined;
     let check: ((wc: unknown, p: string) => boolean) | undefined;
-    hardenSession({ setPermissionRequestHandler: (h: never) => (request = h), setPermissionCheckHandler: (h: never) => (check = h) } as never);
+    hardenSession({
+      setPermissionRequestHandler: (h: never) => (request = h),
+      setPermissionCheckHandler: (h: never) => (check = h),
+    } as never);
     const answers: boolean[] = [];
     request!(null, 'media', (ok) => answers.push(ok));
     request!(null, 'notifications', (ok) => answers.push(ok));

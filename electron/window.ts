@@ -2,7 +2,13 @@
 // and assert the real options and handlers main uses, without launching Electron.
 import type { BrowserWindow, BrowserWindowConstructorOptions, Session, WebContents } from 'electron';
 import type { WindowBounds } from './app-state';
-import { APP_ENTRY, isAllowedNavigation, permissionDecision, windowOpenDecision, windowWebPreferences } from './security';
+import {
+  APP_ENTRY,
+  isAllowedNavigation,
+  permissionDecision,
+  windowOpenDecision,
+  windowWebPreferences,
+} from './security';
 
 export type BrowserWindowCtor = new (opts: BrowserWindowConstructorOptions) => BrowserWindow;
 
@@ -33,7 +39,9 @@ export function lockDownContents(wc: Pick<WebContents, 'setWindowOpenHandler' | 
 }
 
 /** Session-wide: deny every permission request and check (camera, notifications, …). */
-export function hardenSession(session: Pick<Session, 'setPermissionRequestHandler' | 'setPermissionCheckHandler'>): void {
+export function hardenSession(
+  session: Pick<Session, 'setPermissionRequestHandler' | 'setPermissionCheckHandler'>,
+): void {
   session.setPermissionRequestHandler((_wc, permission, callback) => callback(permissionDecision(permission)));
   session.setPermissionCheckHandler((_wc, permission) => permissionDecision(permission));
 }

@@ -23,10 +23,27 @@ import resnet18Small from './resnet18-small.json';
 import densenetSmall from './densenet-small.json';
 
 const TEMPLATES: Record<string, unknown> = {
-  mlp, 'fancy-mlp': fancyMlp, 'rec-mlp': recMlp, 'shared-mlp': sharedMlp, centered, 'custom-init': customInit,
-  lenet, 'dropout-mlp': dropoutMlp, 'lenet-bn': lenetBn, alexnet, vgg11, nin, googlenet, resnet18, densenet,
-  'alexnet-small': alexnetSmall, 'vgg11-small': vgg11Small, 'nin-small': ninSmall, 'googlenet-small': googlenetSmall,
-  'resnet18-small': resnet18Small, 'densenet-small': densenetSmall,
+  mlp,
+  'fancy-mlp': fancyMlp,
+  'rec-mlp': recMlp,
+  'shared-mlp': sharedMlp,
+  centered,
+  'custom-init': customInit,
+  lenet,
+  'dropout-mlp': dropoutMlp,
+  'lenet-bn': lenetBn,
+  alexnet,
+  vgg11,
+  nin,
+  googlenet,
+  resnet18,
+  densenet,
+  'alexnet-small': alexnetSmall,
+  'vgg11-small': vgg11Small,
+  'nin-small': ninSmall,
+  'googlenet-small': googlenetSmall,
+  'resnet18-small': resnet18Small,
+  'densenet-small': densenetSmall,
 };
 
 export const TEMPLATE_IDS: readonly string[] = Object.keys(TEMPLATES);

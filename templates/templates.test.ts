@@ -8,12 +8,32 @@ import { inferNetwork, type NetworkDoc } from '../engine/core';
 import { TEMPLATE_IDS, loadTemplate } from './index';
 import manifest from './manifest.json';
 
-interface Golden { output: number[]; trainable: number; nonTrainable: number; children: { id: string; shape: number[] }[] }
+interface Golden {
+  output: number[];
+  trainable: number;
+  nonTrainable: number;
+  children: { id: string; shape: number[] }[];
+}
 const GOLDEN = manifest as Record<string, Golden>;
 const here = path.dirname(new URL(import.meta.url).pathname);
 const infer = (id: string) => inferNetwork(loadTemplate(id));
-const NETWORKS_MD = ['mlp', 'fancy-mlp', 'rec-mlp', 'shared-mlp', 'centered', 'custom-init', 'lenet', 'dropout-mlp', 'lenet-bn',
-  'alexnet', 'vgg11', 'nin', 'googlenet', 'resnet18', 'densenet'];
+const NETWORKS_MD = [
+  'mlp',
+  'fancy-mlp',
+  'rec-mlp',
+  'shared-mlp',
+  'centered',
+  'custom-init',
+  'lenet',
+  'dropout-mlp',
+  'lenet-bn',
+  'alexnet',
+  'vgg11',
+  'nin',
+  'googlenet',
+  'resnet18',
+  'densenet',
+];
 const SMALL = ['alexnet', 'vgg11', 'nin', 'googlenet', 'resnet18', 'densenet'].map((id) => `${id}-small`);
 
 describe('the template list', () => {
@@ -23,7 +43,10 @@ describe('the template list', () => {
   });
 
   it('lists every JSON file in templates/', () => {
-    const files = fs.readdirSync(here).filter((f) => f.endsWith('.json') && f !== 'manifest.json').map((f) => f.slice(0, -5));
+    const files = fs
+      .readdirSync(here)
+      .filter((f) => f.endsWith('.json') && f !== 'manifest.json')
+      .map((f) => f.slice(0, -5));
     expect(files.sort()).toEqual([...TEMPLATE_IDS].sort());
   });
 
@@ -62,7 +85,8 @@ describe.each(TEMPLATE_IDS)('template %s', (id) => {
     const [c, h, w] = doc.input.shape;
     expect(c).toBe(1);
     // The input shape is what the network sees: the image resized, or Fashion-MNIST's own 28×28.
-    if (t.resize) expect(t.resize).toEqual([h, w]); else expect([h, w]).toEqual([28, 28]);
+    if (t.resize) expect(t.resize).toEqual([h, w]);
+    else expect([h, w]).toEqual([28, 28]);
     if (t.optimizer === 'sgd') expect(t.momentum).toBeDefined();
     expect(golden.output).toEqual([10]);
   });
@@ -71,7 +95,15 @@ describe.each(TEMPLATE_IDS)('template %s', (id) => {
 describe('capabilities the templates prove', () => {
   it('lenet: (20,24,24) → (20,12,12) → (50,10,10) → (50,5,5) → 1250 → 128 → 10, with the one-epoch settings', () => {
     const r = infer('lenet');
-    expect(r.blocks.slice(1).map((b) => b.outputShape)).toEqual([[20, 24, 24], [20, 12, 12], [50, 10, 10], [50, 5, 5], [1250], [128], [10]]);
+    expect(r.blocks.slice(1).map((b) => b.outputShape)).toEqual([
+      [20, 24, 24],
+      [20, 12, 12],
+      [50, 10, 10],
+      [50, 5, 5],
+      [1250],
+      [128],
+      [10],
+    ]);
     expect(r.params.trainable).toBe(170_988);
     expect(r.doc?.training).toMatchObject({ optimizer: 'sgd', lr: 0.1, momentum: 0.9, batchSize: 128 });
   });
@@ -80,10 +112,14 @@ describe('capabilities the templates prove', () => {
     const r = infer('fancy-mlp');
     const dense = r.parameters.filter((p) => p.owner === 'dense');
     expect(dense.map((p) => [p.name, p.shape, p.usedBy])).toEqual([
-      ['fancymlp0_dense0_weight', [256, 20], ['dense', 'again']], ['fancymlp0_dense0_bias', [256], ['dense', 'again']]]);
+      ['fancymlp0_dense0_weight', [256, 20], ['dense', 'again']],
+      ['fancymlp0_dense0_bias', [256], ['dense', 'again']],
+    ]);
     const constant = r.parameters.filter((p) => p.owner === 'const');
     expect(constant.map((p) => [p.shape, p.trainable, p.init])).toEqual([
-      [[20, 256], false, { type: 'uniform', low: 0, high: 1 }], [[20], false, { type: 'constant', value: 1 }]]);
+      [[20, 256], false, { type: 'uniform', low: 0, high: 1 }],
+      [[20], false, { type: 'constant', value: 1 }],
+    ]);
     expect(r.blocks.find((b) => b.path === 'again')).toMatchObject({ sharesWith: 'dense', params: 0 });
   });
 
@@ -91,7 +127,13 @@ describe('capabilities the templates prove', () => {
     const r = infer('shared-mlp');
     expect(r.blocks.find((b) => b.path === 'tied')).toMatchObject({ params: 0, sharesWith: 'shared' });
     expect(r.parameters.some((p) => p.owner === 'tied')).toBe(false);
-    expect(r.parameters.filter((p) => p.owner === 'shared').map((p) => [p.shape, p.usedBy])).toEqual([[[4, 4], ['shared', 'tied']], [[4], ['shared', 'tied']]]);
+    expect(r.parameters.filter((p) => p.owner === 'shared').map((p) => [p.shape, p.usedBy])).toEqual([
+      [
+        [4, 4],
+        ['shared', 'tied'],
+      ],
+      [[4], ['shared', 'tied']],
+    ]);
   });
 
   it('rec-mlp: Sequential inside a Block inside a Sequential, named like Gluon', () => {
@@ -109,8 +151,16 @@ describe('capabilities the templates prove', () => {
   it('resnet18: the 1×1 shortcut only where the stage halves the size', () => {
     const r = infer('resnet18');
     const shortcuts = r.blocks.filter((b) => b.id === 'conv3').map((b) => [b.path, b.type]);
-    expect(shortcuts).toEqual([['b2/r1/conv3', 'Identity'], ['b2/r2/conv3', 'Identity'], ['b3/r1/conv3', 'Conv2D'], ['b3/r2/conv3', 'Identity'],
-      ['b4/r1/conv3', 'Conv2D'], ['b4/r2/conv3', 'Identity'], ['b5/r1/conv3', 'Conv2D'], ['b5/r2/conv3', 'Identity']]);
+    expect(shortcuts).toEqual([
+      ['b2/r1/conv3', 'Identity'],
+      ['b2/r2/conv3', 'Identity'],
+      ['b3/r1/conv3', 'Conv2D'],
+      ['b3/r2/conv3', 'Identity'],
+      ['b4/r1/conv3', 'Conv2D'],
+      ['b4/r2/conv3', 'Identity'],
+      ['b5/r1/conv3', 'Conv2D'],
+      ['b5/r2/conv3', 'Identity'],
+    ]);
     expect(r.blocks.filter((b) => b.type === 'Residual')).toHaveLength(8);
   });
 
@@ -125,7 +175,9 @@ describe('capabilities the templates prove', () => {
 
   it('densenet: each dense unit concatenates 32 channels onto its input', () => {
     const r = infer('densenet');
-    expect(r.blocks.filter((b) => /^db1\/unit\.\d$/.test(b.path)).map((b) => b.outputShape?.[0])).toEqual([96, 128, 160, 192]);
+    expect(r.blocks.filter((b) => /^db1\/unit\.\d$/.test(b.path)).map((b) => b.outputShape?.[0])).toEqual([
+      96, 128, 160, 192,
+    ]);
   });
 
   it('googlenet: an Inception concatenates its four paths', () => {
@@ -135,5 +187,10 @@ describe('capabilities the templates prove', () => {
 });
 
 function hasPython(): boolean {
-  try { execFileSync('python3', ['--version'], { stdio: 'pipe' }); return true; } catch { return false; }
+  try {
+    execFileSync('python3', ['--version'], { stdio: 'pipe' });
+    return true;
+  } catch {
+    return false;
+  }
 }

@@ -13,7 +13,12 @@ import { parseArgs } from '../cli/args';
 import { installKernelProfiler, kernelProfileReport, resetKernelProfile } from './kernel-profile';
 import { runReference } from './reference';
 
-interface Stat { min: number; median: number; max: number; runs: number[] }
+interface Stat {
+  min: number;
+  median: number;
+  max: number;
+  runs: number[];
+}
 const stat = (runs: number[]): Stat => {
   const s = [...runs].sort((a, b) => a - b);
   return { min: s[0], median: s[Math.floor(s.length / 2)], max: s[s.length - 1], runs };
@@ -31,11 +36,16 @@ async function measure(net: string, batch: number, repeats: number, profile: boo
   const opt = new Optimizer({ type: 'sgd', lr: 0.01, momentum: 0.9 });
   const data = await loadDataset({ source: 'fashion-mnist', limit: batch * 4 });
   const filler = createFiller(data.train, data.inputShape, data.normalize);
-  const x = new Float32Array(batch * filler.sampleSize), y = new Int32Array(batch);
+  const x = new Float32Array(batch * filler.sampleSize),
+    y = new Int32Array(batch);
   let b = 0;
-  const step = async () => { filler.fill(null, (b++ % 4) * batch, batch, x, y); await trainStep(model, opt, x, y, batch); };
+  const step = async () => {
+    filler.fill(null, (b++ % 4) * batch, batch, x, y);
+    await trainStep(model, opt, x, y, batch);
+  };
   const t0 = performance.now();
-  await step(); await step(); // warm-up: kernel compilation, buffer pools
+  await step();
+  await step(); // warm-up: kernel compilation, buffer pools
   const warm = (performance.now() - t0) / 2;
   // Aim for ~2 s per repeat, at least one step.
   const steps = Math.max(1, Math.round(2000 / warm));
@@ -47,7 +57,8 @@ async function measure(net: string, batch: number, repeats: number, profile: boo
     runs.push((steps * batch) / ((performance.now() - s0) / 1000));
   }
   if (profile) process.stderr.write(`${net}:\n${kernelProfileReport(steps * repeats)}\n`);
-  model.dispose(); opt.dispose();
+  model.dispose();
+  opt.dispose();
   return stat(runs);
 }
 
@@ -61,7 +72,8 @@ function pytorch(net: string, batch: number, repeats: number): Stat | { skipped:
 async function main() {
   const p = parseArgs(process.argv.slice(2), ['profile']);
   const nets = String(p.flags.nets ?? 'mlp,lenet,resnet18').split(',');
-  const batch = Number(p.flags.batch ?? 256), repeats = Number(p.flags.repeats ?? 5);
+  const batch = Number(p.flags.batch ?? 256),
+    repeats = Number(p.flags.repeats ?? 5);
   const wanted = typeof p.flags.backends === 'string' ? p.flags.backends.split(',') : backendNames();
   const results: Record<string, Record<string, Stat>> = {};
   const backends: Record<string, string> = {};
@@ -80,7 +92,12 @@ async function main() {
     for (const net of nets) {
       // The pure-JS cpu backend needs over ten minutes per ResNet-18 step (measured): left out there.
       if (name === 'cpu' && net === 'resnet18') continue;
-      results[name][net] = await measure(net, batch, name === 'cpu' ? Math.min(repeats, 3) : repeats, p.flags.profile === true);
+      results[name][net] = await measure(
+        net,
+        batch,
+        name === 'cpu' ? Math.min(repeats, 3) : repeats,
+        p.flags.profile === true,
+      );
       process.stderr.write(`${name} ${net}: median ${results[name][net].median.toFixed(0)} img/s\n`);
       if (!torchRuns[net] && !torchSkipped) {
         const t = pytorch(net, batch, repeats);
@@ -93,19 +110,41 @@ async function main() {
   const ratios: Record<string, Record<string, number>> = {};
   if (!('skipped' in torch)) {
     for (const [be, byNet] of Object.entries(results)) {
-      ratios[be] = Object.fromEntries(nets.filter((n) => byNet[n]).map((n) => [n, +(byNet[n].median / torch[n].median).toFixed(3)]));
+      ratios[be] = Object.fromEntries(
+        nets.filter((n) => byNet[n]).map((n) => [n, +(byNet[n].median / torch[n].median).toFixed(3)]),
+      );
     }
   }
-  const report = { date: new Date().toISOString(), machine: `${process.platform}-${process.arch}`, batch, backends, netloom: results, pytorch: torch, ratios };
+  const report = {
+    date: new Date().toISOString(),
+    machine: `${process.platform}-${process.arch}`,
+    batch,
+    backends,
+    netloom: results,
+    pytorch: torch,
+    ratios,
+  };
   const out = typeof p.flags.out === 'string' ? p.flags.out : path.join('bench', 'results', 'bench.json');
   fs.mkdirSync(path.dirname(out), { recursive: true });
   fs.writeFileSync(out, JSON.stringify(report, null, 2));
-  const rows = [`| network | ${Object.keys(results).map((b) => `netloom ${b} img/s (min/median/max)`).join(' | ')} | PyTorch img/s | ${Object.keys(results).map((b) => `${b}/PyTorch`).join(' | ')} |`];
+  const rows = [
+    `| network | ${Object.keys(results)
+      .map((b) => `netloom ${b} img/s (min/median/max)`)
+      .join(' | ')} | PyTorch img/s | ${Object.keys(results)
+      .map((b) => `${b}/PyTorch`)
+      .join(' | ')} |`,
+  ];
   rows.push(`|${'---|'.repeat(2 + 2 * Object.keys(results).length)}`);
   const f = (s: Stat) => `${s.min.toFixed(0)} / **${s.median.toFixed(0)}** / ${s.max.toFixed(0)}`;
   for (const n of nets) {
     const t = 'skipped' in torch ? null : torch[n];
-    rows.push(`| ${n} | ${Object.values(results).map((r) => (r[n] ? f(r[n]) : 'not run')).join(' | ')} | ${t ? f(t) : 'n/a'} | ${Object.keys(results).map((b) => (ratios[b]?.[n] !== undefined ? ratios[b][n].toFixed(2) : 'n/a')).join(' | ')} |`);
+    rows.push(
+      `| ${n} | ${Object.values(results)
+        .map((r) => (r[n] ? f(r[n]) : 'not run'))
+        .join(' | ')} | ${t ? f(t) : 'n/a'} | ${Object.keys(results)
+        .map((b) => (ratios[b]?.[n] !== undefined ? ratios[b][n].toFixed(2) : 'n/a'))
+        .join(' | ')} |`,
+    );
   }
   console.log(rows.join('\n'));
   console.log(`\nwritten to ${out}`);

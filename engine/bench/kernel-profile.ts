@@ -33,7 +33,11 @@ export function resetKernelProfile(): void {
 export function kernelProfileReport(steps: number, top = 15): string {
   const rows = [...totals.entries()].sort((a, b) => b[1].ms - a[1].ms);
   const all = rows.reduce((s, [, e]) => s + e.ms, 0);
-  const lines = rows.slice(0, top).map(([k, e]) =>
-    `  ${k.padEnd(24)} ${(e.ms / steps).toFixed(1).padStart(8)} ms/step ${((100 * e.ms) / all).toFixed(0).padStart(3)}%  ${(e.calls / steps).toFixed(0)} calls`);
+  const lines = rows
+    .slice(0, top)
+    .map(
+      ([k, e]) =>
+        `  ${k.padEnd(24)} ${(e.ms / steps).toFixed(1).padStart(8)} ms/step ${((100 * e.ms) / all).toFixed(0).padStart(3)}%  ${(e.calls / steps).toFixed(0)} calls`,
+    );
   return [`  kernels total ${(all / steps).toFixed(1)} ms/step`, ...lines].join('\n');
 }

@@ -10,11 +10,19 @@ export function torchPython(): string | null {
 }
 
 /** images/s per repeat for each net, or why PyTorch could not run. */
-export function runReference(nets: string[], batch: number, repeats: number): Record<string, number[]> | { skipped: string } {
+export function runReference(
+  nets: string[],
+  batch: number,
+  repeats: number,
+): Record<string, number[]> | { skipped: string } {
   const python = torchPython();
   if (!python) return { skipped: 'no python3 with torch (Debian: apt-get install python3-torch libopenblas0-openmp)' };
   const script = path.join(import.meta.dirname, 'reference.py');
-  const r = spawnSync(python, [script, '--nets', nets.join(','), '--batch', String(batch), '--repeats', String(repeats)], { encoding: 'utf8', timeout: 900_000 });
+  const r = spawnSync(
+    python,
+    [script, '--nets', nets.join(','), '--batch', String(batch), '--repeats', String(repeats)],
+    { encoding: 'utf8', timeout: 900_000 },
+  );
   if (r.status !== 0) return { skipped: (r.stderr || r.error?.message || 'python3 failed').trim().split('\n').at(-1)! };
   const out: Record<string, number[]> = {};
   for (const line of r.stdout.trim().split('\n')) {

@@ -1,11 +1,17 @@
 // A small argv parser: `--flag value`, `--flag=value`, boolean `--json`; positional arguments kept in order.
-export interface Parsed { positional: string[]; flags: Record<string, string | true> }
+export interface Parsed {
+  positional: string[];
+  flags: Record<string, string | true>;
+}
 
 export function parseArgs(argv: string[], booleans: readonly string[] = []): Parsed {
   const out: Parsed = { positional: [], flags: {} };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
-    if (!a.startsWith('--')) { out.positional.push(a); continue; }
+    if (!a.startsWith('--')) {
+      out.positional.push(a);
+      continue;
+    }
     const eq = a.indexOf('=');
     const key = a.slice(2, eq < 0 ? undefined : eq);
     if (eq >= 0) out.flags[key] = a.slice(eq + 1);
@@ -20,7 +26,8 @@ export function numFlag(p: Parsed, key: string, fallback?: number): number | und
   const v = p.flags[key];
   if (v === undefined) return fallback;
   const n = Number(v);
-  if (v === true || !Number.isFinite(n)) throw new CliError(`--${key} needs a number, got ${v === true ? 'nothing' : JSON.stringify(v)}`);
+  if (v === true || !Number.isFinite(n))
+    throw new CliError(`--${key} needs a number, got ${v === true ? 'nothing' : JSON.stringify(v)}`);
   return n;
 }
 

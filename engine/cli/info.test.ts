@@ -12,7 +12,13 @@ describe('netloom info', () => {
     const out = execFileSync(process.execPath, [bin, 'info', 'lenet', '--json'], { encoding: 'utf8' });
     const info = JSON.parse(out);
     expect(info.blocks.slice(1).map((b: { outputShape: number[] }) => b.outputShape)).toEqual([
-      [20, 24, 24], [20, 12, 12], [50, 10, 10], [50, 5, 5], [1250], [128], [10],
+      [20, 24, 24],
+      [20, 12, 12],
+      [50, 10, 10],
+      [50, 5, 5],
+      [1250],
+      [128],
+      [10],
     ]);
     expect(info.params).toEqual({ trainable: 170988, nonTrainable: 0 });
     expect(info.errors).toEqual([]);

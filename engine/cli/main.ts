@@ -33,7 +33,10 @@ export async function main(argv: string[]): Promise<number> {
   try {
     return await run(rest);
   } catch (e) {
-    if (e instanceof CliError) { process.stderr.write(`netloom ${cmd}: ${e.message}\n`); return 2; }
+    if (e instanceof CliError) {
+      process.stderr.write(`netloom ${cmd}: ${e.message}\n`);
+      return 2;
+    }
     throw e;
   }
 }

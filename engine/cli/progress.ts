@@ -7,24 +7,34 @@ export function progressPrinter(out: NodeJS.WriteStream = process.stderr): (e: T
   return (e) => {
     switch (e.event) {
       case 'start':
-        out.write(`training ${e.network} (${e.params.toLocaleString('en-US')} parameters) on ${e.samples.toLocaleString('en-US')} samples · backend ${e.backend}: ${e.backendReason}\n`);
+        out.write(
+          `training ${e.network} (${e.params.toLocaleString('en-US')} parameters) on ${e.samples.toLocaleString('en-US')} samples · backend ${e.backend}: ${e.backendReason}\n`,
+        );
         break;
       case 'progress': {
-        const width = 28, done = Math.round((e.batch / e.batches) * width);
+        const width = 28,
+          done = Math.round((e.batch / e.batches) * width);
         const line = `epoch ${e.epoch + 1} [${'█'.repeat(done)}${'·'.repeat(width - done)}] ${e.batch}/${e.batches} · loss ${e.loss.toFixed(4)} · acc ${(e.accuracy * 100).toFixed(1)}% · lr ${+e.lr.toPrecision(3)} · ${Math.round(e.imagesPerSecond).toLocaleString('en-US')} img/s`;
         const now = Date.now();
         if (tty) out.write(`\r${line}\x1b[K`);
-        else if (now - lastLine > 2000 || e.batch === e.batches) { out.write(line + '\n'); lastLine = now; }
+        else if (now - lastLine > 2000 || e.batch === e.batches) {
+          out.write(line + '\n');
+          lastLine = now;
+        }
         break;
       }
       case 'epoch':
-        out.write(`${tty ? '\r\x1b[K' : ''}epoch ${e.epoch + 1}: train loss ${e.trainLoss.toFixed(4)} acc ${(e.trainAccuracy * 100).toFixed(2)}% · ${e.valSource} loss ${e.valLoss.toFixed(4)} acc ${(e.valAccuracy * 100).toFixed(2)}% · ${e.seconds.toFixed(1)} s\n`);
+        out.write(
+          `${tty ? '\r\x1b[K' : ''}epoch ${e.epoch + 1}: train loss ${e.trainLoss.toFixed(4)} acc ${(e.trainAccuracy * 100).toFixed(2)}% · ${e.valSource} loss ${e.valLoss.toFixed(4)} acc ${(e.valAccuracy * 100).toFixed(2)}% · ${e.seconds.toFixed(1)} s\n`,
+        );
         break;
       case 'anomaly':
         out.write(`${tty ? '\n' : ''}⚠ ${e.message}\n`);
         break;
       case 'done':
-        out.write(`${e.stopped ? 'stopped' : 'done'}: test accuracy ${(e.testAccuracy * 100).toFixed(2)}% · ${Math.round(e.imagesPerSecond).toLocaleString('en-US')} img/s on ${e.backend}\n`);
+        out.write(
+          `${e.stopped ? 'stopped' : 'done'}: test accuracy ${(e.testAccuracy * 100).toFixed(2)}% · ${Math.round(e.imagesPerSecond).toLocaleString('en-US')} img/s on ${e.backend}\n`,
+        );
         break;
       default:
     }

@@ -17,14 +17,16 @@ export const SERVE_USAGE = `usage: netloom serve [--port N] [--host 127.0.0.1] [
 
 export async function serveCommand(argv: string[]): Promise<number> {
   const args = parseArgs(argv, ['open', 'engine-only', 'help']);
-  if (args.flags.help) return process.stdout.write(SERVE_USAGE + '\n'), 0;
+  if (args.flags.help) return (process.stdout.write(SERVE_USAGE + '\n'), 0);
   const str = (k: string) => {
     const v = args.flags[k];
     if (v === true) throw new CliError(`--${k} needs a value`);
     return v;
   };
   // parseArgs keeps the last of repeated flags; --allow-origin may repeat, so collect it from argv.
-  const allowOrigins = argv.flatMap((a, i) => (a === '--allow-origin' ? [argv[i + 1]] : a.startsWith('--allow-origin=') ? [a.slice(15)] : [])).filter(Boolean);
+  const allowOrigins = argv
+    .flatMap((a, i) => (a === '--allow-origin' ? [argv[i + 1]] : a.startsWith('--allow-origin=') ? [a.slice(15)] : []))
+    .filter(Boolean);
   const host = str('host') ?? '127.0.0.1';
   const server = await startServer({
     port: numFlag(args, 'port', 0),
@@ -35,7 +37,9 @@ export async function serveCommand(argv: string[]): Promise<number> {
     engine: { apiModule: str('engine-api') },
   });
   if (host !== '127.0.0.1' && host !== 'localhost' && host !== '::1') {
-    process.stderr.write(`netloom serve: listening on ${host}: anyone who can reach it and has the token can use this engine and the files it can read and write.\n`);
+    process.stderr.write(
+      `netloom serve: listening on ${host}: anyone who can reach it and has the token can use this engine and the files it can read and write.\n`,
+    );
   }
   process.stdout.write(`${args.flags['engine-only'] ? 'Engine' : 'Netloom'} is running at ${server.url}\n`);
   if (args.flags.open && !args.flags['engine-only']) openInBrowser(server.url);
@@ -50,7 +54,12 @@ export async function serveCommand(argv: string[]): Promise<number> {
 }
 
 function openInBrowser(url: string) {
-  const [cmd, ...args] = process.platform === 'darwin' ? ['open', url] : process.platform === 'win32' ? ['cmd', '/c', 'start', '', url] : ['xdg-open', url];
+  const [cmd, ...args] =
+    process.platform === 'darwin'
+      ? ['open', url]
+      : process.platform === 'win32'
+        ? ['cmd', '/c', 'start', '', url]
+        : ['xdg-open', url];
   const child = spawn(cmd, args, { stdio: 'ignore', detached: true });
   child.on('error', () => process.stderr.write(`netloom serve: could not open a browser; open ${url} yourself.\n`));
   child.unref();

@@ -11,9 +11,26 @@ describe('netloom train / predict', () => {
   it('--json prints one event per line and ends with the done contract; --save then predict works', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'netloom-cli-'));
     const out = path.join(dir, 'lenet.netloom.json');
-    const r = run('train', 'lenet', '--data', 'fashion-mnist', '--limit', '512', '--epochs', '1', '--batch-size', '64', '--json', '--save', out);
+    const r = run(
+      'train',
+      'lenet',
+      '--data',
+      'fashion-mnist',
+      '--limit',
+      '512',
+      '--epochs',
+      '1',
+      '--batch-size',
+      '64',
+      '--json',
+      '--save',
+      out,
+    );
     expect(r.status, r.stderr).toBe(0);
-    const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    const lines = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(lines[0]).toMatchObject({ event: 'start', backend: 'wasm', network: 'LeNet' });
     expect(lines.some((l) => l.event === 'progress')).toBe(true);
     expect(lines.some((l) => l.event === 'epoch')).toBe(true);
@@ -26,7 +43,10 @@ describe('netloom train / predict', () => {
     expect(Object.keys(saved.weights)).toContain('sequential0_conv0_weight');
     const p = run('predict', out, '--data', 'fashion-mnist', '--split', 'test', '--limit', '5', '--json');
     expect(p.status, p.stderr).toBe(0);
-    const preds = p.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    const preds = p.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(preds).toHaveLength(5);
     expect(preds[0]).toMatchObject({ index: 0, label: 9 });
     expect(preds[0].logits).toHaveLength(10);

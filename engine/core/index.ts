@@ -3,6 +3,14 @@
 export * from './ir/schema';
 export * from './errors';
 export * from './layers';
-export { inferNetwork, parseDocument, collectParams, type InferResult, type ParamInfo, type BlockInfo, type XNode } from './infer';
+export {
+  inferNetwork,
+  parseDocument,
+  collectParams,
+  type InferResult,
+  type ParamInfo,
+  type BlockInfo,
+  type XNode,
+} from './infer';
 export { paramProblem } from './infer/params';
 export { GRAPH_INPUT, incoming as graphInputs } from './infer/graph';

@@ -4,7 +4,12 @@ import type { Batch, Dataset, Split } from './types';
 
 /** n 1×2×2 byte images, sample i filled with i; label i % 4. */
 function imageSplit(n: number): Split {
-  return { x: Uint8Array.from({ length: 4 * n }, (_, k) => Math.floor(k / 4)), y: Int32Array.from({ length: n }, (_, i) => i % 4), n, shape: [1, 2, 2] };
+  return {
+    x: Uint8Array.from({ length: 4 * n }, (_, k) => Math.floor(k / 4)),
+    y: Int32Array.from({ length: n }, (_, i) => i % 4),
+    n,
+    shape: [1, 2, 2],
+  };
 }
 
 function dataset(n: number, extra: Partial<Dataset> = {}): Dataset {

@@ -57,7 +57,8 @@ export function createFiller(split: Split, outShape: number[], norm: Normalize):
   for (let c = 0; c < channels; c++) {
     const std = norm.std ? (norm.std.length === 1 ? norm.std[0] : norm.std[c]) : 1;
     const mean = norm.mean ? (norm.mean.length === 1 ? norm.mean[0] : norm.mean[c]) : 0;
-    if (!(std > 0) || !Number.isFinite(mean)) throw new DataError('E_DATA_OPTION', `normalize needs finite mean and positive std for channel ${c}`);
+    if (!(std > 0) || !Number.isFinite(mean))
+      throw new DataError('E_DATA_OPTION', `normalize needs finite mean and positive std for channel ${c}`);
     a[c] = norm.scale / std;
     b[c] = -mean / std;
   }
@@ -89,7 +90,8 @@ export function createFiller(split: Split, outShape: number[], norm: Normalize):
 
 export function getPart(ds: Dataset, part: PartName): Split {
   const split = ds[part];
-  if (!split) throw new DataError('E_DATA_OPTION', `data set ${ds.name} has no ${part} part (ask for a validation split)`);
+  if (!split)
+    throw new DataError('E_DATA_OPTION', `data set ${ds.name} has no ${part} part (ask for a validation split)`);
   return split;
 }
 
@@ -112,7 +114,8 @@ const nextTick = () => new Promise<void>((resolve) => setImmediate(resolve));
  */
 export async function* batches(ds: Dataset, part: PartName, opts: BatchOptions): AsyncGenerator<Batch> {
   const { batchSize } = opts;
-  if (!Number.isInteger(batchSize) || batchSize < 1) throw new DataError('E_DATA_OPTION', `batchSize must be a positive integer, got ${batchSize}`);
+  if (!Number.isInteger(batchSize) || batchSize < 1)
+    throw new DataError('E_DATA_OPTION', `batchSize must be a positive integer, got ${batchSize}`);
   const split = getPart(ds, part);
   const filler = createFiller(split, ds.inputShape, ds.normalize);
   const order = epochOrder(split.n, opts.shuffle ?? part === 'train', opts.seed ?? 0, opts.epoch ?? 0);
@@ -144,7 +147,8 @@ export async function* batches(ds: Dataset, part: PartName, opts: BatchOptions):
 /** One sample as floats in the batch layout (for galleries, predictions and debugging). */
 export function sampleAt(ds: Dataset, part: PartName, index: number): { x: Float32Array; y: number; shape: number[] } {
   const split = getPart(ds, part);
-  if (!(index >= 0 && index < split.n)) throw new DataError('E_DATA_OPTION', `sample ${index} is outside 0..${split.n - 1} of ${part}`);
+  if (!(index >= 0 && index < split.n))
+    throw new DataError('E_DATA_OPTION', `sample ${index} is outside 0..${split.n - 1} of ${part}`);
   const filler = createFiller(split, ds.inputShape, ds.normalize);
   const x = new Float32Array(filler.sampleSize);
   const y = new Int32Array(1);

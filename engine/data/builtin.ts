@@ -90,7 +90,11 @@ export function cacheRoot(cacheDir?: string): string {
 
 export const datasetCacheDir = (name: string, cacheDir?: string) => path.join(cacheRoot(cacheDir), 'datasets', name);
 
-const exists = (p: string) => access(p).then(() => true, () => false);
+const exists = (p: string) =>
+  access(p).then(
+    () => true,
+    () => false,
+  );
 
 /** Accepted names for one file: the official .gz, gunzipped, and the `train-images.idx3-ubyte` spelling. */
 const variants = (gzName: string) => {
@@ -122,7 +126,11 @@ export async function locateBuiltin(name: BuiltinName, opts: LocateOptions = {})
   for (const [dir, location] of candidates) {
     const found = await Promise.all(ROLES.map((r) => findFile(dir, info.files[r])));
     if (found.every((f) => f !== null)) {
-      return { dir, location, files: Object.fromEntries(ROLES.map((r, i) => [r, found[i] as string])) as Record<IdxRole, string> };
+      return {
+        dir,
+        location,
+        files: Object.fromEntries(ROLES.map((r, i) => [r, found[i] as string])) as Record<IdxRole, string>,
+      };
     }
   }
   return null;
@@ -144,7 +152,14 @@ export async function listDatasets(opts: LocateOptions = {}): Promise<DatasetLis
     (Object.keys(BUILTINS) as BuiltinName[]).map(async (name) => {
       const found = await locateBuiltin(name, opts);
       const { classes, inputShape } = BUILTINS[name];
-      return { name, classes, inputShape, present: !!found, location: found?.location ?? null, dir: found?.dir ?? datasetCacheDir(name, opts.cacheDir) };
+      return {
+        name,
+        classes,
+        inputShape,
+        present: !!found,
+        location: found?.location ?? null,
+        dir: found?.dir ?? datasetCacheDir(name, opts.cacheDir),
+      };
     }),
   );
 }
@@ -161,13 +176,20 @@ export interface EnsureOptions extends LocateOptions {
 }
 
 /** Locates a built-in, downloading the missing files into the cache when needed. */
-export async function ensureBuiltin(name: BuiltinName, opts: EnsureOptions = {}): Promise<Located & { downloaded: boolean }> {
+export async function ensureBuiltin(
+  name: BuiltinName,
+  opts: EnsureOptions = {},
+): Promise<Located & { downloaded: boolean }> {
   const found = await locateBuiltin(name, opts);
   if (found) return { ...found, downloaded: false };
   const info = BUILTINS[name];
   const dir = datasetCacheDir(name, opts.cacheDir);
   if (opts.download === false) {
-    throw new DataError('E_DATA_NOT_FOUND', `data set ${name} is not in ${[dir, ...(opts.systemDirs ?? info.systemDirs)].join(' or ')}`, dir);
+    throw new DataError(
+      'E_DATA_NOT_FOUND',
+      `data set ${name} is not in ${[dir, ...(opts.systemDirs ?? info.systemDirs)].join(' or ')}`,
+      dir,
+    );
   }
   await mkdir(dir, { recursive: true });
   // Only the files still missing are fetched, so an earlier partial run is not repeated.

@@ -22,7 +22,11 @@ describe('CSV parsing', () => {
   });
 
   it('maps string labels to sorted class names and integer labels numerically', () => {
-    const t = tableFromRows(parseCsv('x1,species,x2\n1.5,setosa,2\n-3e1,virginica,.5\n0,setosa,4'), 'species', 'iris.csv');
+    const t = tableFromRows(
+      parseCsv('x1,species,x2\n1.5,setosa,2\n-3e1,virginica,.5\n0,setosa,4'),
+      'species',
+      'iris.csv',
+    );
     expect(t.classes).toEqual(['setosa', 'virginica']);
     expect(t.featureNames).toEqual(['x1', 'x2']);
     expect(Array.from(t.samples.y)).toEqual([0, 1, 0]);
@@ -35,15 +39,22 @@ describe('CSV parsing', () => {
 
   it('names the row and column of a non-numeric cell', () => {
     const rows = parseCsv('a,label,b\n1,x,2\n3,y,abc');
-    expect(() => tableFromRows(rows, 'label', 'd.csv')).toThrow(expect.objectContaining({ code: 'E_DATA_CSV', message: 'd.csv: line 3, column "b": "abc" is not a number' }));
+    expect(() => tableFromRows(rows, 'label', 'd.csv')).toThrow(
+      expect.objectContaining({ code: 'E_DATA_CSV', message: 'd.csv: line 3, column "b": "abc" is not a number' }),
+    );
     expect(() => tableFromRows(parseCsv('a,label\n,x'), 'label', 'e.csv')).toThrow(/line 2, column "a": empty cell/);
     expect(() => tableFromRows(parseCsv('a,label\n0x1f,x'), 'label', 'h.csv')).toThrow(/"0x1f" is not a number/);
-    expect(() => tableFromRows(parseCsv('a,label\n1,x\n2'), 'label', 'r.csv')).toThrow(/line 3 has 1 cells, the header has 2/);
+    expect(() => tableFromRows(parseCsv('a,label\n1,x\n2'), 'label', 'r.csv')).toThrow(
+      /line 3 has 1 cells, the header has 2/,
+    );
   });
 
   it('reports a missing label column with the columns it has', () => {
     expect(() => tableFromRows(parseCsv('a,b\n1,2'), 'label', 'm.csv')).toThrow(
-      expect.objectContaining({ code: 'E_DATA_LABEL_COLUMN', message: expect.stringContaining('the columns are: a, b') }),
+      expect.objectContaining({
+        code: 'E_DATA_LABEL_COLUMN',
+        message: expect.stringContaining('the columns are: a, b'),
+      }),
     );
     expect(() => tableFromRows(parseCsv('label\nx'), 'label', 'o.csv')).toThrow(/no feature columns/);
     expect(() => tableFromRows([], 'label', 'z.csv')).toThrow(/empty/);
@@ -72,7 +83,9 @@ describe('CSV data sets', () => {
     }
     expect(sum / 30).toBeCloseTo(0, 5);
     expect(sq / 30).toBeCloseTo(1, 4);
-    await expect(loadDataset({ source: file, labelColumn: 'kind', resize: [2, 2] })).rejects.toMatchObject({ code: 'E_DATA_OPTION' });
+    await expect(loadDataset({ source: file, labelColumn: 'kind', resize: [2, 2] })).rejects.toMatchObject({
+      code: 'E_DATA_OPTION',
+    });
     await expect(loadDataset({ source: file })).rejects.toMatchObject({ code: 'E_DATA_LABEL_COLUMN' });
     await expect(loadCsv(path.join(tmp.dir, 'none.csv'))).rejects.toMatchObject({ code: 'E_DATA_NOT_FOUND' });
   });

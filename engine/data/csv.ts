@@ -80,7 +80,11 @@ export function tableFromRows(rows: CsvRow[], labelColumn: string, file: string)
     if (ci.length === 1) li = ci[0];
   }
   if (li < 0) {
-    throw new DataError('E_DATA_LABEL_COLUMN', `no label column "${labelColumn}"; the columns are: ${header.join(', ')}`, file);
+    throw new DataError(
+      'E_DATA_LABEL_COLUMN',
+      `no label column "${labelColumn}"; the columns are: ${header.join(', ')}`,
+      file,
+    );
   }
   const featureNames = header.filter((_, i) => i !== li);
   if (featureNames.length === 0) throw new DataError('E_DATA_CSV', 'no feature columns besides the label column', file);
@@ -91,20 +95,29 @@ export function tableFromRows(rows: CsvRow[], labelColumn: string, file: string)
   const raw: string[] = [];
   data.forEach((row, r) => {
     if (row.cells.length !== header.length) {
-      throw new DataError('E_DATA_CSV', `line ${row.line} has ${row.cells.length} cells, the header has ${header.length}`, file);
+      throw new DataError(
+        'E_DATA_CSV',
+        `line ${row.line} has ${row.cells.length} cells, the header has ${header.length}`,
+        file,
+      );
     }
     let k = 0;
     row.cells.forEach((cell, c) => {
       const s = cell.trim();
       if (c === li) {
-        if (s === '') throw new DataError('E_DATA_CSV', `line ${row.line}, column "${header[c]}": the label is empty`, file);
+        if (s === '')
+          throw new DataError('E_DATA_CSV', `line ${row.line}, column "${header[c]}": the label is empty`, file);
         raw.push(s);
         return;
       }
       // Number('') is 0 and Number('0x1f') parses hex: require something that looks like a decimal number.
       const v = /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(s) ? Number(s) : NaN;
       if (!Number.isFinite(v)) {
-        throw new DataError('E_DATA_CSV', `line ${row.line}, column "${header[c]}": ${s === '' ? 'empty cell' : `"${s}" is not a number`}`, file);
+        throw new DataError(
+          'E_DATA_CSV',
+          `line ${row.line}, column "${header[c]}": ${s === '' ? 'empty cell' : `"${s}" is not a number`}`,
+          file,
+        );
       }
       x[r * nf + k++] = v;
     });
@@ -122,7 +135,12 @@ export async function loadCsv(file: string, labelColumn = 'label'): Promise<CsvD
     text = await readFile(file, 'utf8');
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new DataError(code === 'ENOENT' ? 'E_DATA_NOT_FOUND' : 'E_DATA_FORMAT', `cannot read file (${code ?? String(e)})`, file, { cause: e });
+    throw new DataError(
+      code === 'ENOENT' ? 'E_DATA_NOT_FOUND' : 'E_DATA_FORMAT',
+      `cannot read file (${code ?? String(e)})`,
+      file,
+      { cause: e },
+    );
   }
   return tableFromRows(parseCsv(text, file, /\.tsv$/i.test(file) ? '\t' : ','), labelColumn, file);
 }

@@ -64,7 +64,13 @@ describe('built-in download', () => {
   it('downloads the missing files into the cache with MD5 check and monotonic progress', async () => {
     const cacheDir = freshCache();
     const progress: DataProgress[] = [];
-    const ds = await loadDataset({ source: 'mnist', cacheDir, baseUrl: base, checksums, onProgress: (p) => progress.push(p) });
+    const ds = await loadDataset({
+      source: 'mnist',
+      cacheDir,
+      baseUrl: base,
+      checksums,
+      onProgress: (p) => progress.push(p),
+    });
     expect(ds.source.location).toBe('downloaded');
     expect(ds.train.n).toBe(300);
     expect(ds.test.n).toBe(40);
@@ -74,7 +80,8 @@ describe('built-in download', () => {
     const last = progress[progress.length - 1];
     expect(last.bytesDone).toBe(total);
     expect(last.bytesTotal).toBe(total);
-    for (let i = 1; i < progress.length; i++) expect(progress[i].bytesDone).toBeGreaterThanOrEqual(progress[i - 1].bytesDone);
+    for (let i = 1; i < progress.length; i++)
+      expect(progress[i].bytesDone).toBeGreaterThanOrEqual(progress[i - 1].bytesDone);
     // A second load finds the cache and never touches the network.
     mode.requests = [];
     const again = await loadDataset({ source: 'mnist', cacheDir, baseUrl: base, checksums });
@@ -106,7 +113,9 @@ describe('built-in download', () => {
     expect(existsSync(path.join(dir, 'train-images-idx3-ubyte.gz.part'))).toBe(true);
     const listing = (await listDatasets({ cacheDir })).find((d) => d.name === 'mnist');
     expect(listing?.present).toBe(false);
-    await expect(loadDataset({ source: 'mnist', cacheDir, download: false })).rejects.toMatchObject({ code: 'E_DATA_NOT_FOUND' });
+    await expect(loadDataset({ source: 'mnist', cacheDir, download: false })).rejects.toMatchObject({
+      code: 'E_DATA_NOT_FOUND',
+    });
 
     mode.requests = [];
     const ok = await ensureBuiltin('mnist', { cacheDir, baseUrl: base, checksums });
@@ -139,7 +148,9 @@ describe('built-in download', () => {
   it('cancels through an AbortSignal', async () => {
     const ac = new AbortController();
     ac.abort();
-    const err = await downloadFile(base + 't10k-labels-idx1-ubyte.gz', path.join(tmp.dir, 'c.gz'), { signal: ac.signal }).catch((e) => e);
+    const err = await downloadFile(base + 't10k-labels-idx1-ubyte.gz', path.join(tmp.dir, 'c.gz'), {
+      signal: ac.signal,
+    }).catch((e) => e);
     expect(err.code).toBe('E_DATA_CANCELLED');
   });
 });

@@ -47,8 +47,11 @@ async function fetchOnce(url: string, dest: string, opts: DownloadOptions): Prom
     timer = setTimeout(() => idle.abort(new Error('no data received')), opts.idleTimeoutMs ?? 30_000);
   };
   const fail = (e: unknown, what: string): DataError => {
-    if (opts.signal?.aborted) return new DataError('E_DATA_CANCELLED', `download of ${url} was cancelled`, dest, { cause: e });
-    return new DataError('E_DATA_DOWNLOAD', `${what} ${url}: ${(e as Error)?.message ?? String(e)}`, dest, { cause: e });
+    if (opts.signal?.aborted)
+      return new DataError('E_DATA_CANCELLED', `download of ${url} was cancelled`, dest, { cause: e });
+    return new DataError('E_DATA_DOWNLOAD', `${what} ${url}: ${(e as Error)?.message ?? String(e)}`, dest, {
+      cause: e,
+    });
   };
   arm();
   try {
@@ -64,7 +67,8 @@ async function fetchOnce(url: string, dest: string, opts: DownloadOptions): Prom
     } catch (e) {
       throw fail(e, 'cannot reach');
     }
-    if (!res.ok || !res.body) throw new DataError('E_DATA_DOWNLOAD', `HTTP ${res.status} ${res.statusText} from ${url}`, dest);
+    if (!res.ok || !res.body)
+      throw new DataError('E_DATA_DOWNLOAD', `HTTP ${res.status} ${res.statusText} from ${url}`, dest);
     if (res.status === 206 && rangeStart(res.headers.get('content-range')) !== have) {
       // A range from another offset cannot be appended; drop the part so the next attempt starts clean.
       await res.body.cancel().catch(() => {});
@@ -105,7 +109,11 @@ async function fetchOnce(url: string, dest: string, opts: DownloadOptions): Prom
     const got = hash.digest('hex');
     if (opts.md5 && got !== opts.md5.toLowerCase()) {
       await rm(part, { force: true });
-      throw new DataError('E_DATA_CHECKSUM', `MD5 of ${url} is ${got}, expected ${opts.md5}; the download was deleted`, dest);
+      throw new DataError(
+        'E_DATA_CHECKSUM',
+        `MD5 of ${url} is ${got}, expected ${opts.md5}; the download was deleted`,
+        dest,
+      );
     }
     await rename(part, dest);
   } finally {

@@ -32,7 +32,10 @@ describe.skipIf(!present)('Fashion-MNIST from the Debian package', () => {
   });
 
   it('has labels 0..9, 6000 / 1000 per class, and the known first labels', () => {
-    for (const [split, per] of [[ds.train, 6000], [ds.test, 1000]] as const) {
+    for (const [split, per] of [
+      [ds.train, 6000],
+      [ds.test, 1000],
+    ] as const) {
       const counts = new Array(10).fill(0);
       for (const y of split.y) counts[y]++;
       expect(counts).toEqual(new Array(10).fill(per));
@@ -55,7 +58,14 @@ describe.skipIf(!present)('Fashion-MNIST from the Debian package', () => {
   });
 
   it('serves limited, split, resized batches for a 96×96 template', async () => {
-    const small = await loadDataset({ source: 'fashion-mnist', cacheDir: tmp.dir, download: false, limit: 1000, split: 0.1, resize: [96, 96] });
+    const small = await loadDataset({
+      source: 'fashion-mnist',
+      cacheDir: tmp.dir,
+      download: false,
+      limit: 1000,
+      split: 0.1,
+      resize: [96, 96],
+    });
     expect(small.train.n).toBe(900);
     expect(small.validation?.n).toBe(100);
     expect(small.test.n).toBe(1000);
@@ -74,6 +84,10 @@ describe.skipIf(!present)('Fashion-MNIST from the Debian package', () => {
 
   it('is listed as present in the system folder', async () => {
     const list = await listDatasets({ cacheDir: tmp.dir });
-    expect(list.find((d) => d.name === 'fashion-mnist')).toMatchObject({ present: true, location: 'system', dir: SYSTEM });
+    expect(list.find((d) => d.name === 'fashion-mnist')).toMatchObject({
+      present: true,
+      location: 'system',
+      dir: SYSTEM,
+    });
   });
 });

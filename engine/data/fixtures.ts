@@ -17,7 +17,8 @@ export async function tempDir(prefix = 'netloom-data-'): Promise<{ dir: string; 
 /** n images of h×w with pixel (i, r, c) = (i + r + c) % 256, and labels i % classes. */
 export function idxPair(n: number, h = 28, w = 28, classes = 10): { images: Uint8Array; labels: Uint8Array } {
   const px = new Uint8Array(n * h * w);
-  for (let i = 0; i < n; i++) for (let r = 0; r < h; r++) for (let c = 0; c < w; c++) px[(i * h + r) * w + c] = (i + r + c) % 256;
+  for (let i = 0; i < n; i++)
+    for (let r = 0; r < h; r++) for (let c = 0; c < w; c++) px[(i * h + r) * w + c] = (i + r + c) % 256;
   const lab = Uint8Array.from({ length: n }, (_, i) => i % classes);
   return { images: encodeIdx('images', [n, h, w], px), labels: encodeIdx('labels', [n], lab) };
 }

@@ -29,7 +29,9 @@ describe('image decoding', () => {
   it('names the file it cannot decode', () => {
     expect(() => decodeImage(new Uint8Array([1, 2, 3, 4]), '/x/bad.png')).toThrow(/\/x\/bad\.png.*not a PNG or JPEG/);
     const png = pngBytes(4, 4, rgbaImage(4, 4, 3, true));
-    expect(() => decodeImage(png.subarray(0, 40), '/x/cut.png')).toThrow(expect.objectContaining({ code: 'E_DATA_DECODE' }));
+    expect(() => decodeImage(png.subarray(0, 40), '/x/cut.png')).toThrow(
+      expect.objectContaining({ code: 'E_DATA_DECODE' }),
+    );
   });
 });
 
@@ -37,7 +39,11 @@ describe('image folders', () => {
   it('loads grey PNG and JPEG class folders into 1-channel CHW bytes', async () => {
     const root = fresh();
     const a = rgbaImage(5, 3, 10, true);
-    await writeFiles(path.join(root, 'cat'), { '1.png': pngBytes(5, 3, a), '2.png': pngBytes(5, 3, rgbaImage(5, 3, 11, true)), 'notes.txt': 'ignored' });
+    await writeFiles(path.join(root, 'cat'), {
+      '1.png': pngBytes(5, 3, a),
+      '2.png': pngBytes(5, 3, rgbaImage(5, 3, 11, true)),
+      'notes.txt': 'ignored',
+    });
     await writeFiles(path.join(root, 'dog'), { 'x.jpg': jpegBytes(5, 3, new Uint8Array(60).fill(90)) });
     await writeFile(path.join(root, 'README.md'), 'loose files are ignored');
     const f = await loadImageFolder(root);
@@ -76,13 +82,22 @@ describe('image folders', () => {
     await writeFiles(path.join(root, 'cat'), { '1.png': pngBytes(2, 2, rgbaImage(2, 2, 1, true)) });
     await mkdir(path.join(root, 'dog'));
     await writeFiles(path.join(root, 'dog'), { 'readme.txt': 'no images here' });
-    await expect(loadImageFolder(root)).rejects.toMatchObject({ code: 'E_DATA_EMPTY_CLASS', message: expect.stringContaining(path.join(root, 'dog')) });
+    await expect(loadImageFolder(root)).rejects.toMatchObject({
+      code: 'E_DATA_EMPTY_CLASS',
+      message: expect.stringContaining(path.join(root, 'dog')),
+    });
   });
 
   it('rejects an undecodable image, a folder without classes and a missing folder', async () => {
     const root = fresh();
-    await writeFiles(path.join(root, 'cat'), { 'ok.png': pngBytes(2, 2, rgbaImage(2, 2, 1, true)), 'broken.jpg': 'this is not a jpeg' });
-    await expect(loadImageFolder(root)).rejects.toMatchObject({ code: 'E_DATA_DECODE', message: expect.stringContaining('broken.jpg') });
+    await writeFiles(path.join(root, 'cat'), {
+      'ok.png': pngBytes(2, 2, rgbaImage(2, 2, 1, true)),
+      'broken.jpg': 'this is not a jpeg',
+    });
+    await expect(loadImageFolder(root)).rejects.toMatchObject({
+      code: 'E_DATA_DECODE',
+      message: expect.stringContaining('broken.jpg'),
+    });
     const flat = fresh();
     await writeFiles(flat, { 'a.png': pngBytes(2, 2, rgbaImage(2, 2, 1, true)) });
     await expect(loadImageFolder(flat)).rejects.toMatchObject({ code: 'E_DATA_FORMAT' });

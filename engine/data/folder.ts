@@ -26,10 +26,17 @@ const visible = (e: Dirent) => !e.name.startsWith('.');
 
 async function entries(dir: string): Promise<Dirent[]> {
   try {
-    return (await readdir(dir, { withFileTypes: true })).filter(visible).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    return (await readdir(dir, { withFileTypes: true }))
+      .filter(visible)
+      .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new DataError(code === 'ENOENT' ? 'E_DATA_NOT_FOUND' : 'E_DATA_FORMAT', `cannot read folder (${code ?? String(e)})`, dir, { cause: e });
+    throw new DataError(
+      code === 'ENOENT' ? 'E_DATA_NOT_FOUND' : 'E_DATA_FORMAT',
+      `cannot read folder (${code ?? String(e)})`,
+      dir,
+      { cause: e },
+    );
   }
 }
 
@@ -42,11 +49,16 @@ async function scanClasses(dir: string): Promise<Map<string, string[]>> {
       .filter((f) => f.isFile() && IMAGE_EXTENSIONS.test(f.name))
       .map((f) => path.join(dir, e.name, f.name));
     if (files.length === 0) {
-      throw new DataError('E_DATA_EMPTY_CLASS', `class folder "${e.name}" has no PNG or JPEG images`, path.join(dir, e.name));
+      throw new DataError(
+        'E_DATA_EMPTY_CLASS',
+        `class folder "${e.name}" has no PNG or JPEG images`,
+        path.join(dir, e.name),
+      );
     }
     classes.set(e.name, files);
   }
-  if (classes.size === 0) throw new DataError('E_DATA_FORMAT', 'no class sub-folders (expected one folder of images per class)', dir);
+  if (classes.size === 0)
+    throw new DataError('E_DATA_FORMAT', 'no class sub-folders (expected one folder of images per class)', dir);
   return classes;
 }
 
@@ -61,7 +73,8 @@ export async function loadImageFolder(root: string, opts: FolderOptions = {}): P
   const testMap = hasParts ? await scanClasses(path.join(root, 'test')) : null;
   const classes = [...trainMap.keys()];
   for (const c of testMap?.keys() ?? []) {
-    if (!trainMap.has(c)) throw new DataError('E_DATA_FORMAT', `test class "${c}" has no train folder`, path.join(root, 'test', c));
+    if (!trainMap.has(c))
+      throw new DataError('E_DATA_FORMAT', `test class "${c}" has no train folder`, path.join(root, 'test', c));
   }
 
   let size = opts.resize ?? null;

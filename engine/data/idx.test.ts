@@ -19,7 +19,10 @@ async function write(name: string, data: Uint8Array) {
 
 /** Runs fn, expecting a DataError with `code` whose message names `file`. */
 async function expectDataError(fn: () => Promise<unknown>, code: string, file: string) {
-  const err = await fn().then(() => null, (e: unknown) => e);
+  const err = await fn().then(
+    () => null,
+    (e: unknown) => e,
+  );
   expect(err).toBeInstanceOf(DataError);
   expect((err as DataError).code).toBe(code);
   expect((err as DataError).message).toContain(path.basename(file));

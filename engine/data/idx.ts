@@ -28,7 +28,12 @@ export const isGzip = (b: Uint8Array) => b.length >= 2 && b[0] === 0x1f && b[1] 
  * e.g. `parseIdx(bytes, 'train-labels-idx1-ubyte', 'labels').dims` → `[60000]`.
  */
 export function parseIdx(bytes: Uint8Array, file: string, kind: IdxKind): IdxArray {
-  if (bytes.length < 4) throw new DataError('E_DATA_TRUNCATED', `IDX file is ${bytes.length} bytes, shorter than its 4-byte magic number`, file);
+  if (bytes.length < 4)
+    throw new DataError(
+      'E_DATA_TRUNCATED',
+      `IDX file is ${bytes.length} bytes, shorter than its 4-byte magic number`,
+      file,
+    );
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const magic = view.getUint32(0);
   const want = IDX_MAGIC[kind];
@@ -39,19 +44,30 @@ export function parseIdx(bytes: Uint8Array, file: string, kind: IdxKind): IdxArr
   }
   const ndims = bytes[3];
   const wantDims = kind === 'images' ? 3 : 1; // the magic's last byte already encodes this; checked for clarity
-  if (ndims !== wantDims) throw new DataError('E_DATA_FORMAT', `IDX ${kind} must have ${wantDims} dims, header says ${ndims}`, file);
+  if (ndims !== wantDims)
+    throw new DataError('E_DATA_FORMAT', `IDX ${kind} must have ${wantDims} dims, header says ${ndims}`, file);
   const headerLen = 4 + 4 * ndims;
-  if (bytes.length < headerLen) throw new DataError('E_DATA_TRUNCATED', `IDX header needs ${headerLen} bytes, file has ${bytes.length}`, file);
+  if (bytes.length < headerLen)
+    throw new DataError('E_DATA_TRUNCATED', `IDX header needs ${headerLen} bytes, file has ${bytes.length}`, file);
   const dims: number[] = [];
   for (let i = 0; i < ndims; i++) dims.push(view.getUint32(4 + 4 * i));
-  if (dims.slice(1).some((d) => d === 0)) throw new DataError('E_DATA_FORMAT', `IDX sample dims must be positive, got [${dims.join(', ')}]`, file);
+  if (dims.slice(1).some((d) => d === 0))
+    throw new DataError('E_DATA_FORMAT', `IDX sample dims must be positive, got [${dims.join(', ')}]`, file);
   const size = dims.reduce((a, b) => a * b, 1);
   const expected = headerLen + size;
   if (bytes.length < expected) {
-    throw new DataError('E_DATA_TRUNCATED', `IDX file is truncated: header [${dims.join(', ')}] needs ${expected} bytes, file has ${bytes.length}`, file);
+    throw new DataError(
+      'E_DATA_TRUNCATED',
+      `IDX file is truncated: header [${dims.join(', ')}] needs ${expected} bytes, file has ${bytes.length}`,
+      file,
+    );
   }
   if (bytes.length > expected) {
-    throw new DataError('E_DATA_FORMAT', `IDX file has ${bytes.length - expected} unexpected trailing bytes after ${expected}`, file);
+    throw new DataError(
+      'E_DATA_FORMAT',
+      `IDX file has ${bytes.length - expected} unexpected trailing bytes after ${expected}`,
+      file,
+    );
   }
   return { dims, data: bytes.subarray(headerLen, expected) };
 }
@@ -113,7 +129,8 @@ export async function readIdxPair(imagesFile: string, labelsFile: string, numCla
   const y = new Int32Array(n);
   for (let i = 0; i < n; i++) {
     const v = labels.data[i];
-    if (v >= numClasses) throw new DataError('E_DATA_FORMAT', `label ${v} at index ${i} is outside 0..${numClasses - 1}`, labelsFile);
+    if (v >= numClasses)
+      throw new DataError('E_DATA_FORMAT', `label ${v} at index ${i} is outside 0..${numClasses - 1}`, labelsFile);
     y[i] = v;
   }
   return { x: images.data, y, n, shape: [1, images.dims[1], images.dims[2]] };

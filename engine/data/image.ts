@@ -40,7 +40,9 @@ export function decodeImage(bytes: Uint8Array, file: string): DecodedImage {
       throw new Error('not a PNG or JPEG file (unrecognised magic bytes)');
     }
   } catch (e) {
-    throw new DataError('E_DATA_DECODE', `cannot decode image: ${(e as Error).message ?? String(e)}`, file, { cause: e });
+    throw new DataError('E_DATA_DECODE', `cannot decode image: ${(e as Error).message ?? String(e)}`, file, {
+      cause: e,
+    });
   }
   if (!(width > 0 && height > 0) || rgba.length < width * height * 4) {
     throw new DataError('E_DATA_DECODE', `decoded image has no pixels (${width}×${height})`, file);

@@ -35,7 +35,9 @@ describe('loadDataset with built-ins in the cache', () => {
 
   it('says where a missing built-in would go and what is present', async () => {
     const cacheDir = path.join(tmp.dir, 'empty');
-    await expect(loadDataset({ source: 'mnist', cacheDir, download: false })).rejects.toMatchObject({ code: 'E_DATA_NOT_FOUND' });
+    await expect(loadDataset({ source: 'mnist', cacheDir, download: false })).rejects.toMatchObject({
+      code: 'E_DATA_NOT_FOUND',
+    });
     const list = await listDatasets({ cacheDir, systemDirs: [] });
     expect(list.map((d) => [d.name, d.present, d.location])).toEqual([
       ['fashion-mnist', false, null],
@@ -60,11 +62,21 @@ describe('loadDataset with built-ins in the cache', () => {
 
 describe('loadDataset options', () => {
   it('rejects bad options and unknown sources with clear codes', async () => {
-    const bad = [{ split: 1 }, { split: -0.1 }, { limit: 0 }, { limit: 2.5 }, { resize: [0, 5] }, { resize: [28] }, { testFraction: 0 }];
+    const bad = [
+      { split: 1 },
+      { split: -0.1 },
+      { limit: 0 },
+      { limit: 2.5 },
+      { resize: [0, 5] },
+      { resize: [28] },
+      { testFraction: 0 },
+    ];
     for (const o of bad) {
       await expect(loadDataset({ source: 'mnist', ...(o as object) })).rejects.toMatchObject({ code: 'E_DATA_OPTION' });
     }
-    await expect(loadDataset({ source: 'mnist', labelColumn: 'y', download: false })).rejects.toMatchObject({ code: 'E_DATA_OPTION' });
+    await expect(loadDataset({ source: 'mnist', labelColumn: 'y', download: false })).rejects.toMatchObject({
+      code: 'E_DATA_OPTION',
+    });
     const missing = await loadDataset({ source: path.join(tmp.dir, 'no-such-thing') }).catch((e) => e);
     expect(missing.code).toBe('E_DATA_NOT_FOUND');
     expect(missing.message).toMatch(/neither a built-in/);
@@ -75,7 +87,12 @@ describe('loadDataset options', () => {
   it('applies a user mean/std on top of the [0,1] scaling', async () => {
     const cacheDir = path.join(tmp.dir, 'norm');
     await writeFiles(datasetCacheDir('mnist', cacheDir), idxSetFiles(10, 5));
-    const ds = await loadDataset({ source: 'mnist', cacheDir, download: false, normalize: { mean: [0.286], std: [0.353] } });
+    const ds = await loadDataset({
+      source: 'mnist',
+      cacheDir,
+      download: false,
+      normalize: { mean: [0.286], std: [0.353] },
+    });
     expect(ds.normalize).toEqual({ scale: 1 / 255, mean: [0.286], std: [0.353] });
   });
 });

@@ -40,12 +40,15 @@ export interface LoadSpec {
 
 function checkSpec(spec: LoadSpec): void {
   const bad = (msg: string) => new DataError('E_DATA_OPTION', msg);
-  if (typeof spec.source !== 'string' || spec.source.trim() === '') throw bad('source must be a data set name or a path');
-  if (spec.split !== undefined && !(spec.split >= 0 && spec.split < 1)) throw bad(`split must be in [0, 1), got ${spec.split}`);
+  if (typeof spec.source !== 'string' || spec.source.trim() === '')
+    throw bad('source must be a data set name or a path');
+  if (spec.split !== undefined && !(spec.split >= 0 && spec.split < 1))
+    throw bad(`split must be in [0, 1), got ${spec.split}`);
   if (spec.testFraction !== undefined && !(spec.testFraction > 0 && spec.testFraction < 1)) {
     throw bad(`testFraction must be in (0, 1), got ${spec.testFraction}`);
   }
-  if (spec.limit !== undefined && !(Number.isInteger(spec.limit) && spec.limit > 0)) throw bad(`limit must be a positive integer, got ${spec.limit}`);
+  if (spec.limit !== undefined && !(Number.isInteger(spec.limit) && spec.limit > 0))
+    throw bad(`limit must be a positive integer, got ${spec.limit}`);
   if (spec.resize !== undefined) {
     const r = spec.resize;
     if (!Array.isArray(r) || r.length !== 2 || !r.every((v) => Number.isInteger(v) && v > 0 && v <= 4096)) {
@@ -91,7 +94,11 @@ export async function loadDataset(spec: LoadSpec): Promise<Dataset> {
     if (spec.labelColumn !== undefined) throw new DataError('E_DATA_OPTION', 'labelColumn applies to CSV sources only');
     const b = await loadBuiltin(spec.source, spec satisfies EnsureOptions);
     if (b.train.shape.join() !== b.test.shape.join()) {
-      throw new DataError('E_DATA_FORMAT', `train images are [${b.train.shape}] but test images are [${b.test.shape}]`, b.dir);
+      throw new DataError(
+        'E_DATA_FORMAT',
+        `train images are [${b.train.shape}] but test images are [${b.test.shape}]`,
+        b.dir,
+      );
     }
     ({ train, test } = b);
     name = spec.source;
@@ -104,12 +111,17 @@ export async function loadDataset(spec: LoadSpec): Promise<Dataset> {
     const file = path.resolve(spec.source);
     const st = await stat(file).catch(() => null);
     if (!st) {
-      throw new DataError('E_DATA_NOT_FOUND', `"${spec.source}" is neither a built-in data set (fashion-mnist, mnist) nor an existing folder or .csv file`, file);
+      throw new DataError(
+        'E_DATA_NOT_FOUND',
+        `"${spec.source}" is neither a built-in data set (fashion-mnist, mnist) nor an existing folder or .csv file`,
+        file,
+      );
     }
     let all: Split;
     let given: Split | null = null;
     if (st.isDirectory()) {
-      if (spec.labelColumn !== undefined) throw new DataError('E_DATA_OPTION', 'labelColumn applies to CSV sources only');
+      if (spec.labelColumn !== undefined)
+        throw new DataError('E_DATA_OPTION', 'labelColumn applies to CSV sources only');
       const f = await loadImageFolder(file, { resize: spec.resize, signal: spec.signal });
       ({ classes } = f);
       all = f.train;

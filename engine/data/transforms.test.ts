@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { holdOut, limitSplit, mulberry32, resizeBilinear, shuffledIndices, shuffleSplit, takeSamples } from './transforms';
+import {
+  holdOut,
+  limitSplit,
+  mulberry32,
+  resizeBilinear,
+  shuffledIndices,
+  shuffleSplit,
+  takeSamples,
+} from './transforms';
 import type { Split } from './types';
 
 /** n samples of shape [2]: sample i = [i, 100 + i], label i % 3. */

@@ -46,7 +46,8 @@ export function takeSamples(split: Split, indices: ArrayLike<number>): Split {
 /** The first `limit` samples (a view, no copy); `limit` ≥ n returns the split itself. */
 export function limitSplit(split: Split, limit: number | undefined): Split {
   if (limit === undefined || limit >= split.n) return split;
-  if (!Number.isInteger(limit) || limit < 1) throw new DataError('E_DATA_OPTION', `limit must be a positive integer, got ${limit}`);
+  if (!Number.isInteger(limit) || limit < 1)
+    throw new DataError('E_DATA_OPTION', `limit must be a positive integer, got ${limit}`);
   const size = sampleSize(split.shape);
   return { x: split.x.subarray(0, limit * size), y: split.y.subarray(0, limit), n: limit, shape: split.shape };
 }
@@ -61,7 +62,8 @@ export function shuffleSplit(split: Split, seed: number): Split {
  * `limit` and debugging by index stay intuitive. e.g. `holdOut(train, 0.1, 0)` → 54000 / 6000.
  */
 export function holdOut(split: Split, fraction: number, seed: number): { rest: Split; held: Split } {
-  if (!(fraction >= 0 && fraction < 1)) throw new DataError('E_DATA_OPTION', `a split fraction must be in [0, 1), got ${fraction}`);
+  if (!(fraction >= 0 && fraction < 1))
+    throw new DataError('E_DATA_OPTION', `a split fraction must be in [0, 1), got ${fraction}`);
   const nHeld = Math.round(split.n * fraction);
   const perm = shuffledIndices(split.n, seed);
   const held = perm.slice(0, nHeld).sort();
@@ -109,7 +111,19 @@ export function resizePlan(inH: number, inW: number, outH: number, outW: number)
   }
   const ya = axis(inH, outH);
   const xa = axis(inW, outW);
-  return { inH, inW, outH, outW, y0: ya.i0, y1: ya.i1, fy: ya.f, x0: xa.i0, x1: xa.i1, fx: xa.f, rows: new Float32Array(inH * outW) };
+  return {
+    inH,
+    inW,
+    outH,
+    outW,
+    y0: ya.i0,
+    y1: ya.i1,
+    fy: ya.f,
+    x0: xa.i0,
+    x1: xa.i1,
+    fx: xa.f,
+    rows: new Float32Array(inH * outW),
+  };
 }
 
 /**
@@ -151,7 +165,11 @@ export function resizePlane(
  * Resizes a CHW image to [C, outH, outW] with bilinear interpolation.
  * e.g. `resizeBilinear(new Float32Array([0, 4, 0, 4]), [1, 2, 2], [1, 4])` → `[0, 1, 3, 4]`.
  */
-export function resizeBilinear(image: Uint8Array | Float32Array, shape: readonly number[], size: readonly [number, number]): Float32Array {
+export function resizeBilinear(
+  image: Uint8Array | Float32Array,
+  shape: readonly number[],
+  size: readonly [number, number],
+): Float32Array {
   const [c, h, w] = shape;
   const plan = resizePlan(h, w, size[0], size[1]);
   const out = new Float32Array(c * size[0] * size[1]);

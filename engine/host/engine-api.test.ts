@@ -27,7 +27,16 @@ describe('engine api over the protocol', () => {
     const info = await client.call('engine/info');
     expect(info.backend).toBe('wasm');
 
-    const config = { doc: loadTemplate('lenet'), data: { source: 'fashion-mnist', limit: 8192 }, epochs: 2, batchSize: 64, lr: 0.05, optimizer: 'sgd' as const, momentum: 0.9, seed: 3 };
+    const config = {
+      doc: loadTemplate('lenet'),
+      data: { source: 'fashion-mnist', limit: 8192 },
+      epochs: 2,
+      batchSize: 64,
+      lr: 0.05,
+      optimizer: 'sgd' as const,
+      momentum: 0.9,
+      seed: 3,
+    };
     const { runId } = await client.call('train/start', config);
     await expect(client.call('train/start', config)).rejects.toMatchObject({ code: 'E_BUSY' });
     await until(() => progress.length >= 2);
@@ -65,8 +74,22 @@ describe('engine api over the protocol', () => {
     host.connect(a);
     const client = createClient(b);
     const doc = loadTemplate('lenet') as { root: { children: unknown[] } };
-    doc.root.children.splice(4, 0, { kind: 'layer', id: 'flat', type: 'Flatten' }, { kind: 'layer', id: 'bad', type: 'Conv2D' });
-    const err = await client.call('train/start', { doc, data: { source: 'fashion-mnist', limit: 64 }, epochs: 1, batchSize: 32, lr: 0.1, optimizer: 'sgd' }).catch((e) => e);
+    doc.root.children.splice(
+      4,
+      0,
+      { kind: 'layer', id: 'flat', type: 'Flatten' },
+      { kind: 'layer', id: 'bad', type: 'Conv2D' },
+    );
+    const err = await client
+      .call('train/start', {
+        doc,
+        data: { source: 'fashion-mnist', limit: 64 },
+        epochs: 1,
+        batchSize: 32,
+        lr: 0.1,
+        optimizer: 'sgd',
+      })
+      .catch((e) => e);
     expect(err.code).toBe('E_INVALID_NETWORK');
     expect(err.message).toContain('E_RANK at bad');
     await host.close();

@@ -1,12 +1,25 @@
 // The real engine behind the contract: sessions (document + data → model), the trainer and its controls,
 // data listing, predictions and checkpoints. Trainer events are translated once into protocol events here.
 import { listDatasets, BUILTINS, ensureBuiltin, isBuiltinName, createFiller, getPart, type BuiltinName } from '../data';
-import { RpcError, type CallContext, type EventName, type EventPayload, type HandlerParams, type RunState } from '../protocol';
+import {
+  RpcError,
+  type CallContext,
+  type EventName,
+  type EventPayload,
+  type HandlerParams,
+  type RunState,
+} from '../protocol';
 import { selectBackend, backendNames, predictBatch, type BackendChoice } from '../runtime';
 import { openSession, Trainer, SessionError, withWeights, type Session, type TrainEvent } from '../train';
 import type { EngineApi, Emit } from './engine-host';
 
-interface Run { id: string; trainer: Trainer; session: Session; emit: Emit; finished: Promise<unknown> }
+interface Run {
+  id: string;
+  trainer: Trainer;
+  session: Session;
+  emit: Emit;
+  finished: Promise<unknown>;
+}
 
 const toRunState = (s: TrainEvent & { event: 'state' }): RunState => (s.state === 'idle' ? 'starting' : s.state);
 
@@ -15,17 +28,49 @@ function forward(runId: string, e: TrainEvent, emit: Emit): void {
   const send = <E extends EventName>(name: E, payload: EventPayload<E>) => emit(name, payload);
   switch (e.event) {
     case 'progress':
-      return send('train/progress', { runId, epoch: e.epoch, step: e.step, stepsPerEpoch: e.batches, loss: e.loss, acc: e.accuracy, lr: e.lr, samplesPerSec: e.imagesPerSecond });
+      return send('train/progress', {
+        runId,
+        epoch: e.epoch,
+        step: e.step,
+        stepsPerEpoch: e.batches,
+        loss: e.loss,
+        acc: e.accuracy,
+        lr: e.lr,
+        samplesPerSec: e.imagesPerSecond,
+      });
     case 'epoch':
-      return send('train/epoch', { runId, epoch: e.epoch, trainLoss: e.trainLoss, trainAcc: e.trainAccuracy, valLoss: e.valLoss, valAcc: e.valAccuracy, durationMs: e.seconds * 1000 });
+      return send('train/epoch', {
+        runId,
+        epoch: e.epoch,
+        trainLoss: e.trainLoss,
+        trainAcc: e.trainAccuracy,
+        valLoss: e.valLoss,
+        valAcc: e.valAccuracy,
+        durationMs: e.seconds * 1000,
+      });
     case 'state':
       return send('train/state', { runId, state: toRunState(e), reason: e.reason });
     case 'anomaly':
-      return send('train/anomaly', { runId, kind: 'nan', block: e.block ?? undefined, step: e.step, message: e.message, paused: true });
+      return send('train/anomaly', {
+        runId,
+        kind: 'nan',
+        block: e.block ?? undefined,
+        step: e.step,
+        message: e.message,
+        paused: true,
+      });
     case 'done':
-      return send('train/done', { runId, state: e.stopped ? 'stopped' : 'done', epochs: e.epochs, final: { acc: e.trainAccuracy, valAcc: e.testAccuracy, valLoss: e.testLoss } });
+      return send('train/done', {
+        runId,
+        state: e.stopped ? 'stopped' : 'done',
+        epochs: e.epochs,
+        final: { acc: e.trainAccuracy, valAcc: e.testAccuracy, valLoss: e.testLoss },
+      });
     case 'start':
-      return send('engine/log', { level: 'info', message: `training ${e.network} on ${e.samples} samples with ${e.backend} (${e.backendReason})` });
+      return send('engine/log', {
+        level: 'info',
+        message: `training ${e.network} on ${e.samples} samples with ${e.backend} (${e.backendReason})`,
+      });
   }
 }
 
@@ -40,30 +85,49 @@ export function createEngineApi(): EngineApi {
     backend = selectBackend(name);
     return (chosen = await backend);
   };
-  const status = (r: Run) => ({ runId: r.id, state: (r.trainer.state === 'idle' ? 'starting' : r.trainer.state) as RunState, epoch: r.trainer.position.epoch, step: r.trainer.position.step });
+  const status = (r: Run) => ({
+    runId: r.id,
+    state: (r.trainer.state === 'idle' ? 'starting' : r.trainer.state) as RunState,
+    epoch: r.trainer.position.epoch,
+    step: r.trainer.position.step,
+  });
   const current = (runId?: string): Run => {
-    if (!run || (runId && runId !== run.id)) throw new RpcError('E_NO_RUN', runId ? `no run ${runId}` : 'no training run');
+    if (!run || (runId && runId !== run.id))
+      throw new RpcError('E_NO_RUN', runId ? `no run ${runId}` : 'no training run');
     return run;
   };
 
   return {
     backend: async () => (await ensureBackend()).name,
-    backends: () => backendNames().map((name) => ({ name, available: name === chosen?.name || name === 'cpu' || name === 'wasm', note: name === chosen?.name ? chosen.reason : undefined })),
+    backends: () =>
+      backendNames().map((name) => ({
+        name,
+        available: name === chosen?.name || name === 'cpu' || name === 'wasm',
+        note: name === chosen?.name ? chosen.reason : undefined,
+      })),
 
     'data/list': async () => {
       const found = await listDatasets();
       return {
         datasets: found.map((d) => ({
-          id: d.name, name: d.name, kind: 'builtin' as const, available: d.present, location: d.dir ?? undefined,
-          inputShape: d.inputShape, classes: d.classes.length, classNames: d.classes,
+          id: d.name,
+          name: d.name,
+          kind: 'builtin' as const,
+          available: d.present,
+          location: d.dir ?? undefined,
+          inputShape: d.inputShape,
+          classes: d.classes.length,
+          classNames: d.classes,
         })),
       };
     },
     'data/download': async ({ id }, ctx) => {
-      if (!isBuiltinName(id)) throw new RpcError('E_BAD_PARAMS', `unknown data set "${id}" (built-ins: ${Object.keys(BUILTINS).join(', ')})`);
+      if (!isBuiltinName(id))
+        throw new RpcError('E_BAD_PARAMS', `unknown data set "${id}" (built-ins: ${Object.keys(BUILTINS).join(', ')})`);
       const located = await ensureBuiltin(id as BuiltinName, {
         signal: ctx.signal,
-        onProgress: (p) => ctx.emit('data/progress', { id, phase: 'download', received: p.bytesDone, total: p.bytesTotal }),
+        onProgress: (p) =>
+          ctx.emit('data/progress', { id, phase: 'download', received: p.bytesDone, total: p.bytesTotal }),
       });
       ctx.emit('data/progress', { id, phase: 'done', received: 0, total: null });
       return { id, path: located.dir };
@@ -73,27 +137,74 @@ export function createEngineApi(): EngineApi {
       const chosen = await ensureBackend(config.backend);
       let session: Session;
       try {
-        session = await openSession({ doc: config.doc, data: config.data.source, limit: config.data.limit, backend: config.backend, seed: config.seed });
+        session = await openSession({
+          doc: config.doc,
+          data: config.data.source,
+          limit: config.data.limit,
+          backend: config.backend,
+          seed: config.seed,
+        });
       } catch (e) {
-        throw new RpcError(e instanceof SessionError ? e.code : ((e as { code?: string }).code ?? 'E_TRAIN_SETUP'), (e as Error).message);
+        throw new RpcError(
+          e instanceof SessionError ? e.code : ((e as { code?: string }).code ?? 'E_TRAIN_SETUP'),
+          (e as Error).message,
+        );
       }
-      const trainer = new Trainer(session.model, session.data, {
-        epochs: config.epochs, batchSize: config.batchSize, seed: config.seed,
-        optimizer: { type: config.optimizer, lr: config.lr, momentum: config.momentum, weightDecay: config.weightDecay },
-      }, chosen);
+      const trainer = new Trainer(
+        session.model,
+        session.data,
+        {
+          epochs: config.epochs,
+          batchSize: config.batchSize,
+          seed: config.seed,
+          optimizer: {
+            type: config.optimizer,
+            lr: config.lr,
+            momentum: config.momentum,
+            weightDecay: config.weightDecay,
+          },
+        },
+        chosen,
+      );
       const id = `run-${Date.now().toString(36)}`;
       trainer.on((e) => forward(id, e, ctx.emit));
       const finished = trainer.run().catch((err: Error) => {
-        ctx.emit('train/done', { runId: id, state: 'failed', epochs: trainer.position.epoch, error: { code: 'E_TRAIN_FAILED', message: err.message } });
+        ctx.emit('train/done', {
+          runId: id,
+          state: 'failed',
+          epochs: trainer.position.epoch,
+          error: { code: 'E_TRAIN_FAILED', message: err.message },
+        });
       });
       run = { id, trainer, session, emit: ctx.emit, finished };
       return { runId: id };
     },
-    'train/pause': ({ runId }) => { const r = current(runId); r.trainer.pause(); return status(r); },
-    'train/resume': ({ runId }) => { const r = current(runId); r.trainer.resume(); return status(r); },
-    'train/step': ({ runId }) => { const r = current(runId); r.trainer.step(); return status(r); },
-    'train/stop': async ({ runId }) => { const r = current(runId); r.trainer.stop(); await r.finished; return status(r); },
-    'train/setLr': ({ runId, lr }) => { const r = current(runId); r.trainer.setLr(lr); return status(r); },
+    'train/pause': ({ runId }) => {
+      const r = current(runId);
+      r.trainer.pause();
+      return status(r);
+    },
+    'train/resume': ({ runId }) => {
+      const r = current(runId);
+      r.trainer.resume();
+      return status(r);
+    },
+    'train/step': ({ runId }) => {
+      const r = current(runId);
+      r.trainer.step();
+      return status(r);
+    },
+    'train/stop': async ({ runId }) => {
+      const r = current(runId);
+      r.trainer.stop();
+      await r.finished;
+      return status(r);
+    },
+    'train/setLr': ({ runId, lr }) => {
+      const r = current(runId);
+      r.trainer.setLr(lr);
+      return status(r);
+    },
 
     'predict/run': async ({ runId, input }) => {
       const r = current(runId);
@@ -105,8 +216,10 @@ export function createEngineApi(): EngineApi {
       const split = getPart(r.session.data, input.split);
       const filler = createFiller(split, r.session.data.inputShape, r.session.data.normalize);
       const n = input.indices.length;
-      const x = new Float32Array(n * filler.sampleSize), labels = new Int32Array(n);
-      for (const i of input.indices) if (i >= split.n) throw new RpcError('E_BAD_PARAMS', `sample ${i} is outside 0..${split.n - 1}`);
+      const x = new Float32Array(n * filler.sampleSize),
+        labels = new Int32Array(n);
+      for (const i of input.indices)
+        if (i >= split.n) throw new RpcError('E_BAD_PARAMS', `sample ${i} is outside 0..${split.n - 1}`);
       filler.fill(input.indices, 0, n, x, labels);
       const { logits, classes } = await predictBatch(r.session.model, x, n);
       return { ...softmaxResult(logits, n, classes), labels };
@@ -118,20 +231,29 @@ export function createEngineApi(): EngineApi {
       return { epoch, step, bytes: new TextEncoder().encode(JSON.stringify(doc)) };
     },
     dispose: async () => {
-      if (run) { run.trainer.stop(); await run.finished; run.session.model.dispose(); run = null; }
+      if (run) {
+        run.trainer.stop();
+        await run.finished;
+        run.session.model.dispose();
+        run = null;
+      }
     },
   };
 }
 
 function softmaxResult(logits: Float32Array, n: number, classes: number) {
-  const probs = new Float32Array(logits.length), predicted = new Int32Array(n);
+  const probs = new Float32Array(logits.length),
+    predicted = new Int32Array(n);
   for (let i = 0; i < n; i++) {
     const row = logits.subarray(i * classes, (i + 1) * classes);
     const max = Math.max(...row);
     let sum = 0;
     for (let k = 0; k < classes; k++) sum += probs[i * classes + k] = Math.exp(row[k] - max);
     let best = 0;
-    for (let k = 0; k < classes; k++) { probs[i * classes + k] /= sum; if (row[k] > row[best]) best = k; }
+    for (let k = 0; k < classes; k++) {
+      probs[i * classes + k] /= sum;
+      if (row[k] > row[best]) best = k;
+    }
     predicted[i] = best;
   }
   return { probs, shape: [n, classes] as [number, number], predicted };

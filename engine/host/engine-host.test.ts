@@ -7,7 +7,14 @@ import { createEngineHost } from './engine-host';
 import type { EngineHost } from './engine-host';
 import { createEngineApi } from './testing/training-api';
 
-const config: TrainConfig = { doc: { any: 1 }, data: { source: 'fashion-mnist', limit: 100 }, epochs: 1000, batchSize: 8, lr: 0.1, optimizer: 'sgd' };
+const config: TrainConfig = {
+  doc: { any: 1 },
+  data: { source: 'fashion-mnist', limit: 100 },
+  epochs: 1000,
+  batchSize: 8,
+  lr: 0.1,
+  optimizer: 'sgd',
+};
 const until = async (cond: () => boolean | Promise<boolean>, ms = 3000) => {
   const end = Date.now() + ms;
   while (!(await cond())) {

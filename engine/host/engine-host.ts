@@ -4,7 +4,18 @@
 import process from 'node:process';
 import { inferNetwork } from '../core';
 import { ACTIVE_STATES, PROTOCOL_VERSION, RpcError, serve } from '../protocol';
-import type { CallContext, EventName, EventPayload, Handlers, HandlerParams, Result, RunSnapshot, RunStatus, Served, Transport } from '../protocol';
+import type {
+  CallContext,
+  EventName,
+  EventPayload,
+  Handlers,
+  HandlerParams,
+  Result,
+  RunSnapshot,
+  RunStatus,
+  Served,
+  Transport,
+} from '../protocol';
 
 /** The calls an engine implementation provides; the host answers the rest itself. */
 export type EngineCall = Exclude<keyof Handlers, 'engine/info' | 'train/attach'>;
@@ -18,7 +29,9 @@ export type EngineApi = Partial<Pick<Handlers, EngineCall>> & {
   /** The backend the engine trains on now (`wasm`, `tensorflow`, …), shown by `engine/info`. */
   backend(): string | Promise<string>;
   /** Every backend the engine knows and whether it is usable here. */
-  backends?(): { name: string; available: boolean; note?: string }[] | Promise<{ name: string; available: boolean; note?: string }[]>;
+  backends?():
+    | { name: string; available: boolean; note?: string }[]
+    | Promise<{ name: string; available: boolean; note?: string }[]>;
   /** Extra versions to report (tfjs…). */
   versions?(): Record<string, string>;
   /** Called once with the broadcast function, for events outside any call (logs). */
@@ -77,18 +90,23 @@ export function createEngineHost(api: EngineApi): EngineHost {
   };
   api.bind?.(emit);
 
-  const engineCall = <M extends EngineCall>(m: M) => api[m] as ((p: HandlerParams<M>, ctx: CallContext) => Promise<Result<M>> | Result<M>) | undefined;
+  const engineCall = <M extends EngineCall>(m: M) =>
+    api[m] as ((p: HandlerParams<M>, ctx: CallContext) => Promise<Result<M>> | Result<M>) | undefined;
   const notImplemented = (m: string) => new RpcError('E_NOT_IMPLEMENTED', `${m} is not implemented by this engine yet`);
 
   /** Run-control calls: fill in the current runId, refuse when there is no such run, record the new state. */
-  function control<M extends 'train/pause' | 'train/resume' | 'train/step' | 'train/stop' | 'train/setLr' | 'checkpoint/save'>(m: M) {
+  function control<
+    M extends 'train/pause' | 'train/resume' | 'train/step' | 'train/stop' | 'train/setLr' | 'checkpoint/save',
+  >(m: M) {
     return async (params: HandlerParams<M>, ctx: CallContext): Promise<Result<M>> => {
       const fn = engineCall(m);
       if (!fn) throw notImplemented(m);
-      if (!current || (params.runId !== undefined && params.runId !== current.runId)) throw new RpcError('E_NO_RUN', params.runId ? `no run ${params.runId}` : undefined);
+      if (!current || (params.runId !== undefined && params.runId !== current.runId))
+        throw new RpcError('E_NO_RUN', params.runId ? `no run ${params.runId}` : undefined);
       const result = await fn({ ...params, runId: current.runId }, ctx);
       const status = result as Partial<RunStatus>;
-      if (status.state && status.runId === current.runId) Object.assign(current, { state: status.state, epoch: status.epoch, step: status.step });
+      if (status.state && status.runId === current.runId)
+        Object.assign(current, { state: status.state, epoch: status.epoch, step: status.step });
       return result;
     };
   }
@@ -100,9 +118,21 @@ export function createEngineHost(api: EngineApi): EngineHost {
       return {
         backend: await api.backend(),
         backends: api.backends ? await api.backends() : undefined,
-        versions: { netloom: NETLOOM_VERSION, node: process.versions.node, v8: process.versions.v8, ...(process.versions.electron ? { electron: process.versions.electron } : {}), ...api.versions?.() },
+        versions: {
+          netloom: NETLOOM_VERSION,
+          node: process.versions.node,
+          v8: process.versions.v8,
+          ...(process.versions.electron ? { electron: process.versions.electron } : {}),
+          ...api.versions?.(),
+        },
         protocol: PROTOCOL_VERSION,
-        memory: { rss: m.rss, heapUsed: m.heapUsed, heapTotal: m.heapTotal, external: m.external, arrayBuffers: m.arrayBuffers },
+        memory: {
+          rss: m.rss,
+          heapUsed: m.heapUsed,
+          heapTotal: m.heapTotal,
+          external: m.external,
+          arrayBuffers: m.arrayBuffers,
+        },
         pid: process.pid,
         platform: `${process.platform}-${process.arch}`,
       };
@@ -123,7 +153,18 @@ export function createEngineHost(api: EngineApi): EngineHost {
       if (isActive()) throw new RpcError('E_BUSY', `run ${current!.runId} is ${current!.state}; stop it first`);
       const previous = current;
       const pendingId = `pending-${Date.now()}`;
-      current = { runId: pendingId, state: 'starting', config, startedAt: Date.now(), epoch: 0, step: 0, lastProgress: null, epochs: [], anomalies: [], done: null };
+      current = {
+        runId: pendingId,
+        state: 'starting',
+        config,
+        startedAt: Date.now(),
+        epoch: 0,
+        step: 0,
+        lastProgress: null,
+        epochs: [],
+        anomalies: [],
+        done: null,
+      };
       try {
         const r = await start(config, ctx);
         if (current?.runId === pendingId) current.runId = r.runId;
@@ -167,7 +208,9 @@ export function createEngineHost(api: EngineApi): EngineHost {
       const stop = engineCall('train/stop');
       if (isActive() && stop) {
         const ac = new AbortController();
-        await Promise.resolve(stop({ runId: current!.runId }, { signal: ac.signal, connectionId: 0, emit, emitToCaller: emit })).catch(() => undefined);
+        await Promise.resolve(
+          stop({ runId: current!.runId }, { signal: ac.signal, connectionId: 0, emit, emitToCaller: emit }),
+        ).catch(() => undefined);
       }
       for (const c of clients.values()) c.close();
       clients.clear();

@@ -37,7 +37,10 @@ export class EngineProcess {
   private ready = false;
   private stopping = false;
   private queue: ToChild[] = [];
-  private readonly conns = new Map<number, { messages: Listeners<[Frame]>; tracker: ReturnType<typeof crashTracker> }>();
+  private readonly conns = new Map<
+    number,
+    { messages: Listeners<[Frame]>; tracker: ReturnType<typeof crashTracker> }
+  >();
   private nextConn = 1;
   private crashesInARow = 0;
   private restartTimer: ReturnType<typeof setTimeout> | null = null;
@@ -54,7 +57,11 @@ export class EngineProcess {
         execArgv: ['--import', TSX],
         serialization: 'advanced',
         stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-        env: { ...process.env, ...this.opts.env, ...(this.opts.apiModule ? { NETLOOM_ENGINE_API: this.opts.apiModule } : {}) },
+        env: {
+          ...process.env,
+          ...this.opts.env,
+          ...(this.opts.apiModule ? { NETLOOM_ENGINE_API: this.opts.apiModule } : {}),
+        },
       });
       this.child = child;
       this.ready = false;

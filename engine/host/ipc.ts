@@ -21,7 +21,10 @@ export interface IpcChannel {
 
 /** Child side: one virtual transport per parent connection, all served by `host`. */
 export function serveOverIpc(host: EngineHost, channel: IpcChannel, onShutdown: () => void): void {
-  const conns = new Map<number, { transport: Transport; messages: Listeners<[unknown]>; closes: Listeners<[string | undefined]>; drop: () => void }>();
+  const conns = new Map<
+    number,
+    { transport: Transport; messages: Listeners<[unknown]>; closes: Listeners<[string | undefined]>; drop: () => void }
+  >();
   const post = (m: ToParent) => channel.send?.(m);
   channel.on('message', (raw) => {
     const m = raw as ToChild;

@@ -14,7 +14,14 @@ import { startServer } from './server';
 import type { RunningServer } from './server';
 
 const API = path.join(path.dirname(fileURLToPath(import.meta.url)), 'testing', 'training-api.ts');
-const config: TrainConfig = { doc: { any: 1 }, data: { source: 'fashion-mnist' }, epochs: 1000, batchSize: 8, lr: 0.1, optimizer: 'sgd' };
+const config: TrainConfig = {
+  doc: { any: 1 },
+  data: { source: 'fashion-mnist' },
+  epochs: 1000,
+  batchSize: 8,
+  lr: 0.1,
+  optimizer: 'sgd',
+};
 
 const until = async (cond: () => boolean, ms = 10_000) => {
   const end = Date.now() + ms;
@@ -121,7 +128,12 @@ describe('netloom serve (browser shell server)', () => {
 
 describe('netloom serve --engine-only', () => {
   it('serves only /engine, to the origins it was told to allow', async () => {
-    const s = await startServer({ engineOnly: true, allowOrigins: ['netloom://app'], engine: { apiModule: API }, log: () => {} });
+    const s = await startServer({
+      engineOnly: true,
+      allowOrigins: ['netloom://app'],
+      engine: { apiModule: API },
+      log: () => {},
+    });
     try {
       expect(s.url).toBe(`ws://127.0.0.1:${s.port}/engine?token=${s.token}`);
       expect((await fetch(s.origin)).status).toBe(404);
@@ -145,7 +157,7 @@ describe('static files', () => {
     const s = await startServer({ rendererDir: dir, engine: { apiModule: API }, log: () => {} });
     try {
       const get = (p: string) => fetch(s.origin + p);
-      expect((await (await get('/')).text())).toContain('id=root');
+      expect(await (await get('/')).text()).toContain('id=root');
       const js = await get('/assets/app-1234.js');
       expect(js.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
       expect(js.headers.get('cache-control')).toContain('immutable');

@@ -77,16 +77,20 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
       return send(res, tokenMatches(url.searchParams.get('token'), token) ? 204 : 401, '', headers);
     }
     if (opts.engineOnly) return send(res, 404, 'this server runs with --engine-only: only /engine is served', headers);
-    if (url.pathname === '/__netloom/status.js') return send(res, 200, STATUS_JS, headers, 'text/javascript; charset=utf-8');
+    if (url.pathname === '/__netloom/status.js')
+      return send(res, 200, STATUS_JS, headers, 'text/javascript; charset=utf-8');
     const hasApp = fs.existsSync(path.join(rendererDir, 'index.html'));
     if (hasApp && serveStatic(rendererDir, req, res, headers)) return;
-    if (!hasApp && (url.pathname === '/' || url.pathname === '/index.html')) return send(res, 200, STATUS_HTML, headers, 'text/html; charset=utf-8');
+    if (!hasApp && (url.pathname === '/' || url.pathname === '/index.html'))
+      return send(res, 200, STATUS_HTML, headers, 'text/html; charset=utf-8');
     send(res, 404, 'not found', headers);
   });
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: 512 * 1024 * 1024 });
   const refuse = (socket: Duplex, status: number, text: string) => {
-    socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${text.length}\r\n\r\n${text}`);
+    socket.end(
+      `HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${text.length}\r\n\r\n${text}`,
+    );
   };
   server.on('upgrade', (req, socket, head) => {
     const url = new URL(req.url ?? '/', origin);
@@ -113,7 +117,11 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
   origin = `http://${urlHost}:${port}`;
   headers = securityHeaders(origin);
   const allowedOrigins = () => {
-    const served = opts.engineOnly ? [] : host === '127.0.0.1' || host === 'localhost' ? [`http://127.0.0.1:${port}`, `http://localhost:${port}`] : [origin];
+    const served = opts.engineOnly
+      ? []
+      : host === '127.0.0.1' || host === 'localhost'
+        ? [`http://127.0.0.1:${port}`, `http://localhost:${port}`]
+        : [origin];
     return [...served, ...(opts.allowOrigins ?? [])];
   };
   const allowedHosts = () => [`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`];

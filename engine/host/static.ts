@@ -74,10 +74,15 @@ export function resolveInside(root: string, urlPath: string): string | null {
 }
 
 /** Serve `req` from `root`. Returns false when the file is not there (the caller answers). */
-export function serveStatic(root: string, req: IncomingMessage, res: ServerResponse, headers: Record<string, string>): boolean {
+export function serveStatic(
+  root: string,
+  req: IncomingMessage,
+  res: ServerResponse,
+  headers: Record<string, string>,
+): boolean {
   const url = new URL(req.url ?? '/', 'http://x');
   let file = resolveInside(root, url.pathname);
-  if (!file) return send(res, 400, 'bad path', headers), true;
+  if (!file) return (send(res, 400, 'bad path', headers), true);
   let stat = statFile(file);
   // Client-side routes (no extension) get the app; a missing asset stays a 404.
   if (!stat && path.extname(file) === '') {
@@ -102,8 +107,19 @@ export function serveStatic(root: string, req: IncomingMessage, res: ServerRespo
   return true;
 }
 
-export function send(res: ServerResponse, status: number, body: string, headers: Record<string, string>, type = 'text/plain; charset=utf-8') {
-  res.writeHead(status, { ...headers, 'Content-Type': type, 'Content-Length': String(Buffer.byteLength(body)), 'Cache-Control': 'no-cache' });
+export function send(
+  res: ServerResponse,
+  status: number,
+  body: string,
+  headers: Record<string, string>,
+  type = 'text/plain; charset=utf-8',
+) {
+  res.writeHead(status, {
+    ...headers,
+    'Content-Type': type,
+    'Content-Length': String(Buffer.byteLength(body)),
+    'Cache-Control': 'no-cache',
+  });
   res.end(body);
 }
 

@@ -11,13 +11,22 @@ const ACCEPT = '.netloom.json,.json,application/json';
 /** The engine URL for this page: same host, `/engine`, carrying the page's `?token=`. Exported for tests. */
 export function engineUrl(loc: { protocol: string; host: string; search: string }): string {
   const token = new URLSearchParams(loc.search).get('token');
-  if (!token) throw new RpcError('E_UNAUTHORIZED', 'The page address has no ?token=…: open the URL that `netloom serve` printed.');
+  if (!token)
+    throw new RpcError(
+      'E_UNAUTHORIZED',
+      'The page address has no ?token=…: open the URL that `netloom serve` printed.',
+    );
   const scheme = loc.protocol === 'https:' ? 'wss:' : 'ws:';
   return `${scheme}//${loc.host}/engine?token=${encodeURIComponent(token)}`;
 }
 
 /** Keyboard shortcuts standing in for the desktop menu. Exported for tests. */
-export function shortcutToCommand(e: { key: string; ctrlKey: boolean; metaKey: boolean; shiftKey: boolean }): MenuCommand | null {
+export function shortcutToCommand(e: {
+  key: string;
+  ctrlKey: boolean;
+  metaKey: boolean;
+  shiftKey: boolean;
+}): MenuCommand | null {
   if (!(e.ctrlKey || e.metaKey)) return null;
   const k = e.key.toLowerCase();
   if (k === 's') return e.shiftKey ? 'saveAs' : 'save';
@@ -29,8 +38,15 @@ export function shortcutToCommand(e: { key: string; ctrlKey: boolean; metaKey: b
 }
 
 // Minimal File System Access API types (not in TS's DOM lib for every version).
-interface WritableLike { write(data: string | Uint8Array): Promise<void>; close(): Promise<void> }
-interface FileHandleLike { name: string; createWritable(): Promise<WritableLike>; getFile(): Promise<File> }
+interface WritableLike {
+  write(data: string | Uint8Array): Promise<void>;
+  close(): Promise<void>;
+}
+interface FileHandleLike {
+  name: string;
+  createWritable(): Promise<WritableLike>;
+  getFile(): Promise<File>;
+}
 interface FsAccessWindow {
   showOpenFilePicker?(o: unknown): Promise<FileHandleLike[]>;
   showSaveFilePicker?(o: unknown): Promise<FileHandleLike>;
@@ -54,7 +70,11 @@ export function createBrowserHost(win: Window = window): Host {
     const cmd = shortcutToCommand(e);
     const t = e.target as HTMLElement | null;
     // Undo/redo inside a text field belongs to the field.
-    if (!cmd || ((cmd === 'undo' || cmd === 'redo') && t && (t.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName)))) return;
+    if (
+      !cmd ||
+      ((cmd === 'undo' || cmd === 'redo') && t && (t.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName)))
+    )
+      return;
     if (menu.size === 0) return;
     e.preventDefault();
     menu.emit(cmd);
@@ -72,8 +92,15 @@ export function createBrowserHost(win: Window = window): Host {
         // The browser hides the handshake's status; ask the server whether the token was the reason.
         const token = new URLSearchParams(win.location.search).get('token') ?? '';
         const check = await fetch(`/__netloom/token-check?token=${encodeURIComponent(token)}`).catch(() => null);
-        if (check?.status === 401) throw new Error('The engine refused the token in this address (HTTP 401). Open the URL that netloom serve printed.');
-        throw new Error(check ? `Could not connect to the engine (${(err as Error).message})` : 'Could not reach the netloom server. Is it still running?');
+        if (check?.status === 401)
+          throw new Error(
+            'The engine refused the token in this address (HTTP 401). Open the URL that netloom serve printed.',
+          );
+        throw new Error(
+          check
+            ? `Could not connect to the engine (${(err as Error).message})`
+            : 'Could not reach the netloom server. Is it still running?',
+        );
       }
     },
     async openFile(): Promise<OpenedFile | null> {
@@ -134,7 +161,9 @@ function pickWithInput(doc: Document): Promise<OpenedFile | null> {
 }
 
 function download(doc: Document, data: string | Uint8Array, name: string) {
-  const blob = new Blob([data as BlobPart], { type: typeof data === 'string' ? 'application/json' : 'application/octet-stream' });
+  const blob = new Blob([data as BlobPart], {
+    type: typeof data === 'string' ? 'application/json' : 'application/octet-stream',
+  });
   const url = URL.createObjectURL(blob);
   const a = doc.createElement('a');
   a.href = url;

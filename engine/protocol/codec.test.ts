@@ -20,7 +20,9 @@ describe('frame codec', () => {
     expect(enc).toBeInstanceOf(ArrayBuffer);
     // No number arrays in the JSON header: the data is in the attachments.
     expect(new TextDecoder().decode(enc as ArrayBuffer)).not.toContain('1.5');
-    const dec = decodeFrame(enc) as { result: { a: Float32Array; nested: [{ u8: Uint8Array }, { f64: Float64Array; sub: Int32Array }] } };
+    const dec = decodeFrame(enc) as {
+      result: { a: Float32Array; nested: [{ u8: Uint8Array }, { f64: Float64Array; sub: Int32Array }] };
+    };
     expect(dec.result.a).toBeInstanceOf(Float32Array);
     expect(Object.is(dec.result.a[2], -0)).toBe(true);
     expect(Number.isNaN(dec.result.a[1])).toBe(true);
@@ -31,11 +33,19 @@ describe('frame codec', () => {
   });
 
   it('keeps user keys that look like placeholders', () => {
-    const f: Frame = { t: 'event', event: 'engine/log', payload: { $nlbin: 0, k: 'f32', n: 1, $nlesc: 'x', data: new Uint8Array([5]) } };
+    const f: Frame = {
+      t: 'event',
+      event: 'engine/log',
+      payload: { $nlbin: 0, k: 'f32', n: 1, $nlesc: 'x', data: new Uint8Array([5]) },
+    };
     const dec = decodeFrame(encodeFrame(f)) as { payload: Record<string, unknown> };
     expect(dec.payload).toMatchObject({ $nlbin: 0, k: 'f32', n: 1, $nlesc: 'x' });
     expect(dec.payload.data).toBeInstanceOf(Uint8Array);
-    expect(decodeFrame(encodeFrame({ t: 'event', event: 'e', payload: { $nlbin: 1 } }))).toEqual({ t: 'event', event: 'e', payload: { $nlbin: 1 } });
+    expect(decodeFrame(encodeFrame({ t: 'event', event: 'e', payload: { $nlbin: 1 } }))).toEqual({
+      t: 'event',
+      event: 'e',
+      payload: { $nlbin: 1 },
+    });
   });
 
   it('rejects truncated and foreign bytes', () => {

@@ -14,12 +14,26 @@ const BIN = '$nlbin';
 const ESC = '$nlesc';
 
 type TypedArray =
-  | Float32Array | Float64Array | Int8Array | Int16Array | Int32Array
-  | Uint8Array | Uint8ClampedArray | Uint16Array | Uint32Array;
+  | Float32Array
+  | Float64Array
+  | Int8Array
+  | Int16Array
+  | Int32Array
+  | Uint8Array
+  | Uint8ClampedArray
+  | Uint16Array
+  | Uint32Array;
 
 const CTORS = {
-  f32: Float32Array, f64: Float64Array, i8: Int8Array, i16: Int16Array, i32: Int32Array,
-  u8: Uint8Array, u8c: Uint8ClampedArray, u16: Uint16Array, u32: Uint32Array,
+  f32: Float32Array,
+  f64: Float64Array,
+  i8: Int8Array,
+  i16: Int16Array,
+  i32: Int32Array,
+  u8: Uint8Array,
+  u8c: Uint8ClampedArray,
+  u16: Uint16Array,
+  u32: Uint32Array,
 } as const;
 type Kind = keyof typeof CTORS;
 
@@ -72,7 +86,8 @@ export function encodeFrame(frame: Frame): string | ArrayBuffer {
  */
 export function decodeFrame(data: string | ArrayBuffer | ArrayBufferView): unknown {
   if (typeof data === 'string') return JSON.parse(data, unescapeReviver);
-  const u8 = data instanceof ArrayBuffer ? new Uint8Array(data) : new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+  const u8 =
+    data instanceof ArrayBuffer ? new Uint8Array(data) : new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
   if (u8.byteLength < 8) throw new Error('binary frame shorter than its 8-byte prefix');
   const view = new DataView(u8.buffer, u8.byteOffset, u8.byteLength);
   if (view.getUint32(0, true) !== MAGIC) throw new Error('binary frame has a wrong magic number');
@@ -102,7 +117,9 @@ export function decodeFrame(data: string | ArrayBuffer | ArrayBufferView): unkno
 function isPlaceholder(v: unknown): v is { [BIN]: number; k: Kind; n: number } {
   if (typeof v !== 'object' || v === null || !(BIN in v)) return false;
   const p = v as Record<string, unknown>;
-  return Number.isInteger(p[BIN]) && typeof p.k === 'string' && p.k in CTORS && Number.isInteger(p.n) && (p.n as number) >= 0;
+  return (
+    Number.isInteger(p[BIN]) && typeof p.k === 'string' && p.k in CTORS && Number.isInteger(p.n) && (p.n as number) >= 0
+  );
 }
 
 // User keys that start with `$nl` get one `$nlesc` prefix on the way out and lose it on the way in, so a

@@ -3,8 +3,23 @@
 // events against it, and all TS types below are derived from it.
 import { z } from 'zod';
 import {
-  activationsEvent, anomalyEvent, dataSpec, docSchema, doneEvent, epochEvent, errorData, f32, i32, inferResult,
-  progressEvent, runRef, runSnapshot, runStatus, stateEvent, trainConfig, u8,
+  activationsEvent,
+  anomalyEvent,
+  dataSpec,
+  docSchema,
+  doneEvent,
+  epochEvent,
+  errorData,
+  f32,
+  i32,
+  inferResult,
+  progressEvent,
+  runRef,
+  runSnapshot,
+  runStatus,
+  stateEvent,
+  trainConfig,
+  u8,
 } from './schemas';
 
 /** Bumped when a call or event changes incompatibly; `engine/info` reports it so a shell can refuse a mismatch. */
@@ -43,7 +58,13 @@ export const calls = {
       backends: z.array(z.object({ name: z.string(), available: z.boolean(), note: z.string().optional() })).optional(),
       versions: z.record(z.string(), z.string()),
       protocol: z.number(),
-      memory: z.object({ rss: z.number(), heapUsed: z.number(), heapTotal: z.number(), external: z.number(), arrayBuffers: z.number() }),
+      memory: z.object({
+        rss: z.number(),
+        heapUsed: z.number(),
+        heapTotal: z.number(),
+        external: z.number(),
+        arrayBuffers: z.number(),
+      }),
       pid: z.number(),
       platform: z.string(),
     }),
@@ -106,7 +127,9 @@ export const calls = {
     result: z.object({ epoch: nonneg, step: nonneg, path: z.string().optional(), bytes: u8.optional() }),
   },
   'checkpoint/load': {
-    params: z.object({ path: z.string().optional(), bytes: u8.optional() }).refine((p) => p.path !== undefined || p.bytes !== undefined, 'path or bytes is required'),
+    params: z
+      .object({ path: z.string().optional(), bytes: u8.optional() })
+      .refine((p) => p.path !== undefined || p.bytes !== undefined, 'path or bytes is required'),
     result: z.object({ doc: z.unknown(), epoch: nonneg, step: nonneg }),
   },
 } as const;
@@ -118,8 +141,17 @@ export const events = {
   'train/anomaly': anomalyEvent,
   'train/done': doneEvent,
   'debug/activations': activationsEvent,
-  'data/progress': z.object({ id: z.string(), phase: z.enum(['download', 'verify', 'extract', 'done']), received: nonneg, total: nonneg.nullable() }),
-  'engine/log': z.object({ level: z.enum(['debug', 'info', 'warn', 'error']), message: z.string(), data: z.unknown().optional() }),
+  'data/progress': z.object({
+    id: z.string(),
+    phase: z.enum(['download', 'verify', 'extract', 'done']),
+    received: nonneg,
+    total: nonneg.nullable(),
+  }),
+  'engine/log': z.object({
+    level: z.enum(['debug', 'info', 'warn', 'error']),
+    message: z.string(),
+    data: z.unknown().optional(),
+  }),
   /** Sent by a shell (not the engine) when the engine process died; the shell has restarted it. */
   'engine/crashed': errorData.extend({ exitCode: z.number().nullable(), signal: z.string().nullable() }),
 } as const;
@@ -151,6 +183,9 @@ export interface CallContext {
   emitToCaller<E extends EventName>(event: E, payload: EventPayload<E>): void;
 }
 
-export type Handler<M extends CallName> = (params: HandlerParams<M>, ctx: CallContext) => Promise<Result<M>> | Result<M>;
+export type Handler<M extends CallName> = (
+  params: HandlerParams<M>,
+  ctx: CallContext,
+) => Promise<Result<M>> | Result<M>;
 /** The full handler map; `serve` needs every call (a missing one answers E_NOT_IMPLEMENTED). */
 export type Handlers = { [M in CallName]: Handler<M> };

@@ -58,5 +58,10 @@ export class RpcError extends Error {
 }
 
 function isErrorData(v: unknown): v is ErrorData {
-  return typeof v === 'object' && v !== null && typeof (v as ErrorData).code === 'string' && typeof (v as ErrorData).message === 'string';
+  return (
+    typeof v === 'object' &&
+    v !== null &&
+    typeof (v as ErrorData).code === 'string' &&
+    typeof (v as ErrorData).message === 'string'
+  );
 }

@@ -28,11 +28,17 @@ export const frameSchema = z.discriminatedUnion('t', [
 ]);
 
 /** Parse an untrusted message; returns the frame or a readable reason. */
-export function parseFrame(msg: unknown): { ok: true; frame: Frame } | { ok: false; reason: string; id: CallId | null } {
+export function parseFrame(
+  msg: unknown,
+): { ok: true; frame: Frame } | { ok: false; reason: string; id: CallId | null } {
   const r = frameSchema.safeParse(msg);
   if (r.success) return { ok: true, frame: r.data as Frame };
   // Echo the id back when we can find one, so the caller's pending call fails instead of hanging.
   const maybeId = typeof msg === 'object' && msg !== null ? (msg as { id?: unknown }).id : undefined;
   const reason = r.error.issues.map((i) => `${i.path.join('.') || '(frame)'}: ${i.message}`).join('; ');
-  return { ok: false, reason, id: typeof maybeId === 'number' && Number.isInteger(maybeId) && maybeId >= 0 ? maybeId : null };
+  return {
+    ok: false,
+    reason,
+    id: typeof maybeId === 'number' && Number.isInteger(maybeId) && maybeId >= 0 ? maybeId : null,
+  };
 }

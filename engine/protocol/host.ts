@@ -14,7 +14,16 @@ export interface OpenedFile {
 
 /** Commands from the application menu (Electron) or the equivalent keyboard shortcuts (browser). */
 export type MenuCommand = 'new' | 'open' | 'save' | 'saveAs' | 'export' | 'undo' | 'redo' | 'about';
-export const MENU_COMMANDS: readonly MenuCommand[] = ['new', 'open', 'save', 'saveAs', 'export', 'undo', 'redo', 'about'];
+export const MENU_COMMANDS: readonly MenuCommand[] = [
+  'new',
+  'open',
+  'save',
+  'saveAs',
+  'export',
+  'undo',
+  'redo',
+  'about',
+];
 
 export interface DocumentState {
   title: string;
@@ -39,7 +48,11 @@ export interface Host {
    * Save `data`. With a `path` from openFile/saveFile, write there; without one, ask the user where
    * (starting from `suggestedName`). Null when cancelled.
    */
-  saveFile(data: string | Uint8Array, path?: string, suggestedName?: string): Promise<{ path: string; name: string } | null>;
+  saveFile(
+    data: string | Uint8Array,
+    path?: string,
+    suggestedName?: string,
+  ): Promise<{ path: string; name: string } | null>;
   /** Tell the shell the document's title and whether it has unsaved changes. */
   setDocumentState(state: DocumentState): void;
   /** Menu commands (and their shortcuts). Returns an unsubscribe. */

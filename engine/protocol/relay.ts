@@ -40,9 +40,17 @@ export function crashTracker(): CrashTracker {
     crashed(info) {
       const how = info.signal ? `signal ${info.signal}` : `exit code ${info.exitCode}`;
       const message = info.message ?? `${ERROR_CODES.E_ENGINE_CRASHED} (${how})`;
-      const frames: Frame[] = [...waiting].map((id) => ({ t: 'error', id, error: { code: 'E_ENGINE_CRASHED', message } }));
+      const frames: Frame[] = [...waiting].map((id) => ({
+        t: 'error',
+        id,
+        error: { code: 'E_ENGINE_CRASHED', message },
+      }));
       waiting.clear();
-      frames.push({ t: 'event', event: 'engine/crashed', payload: { code: 'E_ENGINE_CRASHED', message, exitCode: info.exitCode, signal: info.signal } });
+      frames.push({
+        t: 'event',
+        event: 'engine/crashed',
+        payload: { code: 'E_ENGINE_CRASHED', message, exitCode: info.exitCode, signal: info.signal },
+      });
       return frames;
     },
     get waiting() {

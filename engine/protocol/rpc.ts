@@ -43,7 +43,8 @@ export function serve(api: Partial<Handlers>, transport: Transport, opts: ServeO
       problem(RpcError.from(err));
     }
   };
-  const emitToCaller = <E extends EventName>(event: E, payload: EventPayload<E>) => send({ t: 'event', event, payload });
+  const emitToCaller = <E extends EventName>(event: E, payload: EventPayload<E>) =>
+    send({ t: 'event', event, payload });
   const reply = (id: CallId | null, err: unknown) => send({ t: 'error', id, error: RpcError.from(err).toJSON() });
 
   async function run(id: CallId, method: CallName, rawParams: unknown) {
@@ -111,9 +112,8 @@ export interface CallOptions {
   timeoutMs?: number;
 }
 
-type CallArgs<M extends CallName> = undefined extends Params<M>
-  ? [params?: Params<M>, opts?: CallOptions]
-  : [params: Params<M>, opts?: CallOptions];
+type CallArgs<M extends CallName> =
+  undefined extends Params<M> ? [params?: Params<M>, opts?: CallOptions] : [params: Params<M>, opts?: CallOptions];
 
 export interface Client {
   /** Example: `await client.call('graph/infer', { doc })`. Rejects with RpcError. */
@@ -144,7 +144,8 @@ export function createClient(transport: Transport): Client {
   let nextId = 1;
   let closed = false;
 
-  const problem = (e: RpcError) => (problems.size ? problems.emit(e) : console.warn(`netloom client: ${e.code}: ${e.message}`));
+  const problem = (e: RpcError) =>
+    problems.size ? problems.emit(e) : console.warn(`netloom client: ${e.code}: ${e.message}`);
   const settle = (id: CallId) => {
     const p = pending.get(id);
     if (p) {
@@ -206,7 +207,11 @@ export function createClient(transport: Transport): Client {
       };
       const onAbort = () => abandon(new RpcError('E_CANCELLED'));
       opts.signal?.addEventListener('abort', onAbort, { once: true });
-      if (opts.timeoutMs !== undefined) timer = setTimeout(() => abandon(new RpcError('E_TIMEOUT', `${method} took longer than ${opts.timeoutMs} ms`)), opts.timeoutMs);
+      if (opts.timeoutMs !== undefined)
+        timer = setTimeout(
+          () => abandon(new RpcError('E_TIMEOUT', `${method} took longer than ${opts.timeoutMs} ms`)),
+          opts.timeoutMs,
+        );
       const cleanup = () => {
         opts.signal?.removeEventListener('abort', onAbort);
         if (timer) clearTimeout(timer);

@@ -3,13 +3,23 @@
 // instead of autodiff through moments(): about half the kernel calls, which dominate ResNet's small ops.
 import { tf } from './backends/tf';
 
-export interface BatchStats { mean: tf.Tensor; variance: tf.Tensor }
+export interface BatchStats {
+  mean: tf.Tensor;
+  variance: tf.Tensor;
+}
 
 /**
  * y = γ·(x − μ_B)/√(σ²_B + ε) + β over `axes` (all but channels). `onStats` receives the batch mean and
  * (biased) variance, kept past the caller's tidy, for the moving averages.
  */
-export function batchNormTrain(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, eps: number, axes: number[], onStats: (s: BatchStats) => void): tf.Tensor {
+export function batchNormTrain(
+  x: tf.Tensor,
+  gamma: tf.Tensor,
+  beta: tf.Tensor,
+  eps: number,
+  axes: number[],
+  onStats: (s: BatchStats) => void,
+): tf.Tensor {
   const count = axes.reduce((a, i) => a * x.shape[i]!, 1);
   const f = tf.customGrad(((xi: tf.Tensor, g: tf.Tensor, b: tf.Tensor, save: tf.GradSaveFunc) => {
     const { mean, variance } = tf.moments(xi, axes);

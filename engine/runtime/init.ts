@@ -17,18 +17,25 @@ export function initValues(init: Init, name: string, shape: number[], rng: Rng):
   const out = new Float32Array(shape.reduce((a, b) => a * b, 1));
   const [fanIn, fanOut] = fans(shape);
   switch (init.type) {
-    case 'zeros': return out;
-    case 'ones': return out.fill(1);
-    case 'constant': return out.fill(init.value);
-    case 'uniform': return rng.uniform(out, init.low, init.high);
-    case 'normal': return rng.normal(out, init.mean, init.std);
+    case 'zeros':
+      return out;
+    case 'ones':
+      return out.fill(1);
+    case 'constant':
+      return out.fill(init.value);
+    case 'uniform':
+      return rng.uniform(out, init.low, init.high);
+    case 'normal':
+      return rng.normal(out, init.mean, init.std);
     case 'xavier': {
       const scale = Math.sqrt(init.magnitude / ((fanIn + fanOut) / 2));
       return init.distribution === 'uniform' ? rng.uniform(out, -scale, scale) : rng.normal(out, 0, scale);
     }
     case 'he': {
       const std = Math.sqrt(2 / fanIn);
-      return init.distribution === 'normal' ? rng.normal(out, 0, std) : rng.uniform(out, -std * Math.sqrt(3), std * Math.sqrt(3));
+      return init.distribution === 'normal'
+        ? rng.normal(out, 0, std)
+        : rng.uniform(out, -std * Math.sqrt(3), std * Math.sqrt(3));
     }
     case 'my-init':
       if (name.endsWith('weight')) return rng.uniform(out, 5, 10);

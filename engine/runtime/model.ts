@@ -25,8 +25,14 @@ export class Model {
   readonly rng: Rng;
 
   /** Throws if the network has errors: compile only what inference accepted. */
-  constructor(readonly net: InferResult, seed = 0) {
-    if (net.errors.length || !net.tree) throw new Error(`the network has ${net.errors.length} error(s): ${net.errors.map((e) => `${e.code} at ${e.path}`).join('; ')}`);
+  constructor(
+    readonly net: InferResult,
+    seed = 0,
+  ) {
+    if (net.errors.length || !net.tree)
+      throw new Error(
+        `the network has ${net.errors.length} error(s): ${net.errors.map((e) => `${e.code} at ${e.path}`).join('; ')}`,
+      );
     this.root = net.tree;
     this.inputShape = net.input;
     for (const b of net.blocks) if (b.sharesWith) this.owners.set(b.path, b.sharesWith);
@@ -59,7 +65,10 @@ export class Model {
 
   /** Applies BatchNorm running-stat updates produced by a training forward. */
   static applyUpdates(updates: OpCtx['bnUpdates']): void {
-    for (const u of updates) { u.variable.assign(u.value); u.value.dispose(); }
+    for (const u of updates) {
+      u.variable.assign(u.value);
+      u.value.dispose();
+    }
   }
 
   private layerOp(layer: XLayer, owner: string, ins: tf.Tensor[], ctx: OpCtx): tf.Tensor {
@@ -71,21 +80,30 @@ export class Model {
   private run(n: XNode, ins: tf.Tensor[], ctx: OpCtx, record?: Map<string, tf.Tensor>): tf.Tensor {
     let y: tf.Tensor;
     switch (n.kind) {
-      case 'identity': y = ins[0]; break;
-      case 'layer': y = this.layerOp(n, this.owners.get(n.path) ?? n.path, ins, ctx); break;
+      case 'identity':
+        y = ins[0];
+        break;
+      case 'layer':
+        y = this.layerOp(n, this.owners.get(n.path) ?? n.path, ins, ctx);
+        break;
       case 'apply': {
         const target = this.layers.get(this.owners.get(n.path)!)!;
         y = this.layerOp(target, this.owners.get(target.path) ?? target.path, ins, ctx);
         break;
       }
-      case 'sequential': y = n.children.reduce((x, c) => this.run(c, [x], ctx, record), ins[0]); break;
+      case 'sequential':
+        y = n.children.reduce((x, c) => this.run(c, [x], ctx, record), ins[0]);
+        break;
       case 'graph': {
         const into = graphInputs(n, { errors: [] });
         const byId = new Map(n.nodes.map((c) => [c.id, c]));
         const memo = new Map<string, tf.Tensor>([[GRAPH_INPUT, ins[0]]]);
         const value = (id: string): tf.Tensor => {
           let v = memo.get(id);
-          if (!v) { v = this.run(byId.get(id)!, into.get(id)!.map(value), ctx, record); memo.set(id, v); }
+          if (!v) {
+            v = this.run(byId.get(id)!, into.get(id)!.map(value), ctx, record);
+            memo.set(id, v);
+          }
           return v;
         };
         y = value(n.output);
@@ -96,5 +114,7 @@ export class Model {
     return y;
   }
 
-  dispose(): void { this.params.dispose(); }
+  dispose(): void {
+    this.params.dispose();
+  }
 }

@@ -30,12 +30,18 @@ export function flattenCHW(x: tf.Tensor): tf.Tensor {
 
 export function activate(x: tf.Tensor, act: unknown): tf.Tensor {
   switch (act) {
-    case 'relu': return tf.relu(x);
-    case 'sigmoid': return tf.sigmoid(x);
-    case 'tanh': return tf.tanh(x);
-    case 'softrelu': return tf.softplus(x);
-    case 'softsign': return tf.div(x, tf.add(1, tf.abs(x)));
-    default: return x;
+    case 'relu':
+      return tf.relu(x);
+    case 'sigmoid':
+      return tf.sigmoid(x);
+    case 'tanh':
+      return tf.tanh(x);
+    case 'softrelu':
+      return tf.softplus(x);
+    case 'softsign':
+      return tf.div(x, tf.add(1, tf.abs(x)));
+    default:
+      return x;
   }
 }
 
@@ -43,12 +49,24 @@ export function activate(x: tf.Tensor, act: unknown): tf.Tensor {
  * Activations our fused conv/dense kernels apply in the same call (with gradients; tf.fused.* would silently
  * not fuse while gradients are recorded). Others run as a separate op after a linear fused kernel.
  */
-const fusedAct = (act: unknown): Activation | null => (act === 'relu' || act === 'sigmoid' ? act : act === 'none' || act === undefined ? 'linear' : null);
+const fusedAct = (act: unknown): Activation | null =>
+  act === 'relu' || act === 'sigmoid' ? act : act === 'none' || act === undefined ? 'linear' : null;
 
 /** Gluon's symmetric padding per axis; conv2dAct makes it explicit (tfjs sizes numeric pads wrongly for h ≠ w kernels). */
-function padFor(p: ParamValues): 'valid' | number | [[number, number], [number, number], [number, number], [number, number]] {
+function padFor(
+  p: ParamValues,
+): 'valid' | number | [[number, number], [number, number], [number, number], [number, number]] {
   const [ph, pw] = pair(p.padding, [0, 0]);
-  return ph === pw ? (ph === 0 ? 'valid' : ph) : [[0, 0], [ph, ph], [pw, pw], [0, 0]];
+  return ph === pw
+    ? ph === 0
+      ? 'valid'
+      : ph
+    : [
+        [0, 0],
+        [ph, ph],
+        [pw, pw],
+        [0, 0],
+      ];
 }
 
 /**
@@ -64,11 +82,22 @@ function pool(kind: 'max' | 'avg'): Op {
     const [, h, w] = x.shape;
     // ceil mode: extra rows/columns at the end so the last (partial) window exists.
     const extra = (n: number, kk: number, ss: number, pp: number) =>
-      p.ceilMode ? Math.max(0, (Math.ceil((n + 2 * pp - kk) / ss)) * ss + kk - (n + 2 * pp)) : 0;
-    const eh = extra(h!, k[0], s[0], ph), ew = extra(w!, k[1], s[1], pw);
-    const input = ph || pw || eh || ew
-      ? tf.pad(x as tf.Tensor4D, [[0, 0], [ph, ph + eh], [pw, pw + ew], [0, 0]], kind === 'max' ? -3.4e38 : 0)
-      : (x as tf.Tensor4D);
+      p.ceilMode ? Math.max(0, Math.ceil((n + 2 * pp - kk) / ss) * ss + kk - (n + 2 * pp)) : 0;
+    const eh = extra(h!, k[0], s[0], ph),
+      ew = extra(w!, k[1], s[1], pw);
+    const input =
+      ph || pw || eh || ew
+        ? tf.pad(
+            x as tf.Tensor4D,
+            [
+              [0, 0],
+              [ph, ph + eh],
+              [pw, pw + ew],
+              [0, 0],
+            ],
+            kind === 'max' ? -3.4e38 : 0,
+          )
+        : (x as tf.Tensor4D);
     return kind === 'max' ? tf.maxPool(input, k, s, 'valid') : tf.avgPool(input, k, s, 'valid');
   };
 }
@@ -83,7 +112,14 @@ export const OPS: Record<string, Op> = {
   Conv2D: ([x], p, get) => {
     const bias = p.useBias ? (get('bias') as tf.Tensor1D) : undefined;
     const act = fusedAct(p.activation);
-    const y = conv2dAct(x as tf.Tensor4D, get('weight') as tf.Tensor4D, bias, pair(p.strides), padFor(p), act ?? 'linear');
+    const y = conv2dAct(
+      x as tf.Tensor4D,
+      get('weight') as tf.Tensor4D,
+      bias,
+      pair(p.strides),
+      padFor(p),
+      act ?? 'linear',
+    );
     return act ? y : activate(y, p.activation);
   },
   MaxPool2D: pool('max'),
@@ -91,18 +127,24 @@ export const OPS: Record<string, Op> = {
   GlobalAvgPool2D: ([x]) => tf.mean(x, [1, 2], true),
   Flatten: ([x]) => flattenCHW(x),
   Activation: ([x], p) => activate(x, p.activation),
-  Dropout: ([x], p, _get, ctx) => (ctx.training && (p.rate as number) > 0 ? tf.dropout(x, p.rate as number, undefined, ctx.rng.int()) : x),
+  Dropout: ([x], p, _get, ctx) =>
+    ctx.training && (p.rate as number) > 0 ? tf.dropout(x, p.rate as number, undefined, ctx.rng.int()) : x,
   BatchNorm: ([x], p, get, ctx) => {
     const axes = x.rank === 4 ? [0, 1, 2] : [0];
     const eps = p.epsilon as number;
-    const gamma = get('gamma'), beta = get('beta');
+    const gamma = get('gamma'),
+      beta = get('beta');
     if (ctx.training) {
       const m = p.momentum as number;
-      const rm = get('running_mean'), rv = get('running_var');
+      const rm = get('running_mean'),
+        rv = get('running_var');
       return batchNormTrain(x, gamma, beta, eps, axes, ({ mean, variance }) => {
         // running = momentum·running + (1 − momentum)·batch, as Gluon; applied after the step (not in the loss).
         ctx.bnUpdates.push({ variable: rm, value: tf.keep(tf.tidy(() => tf.add(tf.mul(rm, m), tf.mul(mean, 1 - m)))) });
-        ctx.bnUpdates.push({ variable: rv, value: tf.keep(tf.tidy(() => tf.add(tf.mul(rv, m), tf.mul(variance, 1 - m)))) });
+        ctx.bnUpdates.push({
+          variable: rv,
+          value: tf.keep(tf.tidy(() => tf.add(tf.mul(rv, m), tf.mul(variance, 1 - m)))),
+        });
         tf.dispose([mean, variance]);
       });
     }

@@ -14,19 +14,27 @@ export interface OptimizerConfig {
 /** `dense0_weight#m3` → `dense0_weight` (see ParamStore). */
 const gluonName = (v: tf.Variable) => v.name.replace(/#[^#]*$/, '');
 
-export interface OptimizerState { step: number; slots: Record<string, { shape: number[]; data: Float32Array }> }
+export interface OptimizerState {
+  step: number;
+  slots: Record<string, { shape: number[]; data: Float32Array }>;
+}
 
 export class Optimizer {
   lr: number;
   step = 0;
   private slots = new Map<string, tf.Variable>();
 
-  constructor(readonly config: OptimizerConfig) { this.lr = config.lr; }
+  constructor(readonly config: OptimizerConfig) {
+    this.lr = config.lr;
+  }
 
   /** Slots are keyed by the parameter's Gluon name (variable names carry a per-model tag) so state restores into another model. */
   private slot(key: string, like: tf.Tensor): tf.Variable {
     let s = this.slots.get(key);
-    if (!s) { s = tf.variable(tf.zerosLike(like), false); this.slots.set(key, s); }
+    if (!s) {
+      s = tf.variable(tf.zerosLike(like), false);
+      this.slots.set(key, s);
+    }
     return s;
   }
 
@@ -41,15 +49,20 @@ export class Optimizer {
         if (!g0) continue;
         const g = weightDecay ? tf.add(g0, tf.mul(w, weightDecay)) : g0;
         if (type === 'sgd') {
-          if (!momentum) { w.assign(tf.sub(w, tf.mul(g, lr))); continue; }
+          if (!momentum) {
+            w.assign(tf.sub(w, tf.mul(g, lr)));
+            continue;
+          }
           const v = this.slot(`${gluonName(w)}/v`, w);
           v.assign(tf.sub(tf.mul(v, momentum), tf.mul(g, lr)));
           w.assign(tf.add(w, v));
         } else {
-          const m = this.slot(`${gluonName(w)}/m`, w), v = this.slot(`${gluonName(w)}/v`, w);
+          const m = this.slot(`${gluonName(w)}/m`, w),
+            v = this.slot(`${gluonName(w)}/v`, w);
           m.assign(tf.add(tf.mul(m, beta1), tf.mul(g, 1 - beta1)));
           v.assign(tf.add(tf.mul(v, beta2), tf.mul(tf.square(g), 1 - beta2)));
-          const mhat = tf.div(m, 1 - beta1 ** this.step), vhat = tf.div(v, 1 - beta2 ** this.step);
+          const mhat = tf.div(m, 1 - beta1 ** this.step),
+            vhat = tf.div(v, 1 - beta2 ** this.step);
           w.assign(tf.sub(w, tf.div(tf.mul(mhat, lr), tf.add(tf.sqrt(vhat), epsilon))));
         }
       }
@@ -67,9 +80,15 @@ export class Optimizer {
     for (const [k, s] of Object.entries(state.slots)) {
       const t = tf.tensor(s.data, s.shape);
       const v = this.slots.get(k);
-      if (v) { v.assign(t); t.dispose(); } else this.slots.set(k, tf.variable(t, false));
+      if (v) {
+        v.assign(t);
+        t.dispose();
+      } else this.slots.set(k, tf.variable(t, false));
     }
   }
 
-  dispose(): void { for (const v of this.slots.values()) v.dispose(); this.slots.clear(); }
+  dispose(): void {
+    for (const v of this.slots.values()) v.dispose();
+    this.slots.clear();
+  }
 }

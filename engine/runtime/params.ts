@@ -6,7 +6,10 @@ import { tf } from './backends/tf';
 import { initValues } from './init';
 import type { Rng } from './rng';
 
-export interface GluonTensor { shape: number[]; data: Float32Array }
+export interface GluonTensor {
+  shape: number[];
+  data: Float32Array;
+}
 
 let modelCounter = 0;
 
@@ -26,7 +29,11 @@ export class ParamStore {
   private readonly tag = `m${modelCounter++}`;
 
   /** Creates and initializes every parameter of an inferred network (deterministic for a given rng). */
-  constructor(readonly infos: ParamInfo[], typeOf: (ownerPath: string) => string, rng: Rng) {
+  constructor(
+    readonly infos: ParamInfo[],
+    typeOf: (ownerPath: string) => string,
+    rng: Rng,
+  ) {
     for (const p of infos) {
       const perm = toStorage(p, typeOf(p.owner));
       this.perms.set(p.name, perm);
@@ -53,7 +60,9 @@ export class ParamStore {
     return v;
   }
 
-  trainable(): tf.Variable[] { return this.infos.filter((p) => p.trainable).map((p) => this.vars.get(p.name)!); }
+  trainable(): tf.Variable[] {
+    return this.infos.filter((p) => p.trainable).map((p) => this.vars.get(p.name)!);
+  }
 
   /** Every parameter in Gluon layout, keyed by Gluon name. */
   async toGluon(): Promise<Record<string, GluonTensor>> {
@@ -73,7 +82,9 @@ export class ParamStore {
       const w = weights[p.name];
       if (!w) throw new Error(`the weights have no "${p.name}"`);
       if (w.shape.join(',') !== p.shape.join(',') || w.data.length !== w.shape.reduce((a, b) => a * b, 1)) {
-        throw new Error(`"${p.name}" has shape (${w.shape.join(', ')}) in the weights but (${p.shape.join(', ')}) in the network`);
+        throw new Error(
+          `"${p.name}" has shape (${w.shape.join(', ')}) in the weights but (${p.shape.join(', ')}) in the network`,
+        );
       }
     }
     for (const p of this.infos) {
@@ -85,5 +96,7 @@ export class ParamStore {
     }
   }
 
-  dispose(): void { for (const v of this.vars.values()) v.dispose(); }
+  dispose(): void {
+    for (const v of this.vars.values()) v.dispose();
+  }
 }

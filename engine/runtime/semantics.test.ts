@@ -10,13 +10,26 @@ import { Optimizer } from './optim';
 import { Rng } from './rng';
 import { trainStep } from './step';
 
-beforeAll(async () => { await selectBackend('wasm'); });
+beforeAll(async () => {
+  await selectBackend('wasm');
+});
 
-const doc = (root: unknown, shape: number[]) => ({ format: 'netloom/network', version: 1, name: 't', input: { shape }, root });
+const doc = (root: unknown, shape: number[]) => ({
+  format: 'netloom/network',
+  version: 1,
+  name: 't',
+  input: { shape },
+  root,
+});
 
 describe('BatchNorm', () => {
   it('normalizes by batch statistics in training, moving averages (momentum 0.9) in inference', async () => {
-    const model = new Model(inferNetwork(doc({ kind: 'sequential', id: 'net', children: [{ kind: 'layer', id: 'bn', type: 'BatchNorm' }] }, [3])), 1);
+    const model = new Model(
+      inferNetwork(
+        doc({ kind: 'sequential', id: 'net', children: [{ kind: 'layer', id: 'bn', type: 'BatchNorm' }] }, [3]),
+      ),
+      1,
+    );
     const x = new Float32Array([1, 10, -2, 3, 20, -4, 5, 30, -6, 7, 40, -8]);
     const { y, bnUpdates } = model.forward(model.input(x, 4), { training: true });
     const mean = tf.mean(y, 0).arraySync() as number[];
@@ -34,20 +47,35 @@ describe('BatchNorm', () => {
 
 describe('Dropout', () => {
   it('drops only while training', () => {
-    const model = new Model(inferNetwork(doc({ kind: 'sequential', id: 'net', children: [{ kind: 'layer', id: 'd', type: 'Dropout', params: { rate: 0.5 } }] }, [1000])), 1);
+    const model = new Model(
+      inferNetwork(
+        doc(
+          {
+            kind: 'sequential',
+            id: 'net',
+            children: [{ kind: 'layer', id: 'd', type: 'Dropout', params: { rate: 0.5 } }],
+          },
+          [1000],
+        ),
+      ),
+      1,
+    );
     const ones = new Float32Array(1000).fill(1);
     const train = model.forward(model.input(ones, 1), { training: true }).y.dataSync();
     const zeros = train.filter((v) => v === 0).length;
     expect(zeros).toBeGreaterThan(400);
     expect(zeros).toBeLessThan(600);
     expect(train.filter((v) => v !== 0).every((v) => Math.abs(v - 2) < 1e-6)).toBe(true); // inverted dropout
-    expect(Array.from(model.forward(model.input(ones, 1), { training: false }).y.dataSync()).every((v) => v === 1)).toBe(true);
+    expect(
+      Array.from(model.forward(model.input(ones, 1), { training: false }).y.dataSync()).every((v) => v === 1),
+    ).toBe(true);
     model.dispose();
   });
 });
 
 async function stepsOn(model: Model, opt: Optimizer, steps: number, classes: number) {
-  const n = 16, size = model.inputShape.reduce((a, b) => a * b, 1);
+  const n = 16,
+    size = model.inputShape.reduce((a, b) => a * b, 1);
   const x = new Rng(3).normal(new Float32Array(n * size), 0, 1);
   const y = Int32Array.from({ length: n }, (_, i) => (i * 7) % classes);
   const losses: number[] = [];
@@ -85,4 +113,3 @@ describe('parameters', () => {
     model.dispose();
   });
 });
-

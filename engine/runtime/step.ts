@@ -4,7 +4,12 @@ import { tf } from './backends/tf';
 import { Model } from './model';
 import type { Optimizer } from './optim';
 
-export interface StepResult { loss: number; correct: number; n: number; /** false when the loss was NaN/Inf: the update was skipped. */ applied?: boolean }
+export interface StepResult {
+  loss: number;
+  correct: number;
+  n: number;
+  /** false when the loss was NaN/Inf: the update was skipped. */ applied?: boolean;
+}
 
 function lossAndLogits(model: Model, x: tf.Tensor, labels: tf.Tensor1D, training: boolean) {
   const { y, bnUpdates } = model.forward(x, { training });
@@ -14,7 +19,13 @@ function lossAndLogits(model: Model, x: tf.Tensor, labels: tf.Tensor1D, training
 }
 
 /** Forward + backward + update on one batch (x in N·C·H·W order). Softmax cross-entropy loss. */
-export async function trainStep(model: Model, opt: Optimizer, x: Float32Array, y: Int32Array, n: number): Promise<StepResult> {
+export async function trainStep(
+  model: Model,
+  opt: Optimizer,
+  x: Float32Array,
+  y: Int32Array,
+  n: number,
+): Promise<StepResult> {
   const vars = model.params.trainable();
   let updates: ReturnType<typeof lossAndLogits>['bnUpdates'] = [];
   let correctT: tf.Scalar | undefined;
@@ -29,7 +40,8 @@ export async function trainStep(model: Model, opt: Optimizer, x: Float32Array, y
     }, vars);
   });
   const [loss, correct] = await Promise.all([value.data(), correctT!.data()]);
-  value.dispose(); correctT!.dispose();
+  value.dispose();
+  correctT!.dispose();
   // A non-finite loss must not poison the weights: skip the update so the run can be inspected and resumed.
   const applied = Number.isFinite(loss[0]);
   if (applied) {
@@ -50,12 +62,17 @@ export async function evalBatch(model: Model, x: Float32Array, y: Int32Array, n:
     return [r.loss, tf.sum(tf.cast(tf.equal(tf.argMax(r.logits, 1), labels), 'int32'))];
   });
   const [l, c] = await Promise.all([loss.data(), correct.data()]);
-  loss.dispose(); correct.dispose();
+  loss.dispose();
+  correct.dispose();
   return { loss: l[0], correct: c[0], n };
 }
 
 /** Logits for a batch, row-major [n, classes]. */
-export async function predictBatch(model: Model, x: Float32Array, n: number): Promise<{ logits: Float32Array; classes: number }> {
+export async function predictBatch(
+  model: Model,
+  x: Float32Array,
+  n: number,
+): Promise<{ logits: Float32Array; classes: number }> {
   const y = tf.tidy(() => model.forward(model.input(x, n), { training: false }).y);
   const logits = (await y.data()) as Float32Array;
   const classes = y.shape[1]!;
@@ -66,7 +83,9 @@ export async function predictBatch(model: Model, x: Float32Array, n: number): Pr
 /** The first block (in execution order) whose output has NaN/Inf on this batch, or null. */
 export async function firstNonFinite(model: Model, x: Float32Array, n: number): Promise<string | null> {
   const record = new Map<string, tf.Tensor>();
-  tf.tidy(() => { model.forward(model.input(x, n), { training: false, record }); });
+  tf.tidy(() => {
+    model.forward(model.input(x, n), { training: false, record });
+  });
   let found: string | null = null;
   for (const b of model.net.blocks) {
     const t = record.get(b.path);

@@ -6,7 +6,12 @@ import { Model, selectBackend, type BackendChoice } from '../runtime';
 import { decodeWeights } from './weights';
 
 export class SessionError extends Error {
-  constructor(readonly code: string, message: string) { super(message); }
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
 }
 
 export interface SessionSpec {
@@ -19,14 +24,23 @@ export interface SessionSpec {
   onProgress?: (p: DataProgress) => void;
 }
 
-export interface Session { net: InferResult; doc: NetworkDoc; model: Model; data: Dataset; backend: BackendChoice }
+export interface Session {
+  net: InferResult;
+  doc: NetworkDoc;
+  model: Model;
+  data: Dataset;
+  backend: BackendChoice;
+}
 
 const fmt = (s: number[]) => `(${s.join(', ')})`;
 
 export async function openSession(spec: SessionSpec): Promise<Session> {
   const net = inferNetwork(spec.doc);
   if (!net.doc || net.errors.length) {
-    throw new SessionError('E_INVALID_NETWORK', `the network has errors:\n${net.errors.map((e) => `  ${e.code} at ${e.path || '(root)'}: ${e.message}`).join('\n')}`);
+    throw new SessionError(
+      'E_INVALID_NETWORK',
+      `the network has errors:\n${net.errors.map((e) => `  ${e.code} at ${e.path || '(root)'}: ${e.message}`).join('\n')}`,
+    );
   }
   const doc = net.doc;
   const backend = await selectBackend(spec.backend);
@@ -34,13 +48,26 @@ export async function openSession(spec: SessionSpec): Promise<Session> {
   const want = doc.input.shape;
   const resize = want.length === 3 ? ([want[1], want[2]] as [number, number]) : undefined;
   const isTable = /\.(csv|tsv)$/i.test(source);
-  const data = await loadDataset({ source, limit: spec.limit, labelColumn: spec.labelColumn, onProgress: spec.onProgress, seed: spec.seed, resize: isTable ? undefined : resize });
+  const data = await loadDataset({
+    source,
+    limit: spec.limit,
+    labelColumn: spec.labelColumn,
+    onProgress: spec.onProgress,
+    seed: spec.seed,
+    resize: isTable ? undefined : resize,
+  });
   if (fmt(data.inputShape) !== fmt(want)) {
-    throw new SessionError('E_INPUT_MISMATCH', `the network takes ${fmt(want)} per sample but ${data.name} gives ${fmt(data.inputShape)}`);
+    throw new SessionError(
+      'E_INPUT_MISMATCH',
+      `the network takes ${fmt(want)} per sample but ${data.name} gives ${fmt(data.inputShape)}`,
+    );
   }
   const out = net.output ?? [];
   if (out.length !== 1 || out[0] !== data.classes.length) {
-    throw new SessionError('E_CLASSES_MISMATCH', `the network outputs ${fmt(out)} but ${data.name} has ${data.classes.length} classes: end with Dense(${data.classes.length})`);
+    throw new SessionError(
+      'E_CLASSES_MISMATCH',
+      `the network outputs ${fmt(out)} but ${data.name} has ${data.classes.length} classes: end with Dense(${data.classes.length})`,
+    );
   }
   const model = new Model(net, spec.seed ?? 0);
   if (doc.weights && !doc.forceReinit) model.params.load(decodeWeights(doc.weights));

@@ -14,12 +14,19 @@ beforeAll(async () => {
   data = await loadDataset({ source: 'fashion-mnist', limit: 160 });
 });
 
-const config: TrainConfig = { epochs: 2, batchSize: 32, seed: 7, optimizer: { type: 'sgd', lr: 0.05, momentum: 0.9 }, progressEveryMs: 0 };
+const config: TrainConfig = {
+  epochs: 2,
+  batchSize: 32,
+  seed: 7,
+  optimizer: { type: 'sgd', lr: 0.05, momentum: 0.9 },
+  progressEveryMs: 0,
+};
 const trainer = (id = 'lenet-bn') => new Trainer(new Model(inferNetwork(loadTemplate(id)), 7), data, config);
 const weights = (t: Trainer) => t.model.params.toGluon();
 const same = (a: Record<string, GluonTensor>, b: Record<string, GluonTensor>) => {
   expect(Object.keys(a)).toEqual(Object.keys(b));
-  for (const k of Object.keys(a)) expect(Buffer.from(a[k].data.buffer).equals(Buffer.from(b[k].data.buffer)), k).toBe(true);
+  for (const k of Object.keys(a))
+    expect(Buffer.from(a[k].data.buffer).equals(Buffer.from(b[k].data.buffer)), k).toBe(true);
 };
 const nextTurn = () => new Promise((r) => setTimeout(r, 30));
 
@@ -30,7 +37,12 @@ describe('Trainer', () => {
       await a.run();
       const b = trainer(id);
       let paused = false;
-      b.on((e) => { if (e.event === 'progress' && e.step === 3 && !paused) { paused = true; b.pause(); } });
+      b.on((e) => {
+        if (e.event === 'progress' && e.step === 3 && !paused) {
+          paused = true;
+          b.pause();
+        }
+      });
       const running = b.run();
       while (b.state !== 'paused') await nextTurn();
       const at = b.position.step;
@@ -46,7 +58,9 @@ describe('Trainer', () => {
     const a = trainer('dropout-mlp');
     await a.run();
     const b = trainer('dropout-mlp');
-    b.on((e) => { if (e.event === 'progress' && e.step === 6) b.pause(); });
+    b.on((e) => {
+      if (e.event === 'progress' && e.step === 6) b.pause();
+    });
     const running = b.run();
     while (b.state !== 'paused') await nextTurn();
     const checkpoint = await b.checkpoint();
@@ -80,7 +94,9 @@ describe('Trainer', () => {
   it('when paused, the last progress event is the batch it paused after, even with throttled progress', async () => {
     const t = new Trainer(new Model(inferNetwork(loadTemplate('mlp')), 1), data, { ...config, progressEveryMs: 1e9 });
     let last = -1;
-    t.on((e) => { if (e.event === 'progress') last = e.step; });
+    t.on((e) => {
+      if (e.event === 'progress') last = e.step;
+    });
     const running = t.run();
     await new Promise((r) => setTimeout(r, 40));
     t.pause();
@@ -96,10 +112,17 @@ describe('Trainer', () => {
     doc.initializers = [{ pattern: '.*dense0_weight', init: { type: 'constant', value: 1e38 } }];
     const t = new Trainer(new Model(inferNetwork(doc), 1), data, config);
     const anomalies: TrainEvent[] = [];
-    t.on((e) => { if (e.event === 'anomaly') anomalies.push(e); });
+    t.on((e) => {
+      if (e.event === 'anomaly') anomalies.push(e);
+    });
     const running = t.run();
     while (t.state !== 'paused') await nextTurn();
-    expect(anomalies[0], JSON.stringify(anomalies)).toMatchObject({ event: 'anomaly', kind: 'non-finite-loss', block: 'hidden', step: 1 });
+    expect(anomalies[0], JSON.stringify(anomalies)).toMatchObject({
+      event: 'anomaly',
+      kind: 'non-finite-loss',
+      block: 'hidden',
+      step: 1,
+    });
     t.stop();
     await running;
   });

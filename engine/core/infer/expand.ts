@@ -6,11 +6,39 @@ import type { Block, Definition, Init, Literal, NetworkDoc, Value } from '../ir/
 import { checkParams } from './params';
 
 export type XNode =
-  | { kind: 'layer'; path: string; id: string; prefix: string; type: string; def: LayerDef; params: ParamValues;
-      share?: string; constant: boolean; trainable: boolean; init: Record<string, Init> }
-  | { kind: 'sequential'; path: string; id: string; prefix: string; type: string; trainable: boolean; children: XNode[] }
-  | { kind: 'graph'; path: string; id: string; prefix: string; type: string; trainable: boolean; nodes: XNode[];
-      edges: { from: string; to: string; port?: number }[]; output: string }
+  | {
+      kind: 'layer';
+      path: string;
+      id: string;
+      prefix: string;
+      type: string;
+      def: LayerDef;
+      params: ParamValues;
+      share?: string;
+      constant: boolean;
+      trainable: boolean;
+      init: Record<string, Init>;
+    }
+  | {
+      kind: 'sequential';
+      path: string;
+      id: string;
+      prefix: string;
+      type: string;
+      trainable: boolean;
+      children: XNode[];
+    }
+  | {
+      kind: 'graph';
+      path: string;
+      id: string;
+      prefix: string;
+      type: string;
+      trainable: boolean;
+      nodes: XNode[];
+      edges: { from: string; to: string; port?: number }[];
+      output: string;
+    }
   | { kind: 'apply'; path: string; id: string; prefix: string; type: string; target: string }
   | { kind: 'identity'; path: string; id: string; prefix: string; type: string };
 
@@ -51,7 +79,14 @@ class Namer {
   }
 }
 
-function checkArgs(def: Definition, name: string, raw: Record<string, Value>, outer: Args, ctx: Ctx, path: string): Args | null {
+function checkArgs(
+  def: Definition,
+  name: string,
+  raw: Record<string, Value>,
+  outer: Args,
+  ctx: Ctx,
+  path: string,
+): Args | null {
   const args: Args = {};
   let ok = true;
   for (const key of Object.keys(raw)) {
@@ -68,14 +103,25 @@ function checkArgs(def: Definition, name: string, raw: Record<string, Value>, ou
       continue;
     }
     const good =
-      a.type === 'int' ? Number.isInteger(v) :
-      a.type === 'float' ? typeof v === 'number' :
-      a.type === 'bool' ? typeof v === 'boolean' :
-      a.type === 'string' ? typeof v === 'string' :
-      Array.isArray(v) && v.every(Number.isInteger);
-    const inRange = typeof v !== 'number' || ((a.min === undefined || v >= a.min) && (a.max === undefined || v <= a.max));
+      a.type === 'int'
+        ? Number.isInteger(v)
+        : a.type === 'float'
+          ? typeof v === 'number'
+          : a.type === 'bool'
+            ? typeof v === 'boolean'
+            : a.type === 'string'
+              ? typeof v === 'string'
+              : Array.isArray(v) && v.every(Number.isInteger);
+    const inRange =
+      typeof v !== 'number' || ((a.min === undefined || v >= a.min) && (a.max === undefined || v <= a.max));
     if (!good || !inRange) {
-      ctx.errors.push(netError('E_ARG_TYPE', path, `${name}.${a.name} must be ${a.type}${a.min !== undefined ? ` ≥ ${a.min}` : ''}${a.max !== undefined ? ` ≤ ${a.max}` : ''}, got ${JSON.stringify(v)}`));
+      ctx.errors.push(
+        netError(
+          'E_ARG_TYPE',
+          path,
+          `${name}.${a.name} must be ${a.type}${a.min !== undefined ? ` ≥ ${a.min}` : ''}${a.max !== undefined ? ` ≤ ${a.max}` : ''}, got ${JSON.stringify(v)}`,
+        ),
+      );
       ok = false;
       continue;
     }
@@ -87,7 +133,15 @@ function checkArgs(def: Definition, name: string, raw: Record<string, Value>, ou
 const key = (o: object, k: string) => Object.prototype.hasOwnProperty.call(o, k);
 
 /** Expands one block (and its `repeat`) into zero or more concrete nodes. */
-function expandList(b: Block, parentPath: string | undefined, parentPrefix: string, namer: Namer, args: Args, inherited: boolean, ctx: Ctx): XNode[] {
+function expandList(
+  b: Block,
+  parentPath: string | undefined,
+  parentPrefix: string,
+  namer: Namer,
+  args: Args,
+  inherited: boolean,
+  ctx: Ctx,
+): XNode[] {
   const here = join(parentPath ?? '', b.id);
   const n = b.repeat === undefined ? 1 : resolve(b.repeat, args, ctx, here);
   if (!Number.isInteger(n) || (n as number) < 0) {
@@ -95,13 +149,25 @@ function expandList(b: Block, parentPath: string | undefined, parentPrefix: stri
     return [];
   }
   if (b.repeat === undefined) return [expandOne(b, b.id, parentPath, parentPrefix, namer, args, inherited, ctx)];
-  return Array.from({ length: n as number }, (_, k) => expandOne(b, `${b.id}.${k}`, parentPath, parentPrefix, namer, args, inherited, ctx));
+  return Array.from({ length: n as number }, (_, k) =>
+    expandOne(b, `${b.id}.${k}`, parentPath, parentPrefix, namer, args, inherited, ctx),
+  );
 }
 
-function expandOne(b: Block, id: string, parentPath: string | undefined, parentPrefix: string, namer: Namer, args: Args, inherited: boolean, ctx: Ctx): XNode {
+function expandOne(
+  b: Block,
+  id: string,
+  parentPath: string | undefined,
+  parentPrefix: string,
+  namer: Namer,
+  args: Args,
+  inherited: boolean,
+  ctx: Ctx,
+): XNode {
   // The root's path is '' so that paths read as the route from the root: `stage2/res0/conv1`.
   const path = parentPath === undefined ? '' : join(parentPath, id);
-  if (b.when !== undefined && resolve(b.when, args, ctx, path) === false) return { kind: 'identity', path, id, prefix: '', type: 'Identity' };
+  if (b.when !== undefined && resolve(b.when, args, ctx, path) === false)
+    return { kind: 'identity', path, id, prefix: '', type: 'Identity' };
   const trainable = inherited && b.trainable !== false;
   switch (b.kind) {
     case 'layer': {
@@ -117,18 +183,34 @@ function expandOne(b: Block, id: string, parentPath: string | undefined, parentP
       }
       const prefix = b.name !== undefined ? parentPrefix + b.name : parentPrefix + namer.next(def.alias);
       const params = checkParams(def, resolved, path, ctx.errors);
-      return { kind: 'layer', path, id, prefix, type: def.type, def, params, share: b.share, constant: b.constant ?? false, trainable, init: b.init ?? {} };
+      return {
+        kind: 'layer',
+        path,
+        id,
+        prefix,
+        type: def.type,
+        def,
+        params,
+        share: b.share,
+        constant: b.constant ?? false,
+        trainable,
+        init: b.init ?? {},
+      };
     }
     case 'sequential': {
       const prefix = b.name !== undefined ? parentPrefix + b.name : parentPrefix + namer.next('sequential');
       const inner = new Namer();
-      const children = uniqueIds(b.children, path, ctx).flatMap((c) => expandList(c, path, prefix, inner, args, trainable, ctx));
+      const children = uniqueIds(b.children, path, ctx).flatMap((c) =>
+        expandList(c, path, prefix, inner, args, trainable, ctx),
+      );
       return { kind: 'sequential', path, id, prefix, type: 'Sequential', trainable, children };
     }
     case 'graph': {
       const prefix = b.name !== undefined ? parentPrefix + b.name : parentPrefix + namer.next('block');
       const inner = new Namer();
-      const nodes = uniqueIds(b.nodes, path, ctx).flatMap((c) => expandList(c, path, prefix, inner, args, trainable, ctx));
+      const nodes = uniqueIds(b.nodes, path, ctx).flatMap((c) =>
+        expandList(c, path, prefix, inner, args, trainable, ctx),
+      );
       return { kind: 'graph', path, id, prefix, type: 'Block', trainable, nodes, edges: b.edges, output: b.output };
     }
     case 'apply':
@@ -161,7 +243,10 @@ function expandOne(b: Block, id: string, parentPath: string | undefined, parentP
 function uniqueIds(blocks: Block[], path: string, ctx: Ctx): Block[] {
   const seen = new Set<string>();
   return blocks.filter((b) => {
-    if (!seen.has(b.id)) { seen.add(b.id); return true; }
+    if (!seen.has(b.id)) {
+      seen.add(b.id);
+      return true;
+    }
     ctx.errors.push(netError('E_DUPLICATE_ID', join(path, b.id), `"${b.id}" appears twice in ${path || 'the root'}`));
     return false;
   });

@@ -10,17 +10,32 @@ export const GRAPH_INPUT = 'input';
 type XGraph = Extract<XNode, { kind: 'graph' }>;
 
 /** Incoming edges of each node, ordered by port (explicit ports first, then in the order written). */
-export function incoming(g: XGraph, st: Pick<ShapeState, 'errors'>, ids: Set<string> = new Set(g.nodes.map((n) => n.id))): Map<string, string[]> {
+export function incoming(
+  g: XGraph,
+  st: Pick<ShapeState, 'errors'>,
+  ids: Set<string> = new Set(g.nodes.map((n) => n.id)),
+): Map<string, string[]> {
   const into = new Map<string, string[]>();
   for (const id of ids) into.set(id, []);
   const at = (id: string) => `${g.path ? g.path + '/' : ''}${id}`;
   for (const e of g.edges) {
-    if (e.from !== GRAPH_INPUT && !ids.has(e.from)) { st.errors.push(netError('E_UNKNOWN_NODE', g.path, `edge from "${e.from}" — no such node`)); continue; }
-    if (!ids.has(e.to)) { st.errors.push(netError('E_UNKNOWN_NODE', g.path, `edge to "${e.to}" — no such node`)); continue; }
+    if (e.from !== GRAPH_INPUT && !ids.has(e.from)) {
+      st.errors.push(netError('E_UNKNOWN_NODE', g.path, `edge from "${e.from}" — no such node`));
+      continue;
+    }
+    if (!ids.has(e.to)) {
+      st.errors.push(netError('E_UNKNOWN_NODE', g.path, `edge to "${e.to}" — no such node`));
+      continue;
+    }
     const list = into.get(e.to)!;
     const port = e.port ?? list.findIndex((x) => x === undefined);
     const slot = port < 0 ? list.length : port;
-    if (list[slot] !== undefined) { st.errors.push(netError('E_PORT_TAKEN', at(e.to), `"${list[slot]}" and "${e.from}" both feed port ${slot}`, slot)); continue; }
+    if (list[slot] !== undefined) {
+      st.errors.push(
+        netError('E_PORT_TAKEN', at(e.to), `"${list[slot]}" and "${e.from}" both feed port ${slot}`, slot),
+      );
+      continue;
+    }
     list[slot] = e.from;
   }
   for (const [id, list] of into) {
@@ -31,7 +46,12 @@ export function incoming(g: XGraph, st: Pick<ShapeState, 'errors'>, ids: Set<str
 }
 
 /** Evaluates a graph block; returns the output node's shape, or null when the wiring is broken. */
-export function graphOrder(g: XGraph, st: ShapeState, evalNode: (n: XNode, ins: (Shape | null)[]) => Shape | null, input: Shape | null): Shape | null {
+export function graphOrder(
+  g: XGraph,
+  st: ShapeState,
+  evalNode: (n: XNode, ins: (Shape | null)[]) => Shape | null,
+  input: Shape | null,
+): Shape | null {
   const byId = new Map(g.nodes.map((n) => [n.id, n]));
   const ids = new Set(byId.keys());
   const into = incoming(g, st, ids);
@@ -47,7 +67,11 @@ export function graphOrder(g: XGraph, st: ShapeState, evalNode: (n: XNode, ins: 
     const id = ready.shift()!;
     order.push(id);
     for (const [to, srcs] of into) {
-      for (const s of srcs) if (s === id) { pending.set(to, pending.get(to)! - 1); if (pending.get(to) === 0) ready.push(to); }
+      for (const s of srcs)
+        if (s === id) {
+          pending.set(to, pending.get(to)! - 1);
+          if (pending.get(to) === 0) ready.push(to);
+        }
     }
   }
   if (order.length < ids.size) {
@@ -57,9 +81,15 @@ export function graphOrder(g: XGraph, st: ShapeState, evalNode: (n: XNode, ins: 
   }
   // Which nodes feed the output (backwards reachability); others are dead ends.
   const live = new Set<string>();
-  const walk = (id: string) => { if (live.has(id) || id === GRAPH_INPUT) return; live.add(id); (into.get(id) ?? []).forEach(walk); };
+  const walk = (id: string) => {
+    if (live.has(id) || id === GRAPH_INPUT) return;
+    live.add(id);
+    (into.get(id) ?? []).forEach(walk);
+  };
   walk(g.output);
-  for (const id of ids) if (!live.has(id)) st.warnings.push(netError('E_UNUSED_NODE', byId.get(id)!.path, `"${id}" does not reach "${g.output}"`));
+  for (const id of ids)
+    if (!live.has(id))
+      st.warnings.push(netError('E_UNUSED_NODE', byId.get(id)!.path, `"${id}" does not reach "${g.output}"`));
   const reachesInput = (id: string, seen = new Set<string>()): boolean =>
     id === GRAPH_INPUT || (!seen.has(id) && (seen.add(id), (into.get(id) ?? []).some((s) => reachesInput(s, seen))));
   if (!reachesInput(g.output)) {
@@ -71,11 +101,18 @@ export function graphOrder(g: XGraph, st: ShapeState, evalNode: (n: XNode, ins: 
     const srcs = into.get(id)!;
     const node = byId.get(id)!;
     if (node.kind !== 'layer' && node.kind !== 'apply' && srcs.length !== 1) {
-      st.errors.push(netError('E_ARITY', node.path, `a ${node.type} takes exactly one input but has ${srcs.length}`, srcs.length ? 1 : 0));
+      st.errors.push(
+        netError(
+          'E_ARITY',
+          node.path,
+          `a ${node.type} takes exactly one input but has ${srcs.length}`,
+          srcs.length ? 1 : 0,
+        ),
+      );
       shapes.set(id, null);
       continue;
     }
-    const ins = srcs.length ? Array.from(srcs, (s) => (s === undefined ? null : shapes.get(s) ?? null)) : [];
+    const ins = srcs.length ? Array.from(srcs, (s) => (s === undefined ? null : (shapes.get(s) ?? null))) : [];
     shapes.set(id, evalNode(node, ins));
   }
   return shapes.get(g.output) ?? null;

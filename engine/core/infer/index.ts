@@ -41,24 +41,57 @@ export interface InferResult {
 }
 
 const empty = (errors: NetError[]): InferResult => ({
-  name: '', input: [], output: null, params: { trainable: 0, nonTrainable: 0 }, flops: 0, activations: 0,
-  blocks: [], parameters: [], errors, warnings: [], doc: null, tree: null,
+  name: '',
+  input: [],
+  output: null,
+  params: { trainable: 0, nonTrainable: 0 },
+  flops: 0,
+  activations: 0,
+  blocks: [],
+  parameters: [],
+  errors,
+  warnings: [],
+  doc: null,
+  tree: null,
 });
 
 /** Formats a zod issue path like `root.children[2].params.units`. */
-const jsonPath = (p: readonly PropertyKey[]) => p.reduce<string>((acc, k) => (typeof k === 'number' ? `${acc}[${k}]` : acc ? `${acc}.${String(k)}` : String(k)), '');
+const jsonPath = (p: readonly PropertyKey[]) =>
+  p.reduce<string>((acc, k) => (typeof k === 'number' ? `${acc}[${k}]` : acc ? `${acc}.${String(k)}` : String(k)), '');
 
 /** Parses and validates a document (object or JSON text) without inferring shapes. */
 export function parseDocument(input: unknown): { doc: NetworkDoc | null; errors: NetError[] } {
   let raw = input;
   if (typeof input === 'string') {
-    try { raw = JSON.parse(input); } catch (e) { return { doc: null, errors: [netError('E_JSON', '', (e as Error).message)] }; }
+    try {
+      raw = JSON.parse(input);
+    } catch (e) {
+      return { doc: null, errors: [netError('E_JSON', '', (e as Error).message)] };
+    }
   }
-  if (raw && typeof raw === 'object' && (raw as { format?: unknown }).format === FORMAT && (raw as { version?: unknown }).version !== VERSION) {
-    return { doc: null, errors: [netError('E_VERSION', 'version', `this Netloom reads version ${VERSION}, the file is ${JSON.stringify((raw as { version?: unknown }).version)}`)] };
+  if (
+    raw &&
+    typeof raw === 'object' &&
+    (raw as { format?: unknown }).format === FORMAT &&
+    (raw as { version?: unknown }).version !== VERSION
+  ) {
+    return {
+      doc: null,
+      errors: [
+        netError(
+          'E_VERSION',
+          'version',
+          `this Netloom reads version ${VERSION}, the file is ${JSON.stringify((raw as { version?: unknown }).version)}`,
+        ),
+      ],
+    };
   }
   const r = NetworkDoc.safeParse(raw);
-  if (!r.success) return { doc: null, errors: r.error.issues.slice(0, 20).map((i) => netError('E_SCHEMA', jsonPath(i.path), i.message)) };
+  if (!r.success)
+    return {
+      doc: null,
+      errors: r.error.issues.slice(0, 20).map((i) => netError('E_SCHEMA', jsonPath(i.path), i.message)),
+    };
   return { doc: r.data, errors: [] };
 }
 
@@ -70,26 +103,49 @@ export function inferNetwork(input: unknown): InferResult {
   const { doc, errors } = parseDocument(input);
   if (!doc) return empty(errors);
   doc.initializers.forEach((r, i) => {
-    try { new RegExp(r.pattern); } catch (e) { errors.push(netError('E_BAD_REGEX', `initializers[${i}]`, (e as Error).message)); }
+    try {
+      new RegExp(r.pattern);
+    } catch (e) {
+      errors.push(netError('E_BAD_REGEX', `initializers[${i}]`, (e as Error).message));
+    }
   });
   const tree = expand(doc, errors);
   const inf = new ShapeInference(new Scope(tree));
   const output = inf.node(tree, [doc.input.shape]);
   const st = inf.st;
   const parameters: ParamInfo[] = [];
-  let trainable = 0, nonTrainable = 0;
+  let trainable = 0,
+    nonTrainable = 0;
   for (const [owner, o] of st.owners) {
     for (const s of o.specs) {
       const name = o.layer.prefix + s.name;
       const isTrainable = s.trainable && !o.layer.constant && o.layer.trainable;
-      if (isTrainable) trainable += size(s.shape); else nonTrainable += size(s.shape);
-      parameters.push({ name, owner, param: s.name, shape: s.shape, trainable: isTrainable, init: resolveInit(doc, o.layer, s, name), usedBy: o.usedBy });
+      if (isTrainable) trainable += size(s.shape);
+      else nonTrainable += size(s.shape);
+      parameters.push({
+        name,
+        owner,
+        param: s.name,
+        shape: s.shape,
+        trainable: isTrainable,
+        init: resolveInit(doc, o.layer, s, name),
+        usedBy: o.usedBy,
+      });
     }
   }
   return {
-    name: doc.name, input: doc.input.shape, output: output ? [...output] : null,
-    params: { trainable, nonTrainable }, flops: st.flops, activations: st.activations,
-    blocks: st.blocks, parameters, errors: [...errors, ...st.errors], warnings: st.warnings, doc, tree,
+    name: doc.name,
+    input: doc.input.shape,
+    output: output ? [...output] : null,
+    params: { trainable, nonTrainable },
+    flops: st.flops,
+    activations: st.activations,
+    blocks: st.blocks,
+    parameters,
+    errors: [...errors, ...st.errors],
+    warnings: st.warnings,
+    doc,
+    tree,
   };
 }
 

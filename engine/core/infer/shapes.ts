@@ -24,7 +24,11 @@ export interface BlockInfo {
   sharesWith?: string;
 }
 
-export interface Owner { layer: XLayer; specs: ParamSpec[]; usedBy: string[] }
+export interface Owner {
+  layer: XLayer;
+  specs: ParamSpec[];
+  usedBy: string[];
+}
 
 export interface ShapeState {
   errors: NetError[];
@@ -43,7 +47,9 @@ const sameSpecs = (a: ParamSpec[], b: ParamSpec[]) =>
 export class Scope {
   readonly byPath = new Map<string, XNode>();
   readonly parent = new Map<string, string>();
-  constructor(root: XNode) { this.visit(root, undefined); }
+  constructor(root: XNode) {
+    this.visit(root, undefined);
+  }
   private visit(n: XNode, parent: string | undefined) {
     this.byPath.set(n.path, n);
     if (parent !== undefined) this.parent.set(n.path, parent);
@@ -67,7 +73,17 @@ export class ShapeInference {
 
   /** Infers `n` on the given inputs (null = unknown because of an earlier error: no cascade of errors). */
   node(n: XNode, ins: (Shape | null)[]): Shape | null {
-    const info: BlockInfo = { path: n.path, id: n.id, kind: n.kind, type: n.type, name: n.prefix, inputShapes: ins.map((s) => (s ? [...s] : null)), outputShape: null, params: 0, flops: 0 };
+    const info: BlockInfo = {
+      path: n.path,
+      id: n.id,
+      kind: n.kind,
+      type: n.type,
+      name: n.prefix,
+      inputShapes: ins.map((s) => (s ? [...s] : null)),
+      outputShape: null,
+      params: 0,
+      flops: 0,
+    };
     this.st.blocks.push(info);
     const flops0 = this.st.flops;
     const out = this.dispatch(n, ins, info);
@@ -79,7 +95,8 @@ export class ShapeInference {
 
   private dispatch(n: XNode, ins: (Shape | null)[], info: BlockInfo): Shape | null {
     switch (n.kind) {
-      case 'identity': return ins[0] ?? null;
+      case 'identity':
+        return ins[0] ?? null;
       case 'sequential': {
         let x: Shape | null = ins[0] ?? null;
         const start = this.st.blocks.length;
@@ -87,9 +104,12 @@ export class ShapeInference {
         info.params = this.sumChildren(start, n.path);
         return x;
       }
-      case 'graph': return this.graph(n, ins[0] ?? null, info);
-      case 'apply': return this.apply(n, ins, info);
-      case 'layer': return this.layer(n, ins, info);
+      case 'graph':
+        return this.graph(n, ins[0] ?? null, info);
+      case 'apply':
+        return this.apply(n, ins, info);
+      case 'layer':
+        return this.layer(n, ins, info);
     }
   }
 
@@ -106,7 +126,14 @@ export class ShapeInference {
     const { min, max } = n.def.inputs;
     if (count >= min && count <= max) return true;
     const want = min === max ? `${min}` : `${min} to ${max}`;
-    this.st.errors.push(netError('E_ARITY', n.path, `${n.type} takes ${want} input${max === 1 ? '' : 's'} but has ${count}`, count < min ? count : max));
+    this.st.errors.push(
+      netError(
+        'E_ARITY',
+        n.path,
+        `${n.type} takes ${want} input${max === 1 ? '' : 's'} but has ${count}`,
+        count < min ? count : max,
+      ),
+    );
     return false;
   }
 
@@ -129,7 +156,9 @@ export class ShapeInference {
     if (!target || target.kind !== 'layer') {
       this.st.errors.push(netError('E_SHARE_TARGET', n.path, `"${n.share}" is not a layer in scope`));
     } else if (target.type !== n.type) {
-      this.st.errors.push(netError('E_SHARE_TYPE', n.path, `${n.type} cannot share with ${target.type} "${target.path}"`));
+      this.st.errors.push(
+        netError('E_SHARE_TYPE', n.path, `${n.type} cannot share with ${target.type} "${target.path}"`),
+      );
     } else if (target.share !== undefined) {
       this.st.errors.push(netError('E_SHARE_CHAIN', n.path, `"${target.path}" itself shares with "${target.share}"`));
     } else {
@@ -149,7 +178,9 @@ export class ShapeInference {
       if (!sameSpecs(known.specs, specs)) {
         const show = (ss: ParamSpec[]) => ss.map((s) => `${s.name} ${fmt(s.shape)}`).join(', ');
         const where = user.path === owner.path ? known.usedBy[0] : owner.path;
-        this.st.errors.push(netError('E_SHARE_SHAPE', user.path, `here ${show(specs)}, but "${where}" has ${show(known.specs)}`));
+        this.st.errors.push(
+          netError('E_SHARE_SHAPE', user.path, `here ${show(specs)}, but "${where}" has ${show(known.specs)}`),
+        );
       }
     }
     return owner === user ? specs.reduce((t, s) => t + size(s.shape), 0) : 0;
@@ -158,7 +189,13 @@ export class ShapeInference {
   private apply(n: Extract<XNode, { kind: 'apply' }>, ins: (Shape | null)[], info: BlockInfo): Shape | null {
     const target = this.scope.resolve(n.target, n.path);
     if (!target || target.kind !== 'layer') {
-      this.st.errors.push(netError('E_APPLY_TARGET', n.path, `"${n.target}" ${target ? `is a ${target.type}, not a layer` : 'does not exist in scope'}`));
+      this.st.errors.push(
+        netError(
+          'E_APPLY_TARGET',
+          n.path,
+          `"${n.target}" ${target ? `is a ${target.type}, not a layer` : 'does not exist in scope'}`,
+        ),
+      );
       return null;
     }
     info.sharesWith = target.path;

@@ -2,7 +2,9 @@ import { size, type LayerDef } from './types';
 
 /** Gluon's `nn.BatchNorm()`: per-channel (axis 1) statistics; running_mean/var are updated, never trained. */
 export const BatchNorm: LayerDef = {
-  type: 'BatchNorm', category: 'Normalization', alias: 'batchnorm',
+  type: 'BatchNorm',
+  category: 'Normalization',
+  alias: 'batchnorm',
   doc: 'Normalize each channel by batch statistics (moving averages in inference)',
   params: {
     momentum: { kind: 'float', default: 0.9, min: 0, max: 1, doc: 'moving-average momentum' },

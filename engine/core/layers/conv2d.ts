@@ -3,7 +3,9 @@ import { size, type LayerDef, type ParamSpec } from './types';
 
 /** Gluon's `nn.Conv2D(channels, kernel_size, strides, padding)`; weight is (channels, in_channels, kh, kw). */
 export const Conv2D: LayerDef = {
-  type: 'Conv2D', category: 'Convolution', alias: 'conv',
+  type: 'Conv2D',
+  category: 'Convolution',
+  alias: 'conv',
   doc: '2-D convolution over (C, H, W) feature maps',
   params: {
     channels: { kind: 'int', default: 16, min: 1, max: 65536, doc: 'number of output channels (filters)' },

@@ -3,7 +3,9 @@ import { size, type LayerDef, type ParamSpec } from './types';
 
 /** Gluon's `nn.Dense(units, activation)`: flattens its input (flatten=True), weight is (units, in_units). */
 export const Dense: LayerDef = {
-  type: 'Dense', category: 'Core', alias: 'dense',
+  type: 'Dense',
+  category: 'Core',
+  alias: 'dense',
   doc: 'Fully connected layer: y = act(x·Wᵀ + b); flattens (C, H, W) inputs',
   params: {
     units: { kind: 'int', default: 10, min: 1, max: 1 << 20, doc: 'number of outputs' },
@@ -13,7 +15,9 @@ export const Dense: LayerDef = {
   inputs: { min: 1, max: 1 },
   shape: (_ins, p) => [p.units as number],
   paramSpecs: (ins, p) => {
-    const specs: ParamSpec[] = [{ name: 'weight', shape: [p.units as number, size(ins[0])], trainable: true, init: XAVIER }];
+    const specs: ParamSpec[] = [
+      { name: 'weight', shape: [p.units as number, size(ins[0])], trainable: true, init: XAVIER },
+    ];
     if (p.useBias) specs.push({ name: 'bias', shape: [p.units as number], trainable: true, init: { type: 'zeros' } });
     return specs;
   },

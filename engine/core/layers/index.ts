@@ -8,7 +8,18 @@ import { Add, Concat } from './merge';
 import type { LayerDef } from './types';
 
 export const LAYERS: readonly LayerDef[] = [
-  Dense, Conv2D, MaxPool2D, AvgPool2D, GlobalAvgPool2D, Flatten, Activation, Dropout, BatchNorm, Concat, Add, Centered,
+  Dense,
+  Conv2D,
+  MaxPool2D,
+  AvgPool2D,
+  GlobalAvgPool2D,
+  Flatten,
+  Activation,
+  Dropout,
+  BatchNorm,
+  Concat,
+  Add,
+  Centered,
 ];
 
 const byType = new Map(LAYERS.map((l) => [l.type, l]));

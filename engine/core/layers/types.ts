@@ -25,9 +25,14 @@ export interface ParamSpec {
   init: Init;
 }
 
-export interface ShapeIssue { code: ErrorCode; detail: string; port?: number }
+export interface ShapeIssue {
+  code: ErrorCode;
+  detail: string;
+  port?: number;
+}
 
-export type Category = 'Core' | 'Convolution' | 'Pooling' | 'Activation' | 'Normalization' | 'Regularization' | 'Merge' | 'Custom';
+export type Category =
+  'Core' | 'Convolution' | 'Pooling' | 'Activation' | 'Normalization' | 'Regularization' | 'Merge' | 'Custom';
 
 export interface LayerDef {
   type: string;

@@ -8,7 +8,10 @@ export const XAVIER: Init = { type: 'xavier', magnitude: 3, distribution: 'unifo
 export const ACTIVATIONS = ['relu', 'sigmoid', 'tanh', 'softrelu', 'softsign'] as const;
 
 export const activationParam: ParamDescriptor = {
-  kind: 'enum', default: 'none', options: ['none', ...ACTIVATIONS], doc: 'activation applied to the output',
+  kind: 'enum',
+  default: 'none',
+  options: ['none', ...ACTIVATIONS],
+  doc: 'activation applied to the output',
 };
 
 /** Reads an int-or-pair parameter as [h, w]. */
@@ -26,13 +29,27 @@ export function windowOut(n: number, k: number, s: number, p: number, ceil = fal
 }
 
 /** Checks a (C, H, W) input and computes the spatial output of a k×k window with strides and padding. */
-export function spatial(input: Shape, k: [number, number], s: [number, number], p: [number, number], ceil = false): [number, number] | ShapeIssue {
+export function spatial(
+  input: Shape,
+  k: [number, number],
+  s: [number, number],
+  p: [number, number],
+  ceil = false,
+): [number, number] | ShapeIssue {
   if (input.length !== 3) {
-    return { code: 'E_RANK', detail: `needs a (C, H, W) input but got (${input.join(', ')})${input.length === 1 ? ' — it was flattened' : ''}`, port: 0 };
+    return {
+      code: 'E_RANK',
+      detail: `needs a (C, H, W) input but got (${input.join(', ')})${input.length === 1 ? ' — it was flattened' : ''}`,
+      port: 0,
+    };
   }
   const [, h, w] = input;
   if (h + 2 * p[0] < k[0] || w + 2 * p[1] < k[1]) {
-    return { code: 'E_SHAPE_TOO_SMALL', detail: `a ${k[0]}×${k[1]} window does not fit a ${h}×${w} input with padding ${p[0]}×${p[1]}`, port: 0 };
+    return {
+      code: 'E_SHAPE_TOO_SMALL',
+      detail: `a ${k[0]}×${k[1]} window does not fit a ${h}×${w} input with padding ${p[0]}×${p[1]}`,
+      port: 0,
+    };
   }
   return [windowOut(h, k[0], s[0], p[0], ceil), windowOut(w, k[1], s[1], p[1], ceil)];
 }

@@ -9,7 +9,16 @@ const STEPS_PER_EPOCH = 10;
 export function createEngineApi(opts: { stepMs?: number } = {}): EngineApi {
   const stepMs = opts.stepMs ?? 5;
   let seq = 0;
-  let run: { runId: string; state: RunState; epoch: number; step: number; lr: number; config: TrainConfig; timer: ReturnType<typeof setInterval> | null; emit: Emit } | null = null;
+  let run: {
+    runId: string;
+    state: RunState;
+    epoch: number;
+    step: number;
+    lr: number;
+    config: TrainConfig;
+    timer: ReturnType<typeof setInterval> | null;
+    emit: Emit;
+  } | null = null;
   type Emit = <E extends EventName>(e: E, p: EventPayload<E>) => void;
 
   const status = () => ({ runId: run!.runId, state: run!.state, epoch: run!.epoch, step: run!.step });
@@ -20,7 +29,14 @@ export function createEngineApi(opts: { stepMs?: number } = {}): EngineApi {
   const tick = () => {
     const r = run!;
     r.step++;
-    r.emit('train/progress', { runId: r.runId, epoch: r.epoch, step: r.step, stepsPerEpoch: STEPS_PER_EPOCH, loss: 2 / r.step, lr: r.lr });
+    r.emit('train/progress', {
+      runId: r.runId,
+      epoch: r.epoch,
+      step: r.step,
+      stepsPerEpoch: STEPS_PER_EPOCH,
+      loss: 2 / r.step,
+      lr: r.lr,
+    });
     if (r.step % STEPS_PER_EPOCH === 0) {
       r.emit('train/epoch', { runId: r.runId, epoch: r.epoch, trainLoss: 2 / r.step });
       r.epoch++;
@@ -47,7 +63,16 @@ export function createEngineApi(opts: { stepMs?: number } = {}): EngineApi {
       const doc = config.doc as { crash?: boolean };
       // Lets a test kill the engine process from inside a call.
       if (doc.crash) setTimeout(() => process.exit(3), 5);
-      run = { runId: `run-${++seq}`, state: 'running', epoch: 0, step: 0, lr: config.lr, config, timer: null, emit: ctx.emit };
+      run = {
+        runId: `run-${++seq}`,
+        state: 'running',
+        epoch: 0,
+        step: 0,
+        lr: config.lr,
+        config,
+        timer: null,
+        emit: ctx.emit,
+      };
       run.timer = setInterval(tick, stepMs);
       setState('running');
       return { runId: run.runId };
@@ -80,7 +105,9 @@ export function createEngineApi(opts: { stepMs?: number } = {}): EngineApi {
     },
     // Hangs until cancelled: lets a test have a call in flight when the process is killed.
     'data/download': ({ id }, ctx) =>
-      new Promise((_resolve, reject) => ctx.signal.addEventListener('abort', () => reject(new RpcError('E_CANCELLED', `download ${id} cancelled`)))),
+      new Promise((_resolve, reject) =>
+        ctx.signal.addEventListener('abort', () => reject(new RpcError('E_CANCELLED', `download ${id} cancelled`))),
+      ),
     dispose: () => halt(),
   };
 }

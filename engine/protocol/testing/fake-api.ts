@@ -13,13 +13,19 @@ export interface FakeApiState {
 const sleep = (ms: number, signal?: AbortSignal) =>
   new Promise<void>((resolve, reject) => {
     const t = setTimeout(resolve, ms);
-    signal?.addEventListener('abort', () => {
-      clearTimeout(t);
-      reject(signal.reason ?? new RpcError('E_CANCELLED'));
-    }, { once: true });
+    signal?.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(t);
+        reject(signal.reason ?? new RpcError('E_CANCELLED'));
+      },
+      { once: true },
+    );
   });
 
-export function fakeApi(state: FakeApiState = { aborted: [], entered: [] }): Partial<Handlers> & { state: FakeApiState } {
+export function fakeApi(
+  state: FakeApiState = { aborted: [], entered: [] },
+): Partial<Handlers> & { state: FakeApiState } {
   const watch = (name: string, ctx: CallContext) => {
     state.entered.push(name);
     ctx.signal.addEventListener('abort', () => state.aborted.push(name), { once: true });
@@ -27,13 +33,26 @@ export function fakeApi(state: FakeApiState = { aborted: [], entered: [] }): Par
   return {
     state,
     'engine/info': () => ({
-      backend: 'fake', versions: { fake: '1' }, protocol: 1, pid: 0, platform: 'test',
+      backend: 'fake',
+      versions: { fake: '1' },
+      protocol: 1,
+      pid: 0,
+      platform: 'test',
       memory: { rss: 1, heapUsed: 1, heapTotal: 1, external: 0, arrayBuffers: 0 },
     }),
     'graph/infer': ({ doc }) => {
-      if (doc === 'boom') throw new RpcError('E_SHAPE_MISMATCH', 'dense1 expects 784 inputs, got 10', { path: 'net/dense1' });
+      if (doc === 'boom')
+        throw new RpcError('E_SHAPE_MISMATCH', 'dense1 expects 784 inputs, got 10', { path: 'net/dense1' });
       if (doc === 'crash') throw new Error('kaboom');
-      return { name: 'fake', input: [1, 28, 28], output: [10], params: { trainable: 7850, nonTrainable: 0 }, flops: 15700, blocks: [], errors: [] };
+      return {
+        name: 'fake',
+        input: [1, 28, 28],
+        output: [10],
+        params: { trainable: 7850, nonTrainable: 0 },
+        flops: 15700,
+        blocks: [],
+        errors: [],
+      };
     },
     // Deliberately returns a result that breaks the contract.
     'data/list': () => ({ datasets: 'not a list' }) as never,

@@ -28,7 +28,10 @@ const until = async (cond: () => boolean, ms = 3000) => {
 const bits = (a: Float32Array) => Array.from(new Uint32Array(a.buffer, a.byteOffset, a.length));
 
 export async function expectCode(p: Promise<unknown>, code: string): Promise<RpcError> {
-  const err = await p.then(() => null, (e: unknown) => e);
+  const err = await p.then(
+    () => null,
+    (e: unknown) => e,
+  );
   expect(err).toBeInstanceOf(RpcError);
   expect((err as RpcError).code).toBe(code);
   return err as RpcError;

@@ -57,7 +57,12 @@ export function websocketTransport(ws: WebSocketLike): Transport {
  * told apart from a dead server in the browser API, so it rejects with E_UNAUTHORIZED-or-down wording.
  * Example: `const t = await connectWebSocket('ws://127.0.0.1:5173/engine?token=abc')`.
  */
-export function connectWebSocket(url: string, Ctor: new (url: string) => WebSocketLike = (globalThis as unknown as { WebSocket: new (url: string) => WebSocketLike }).WebSocket): Promise<Transport> {
+export function connectWebSocket(
+  url: string,
+  Ctor: new (url: string) => WebSocketLike = (
+    globalThis as unknown as { WebSocket: new (url: string) => WebSocketLike }
+  ).WebSocket,
+): Promise<Transport> {
   return new Promise((resolve, reject) => {
     const ws = new Ctor(url);
     const transport = websocketTransport(ws);
@@ -69,7 +74,12 @@ export function connectWebSocket(url: string, Ctor: new (url: string) => WebSock
     const fail = () => {
       if (settled) return;
       settled = true;
-      reject(new RpcError('E_DISCONNECTED', `could not connect to the engine at ${url.replace(/token=[^&]*/, 'token=…')} (server down, or token refused)`));
+      reject(
+        new RpcError(
+          'E_DISCONNECTED',
+          `could not connect to the engine at ${url.replace(/token=[^&]*/, 'token=…')} (server down, or token refused)`,
+        ),
+      );
     };
     ws.addEventListener('error', fail);
     ws.addEventListener('close', fail);

@@ -23,7 +23,10 @@ export function loadNative(pkg: string): Promise<Availability> {
       // A version mismatch makes npm nest a second tfjs-core under the package: it would register its backend
       // there, where our ops never look.
       if (!tf.findBackendFactory('tensorflow')) {
-        return { ok: false, reason: `${pkg} loaded a different copy of @tensorflow/tfjs-core (version mismatch with ${tf.version_core})` };
+        return {
+          ok: false,
+          reason: `${pkg} loaded a different copy of @tensorflow/tfjs-core (version mismatch with ${tf.version_core})`,
+        };
       }
       return { ok: true, reason: `${pkg} loaded (libtensorflow)` };
     })();

@@ -36,12 +36,15 @@ describe('backend registry', () => {
   });
 
   it('rejects an unknown override, naming the known backends', async () => {
-    await expect(selectBackend('tpu')).rejects.toThrow(/Unknown backend 'tpu'. Known backends: tensorflow-gpu, tensorflow, wasm, cpu/);
+    await expect(selectBackend('tpu')).rejects.toThrow(
+      /Unknown backend 'tpu'. Known backends: tensorflow-gpu, tensorflow, wasm, cpu/,
+    );
   });
 
   it('rejects an unavailable override, naming the available backends', async () => {
     await expect(selectBackend('tensorflow')).rejects.toThrow(
-      /Backend 'tensorflow' is not available: package @tensorflow\/tfjs-node is not installed. Available backends: wasm, cpu/);
+      /Backend 'tensorflow' is not available: package @tensorflow\/tfjs-node is not installed. Available backends: wasm, cpu/,
+    );
   });
 
   it('single-threaded wasm works too', async () => {

@@ -35,7 +35,12 @@ function find(name: string): BackendEntry | undefined {
   return BACKENDS.find((b) => b.name === name);
 }
 
-async function start(entry: BackendEntry, options: BackendInitOptions, why: string, tried: BackendTry[]): Promise<BackendChoice> {
+async function start(
+  entry: BackendEntry,
+  options: BackendInitOptions,
+  why: string,
+  tried: BackendTry[],
+): Promise<BackendChoice> {
   await entry.init(options);
   const extra = entry.describe?.();
   return { name: entry.name, reason: `${why}${extra ? ` (${extra})` : ''}`, tried };

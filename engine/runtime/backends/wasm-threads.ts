@@ -51,9 +51,14 @@ async function instantiateThreaded(threads: number): Promise<BackendWasm> {
   const module = await factory({
     locateFile: (p: string) => (p.endsWith('.worker.js') ? workerFile : path.join(root, 'dist', p)),
     mainScriptUrlOrBlob: mainScript,
-    instantiateWasm(info: { env: Record<string, unknown> }, receive: (i: WebAssembly.Instance, m: WebAssembly.Module) => void) {
+    instantiateWasm(
+      info: { env: Record<string, unknown> },
+      receive: (i: WebAssembly.Instance, m: WebAssembly.Module) => void,
+    ) {
       info.env.emscripten_num_logical_cores = () => 2 * threads;
-      WebAssembly.instantiate(fs.readFileSync(wasmFile), info as WebAssembly.Imports).then((r) => receive(r.instance, r.module));
+      WebAssembly.instantiate(fs.readFileSync(wasmFile), info as WebAssembly.Imports).then((r) =>
+        receive(r.instance, r.module),
+      );
       return {};
     },
   });
@@ -77,13 +82,17 @@ async function instantiateThreaded(threads: number): Promise<BackendWasm> {
 export function useThreadedWasm(threads: number): () => void {
   const original = tf.findBackendFactory('wasm');
   tf.removeBackend('wasm');
-  tf.registerBackend('wasm', () => {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error('threaded wasm start timed out')), INIT_TIMEOUT_MS);
-    });
-    return Promise.race([instantiateThreaded(threads), timeout]).finally(() => clearTimeout(timer));
-  }, 2);
+  tf.registerBackend(
+    'wasm',
+    () => {
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error('threaded wasm start timed out')), INIT_TIMEOUT_MS);
+      });
+      return Promise.race([instantiateThreaded(threads), timeout]).finally(() => clearTimeout(timer));
+    },
+    2,
+  );
   return () => {
     tf.removeBackend('wasm');
     if (original) tf.registerBackend('wasm', original, 2);

@@ -23,7 +23,11 @@ function untransposed(kernelName: string): tf.KernelFunc {
     const bb = attrs.transposeB ? transpose(b, inputs.b, swapLast(inputs.b)) : inputs.b;
     if (a !== inputs.a) temps.push(a);
     if (bb !== inputs.b) temps.push(bb);
-    const out = original({ ...args, inputs: { ...inputs, a, b: bb }, attrs: { ...attrs, transposeA: false, transposeB: false } });
+    const out = original({
+      ...args,
+      inputs: { ...inputs, a, b: bb },
+      attrs: { ...attrs, transposeA: false, transposeB: false },
+    });
     release(b, ...temps);
     return out;
   };

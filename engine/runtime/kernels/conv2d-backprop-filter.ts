@@ -14,17 +14,38 @@ import { tf } from '../backends/tf';
 import { simd } from './simd';
 import { slice } from './slice';
 import { transposeWasm } from './transpose';
-import { assertShape, byteOffset, makeOutput, matMul, release, reshape, run, type Info, type WasmBackendLike } from './wasm-util';
+import {
+  assertShape,
+  byteOffset,
+  makeOutput,
+  matMul,
+  release,
+  reshape,
+  run,
+  type Info,
+  type WasmBackendLike,
+} from './wasm-util';
 
-const transpose = (b: WasmBackendLike, x: TensorInfo, perm: number[]) => transposeWasm({ inputs: { x }, backend: b, attrs: { perm } });
+const transpose = (b: WasmBackendLike, x: TensorInfo, perm: number[]) =>
+  transposeWasm({ inputs: { x }, backend: b, attrs: { perm } });
 
-export function conv2dBackpropFilterWasm(args: { inputs: { x: TensorInfo; dy: TensorInfo }; backend: WasmBackendLike; attrs: NamedAttrMap }): TensorInfo {
+export function conv2dBackpropFilterWasm(args: {
+  inputs: { x: TensorInfo; dy: TensorInfo };
+  backend: WasmBackendLike;
+  attrs: NamedAttrMap;
+}): TensorInfo {
   const { x, dy } = args.inputs;
   const b = args.backend;
   const { strides, pad, dataFormat, dimRoundingMode, filterShape } = args.attrs as unknown as Conv2DBackpropFilterAttrs;
   if (dataFormat !== 'NHWC') throw new Error(`Conv2DBackpropFilter on wasm supports NHWC only, got ${dataFormat}`);
   const info = tf.backend_util.computeConv2DInfo(
-    x.shape as [number, number, number, number], filterShape, strides, 1, pad, dimRoundingMode);
+    x.shape as [number, number, number, number],
+    filterShape,
+    strides,
+    1,
+    pad,
+    dimRoundingMode,
+  );
   const [kh, kw, ci, co] = filterShape;
   assertShape('Conv2DBackpropFilter dy', dy.shape, info.outShape);
   if (ci < co && info.dilationHeight === 1 && info.dilationWidth === 1) return viaIm2col(b, x, dy, info);
@@ -36,13 +57,23 @@ export function conv2dBackpropFilterWasm(args: { inputs: { x: TensorInfo; dy: Te
 
   const xT = transpose(b, x, [3, 1, 2, 0]); // [Ci, H, W, N]
   const dyT = transpose(b, dy, [1, 2, 0, 3]); // [Ho, Wo, N, Co]
-  const conv = run('Conv2D', b, { x: xT, filter: dyT }, {
-    strides: [1, 1],
-    pad: [[0, 0], [top, bottom], [left, right], [0, 0]],
-    dataFormat: 'NHWC',
-    dilations: [info.strideHeight, info.strideWidth],
-    dimRoundingMode: undefined as unknown as string,
-  });
+  const conv = run(
+    'Conv2D',
+    b,
+    { x: xT, filter: dyT },
+    {
+      strides: [1, 1],
+      pad: [
+        [0, 0],
+        [top, bottom],
+        [left, right],
+        [0, 0],
+      ],
+      dataFormat: 'NHWC',
+      dilations: [info.strideHeight, info.strideWidth],
+      dimRoundingMode: undefined as unknown as string,
+    },
+  );
   release(b, xT, dyT);
   let g = conv; // [Ci, ≥kh, ≥kw, Co]
   if (conv.shape[1] !== kh || conv.shape[2] !== kw) {

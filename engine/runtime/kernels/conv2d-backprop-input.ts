@@ -9,7 +9,18 @@ import type { Conv2DBackpropInputAttrs, NamedAttrMap, TensorInfo } from '@tensor
 import { tf } from '../backends/tf';
 import { reverseWasm } from './reverse';
 import { slice } from './slice';
-import { assertShape, f32Offset, heapF32, makeOutput, release, run, transpose, wasmKernel, type Info, type WasmBackendLike } from './wasm-util';
+import {
+  assertShape,
+  f32Offset,
+  heapF32,
+  makeOutput,
+  release,
+  run,
+  transpose,
+  wasmKernel,
+  type Info,
+  type WasmBackendLike,
+} from './wasm-util';
 
 /** rot180 over the spatial axes and in/out channels swapped: [kh,kw,Ci,Co] → [kh,kw,Co,Ci]. */
 function flipFilter(b: WasmBackendLike, filter: Info): Info {
@@ -20,7 +31,13 @@ function flipFilter(b: WasmBackendLike, filter: Info): Info {
 }
 
 /** How one phase of dx along one axis is computed: its filter taps, dy crop and padding, output length. */
-interface AxisPlan { taps: number[]; crop: number; padBefore: number; padAfter: number; out: number }
+interface AxisPlan {
+  taps: number[];
+  crop: number;
+  padBefore: number;
+  padAfter: number;
+  out: number;
+}
 
 /**
  * One axis of one phase. Output rows y = q + s·u (u < out) receive dy[i]·W[t] for i·s + t − pad = y, i.e.
@@ -72,14 +89,25 @@ function phaseConv(b: WasmBackendLike, dy: Info, wT: Info, h: AxisPlan, w: AxisP
   const usedH = Math.min(dyH - h.crop, h.out + h.taps.length - 1 - h.padBefore - h.padAfter);
   const usedW = Math.min(dyW - w.crop, w.out + w.taps.length - 1 - w.padBefore - w.padAfter);
   let src = dy;
-  if (h.crop > 0 || w.crop > 0 || usedH < dyH || usedW < dyW) src = slice(b, dy, [0, h.crop, w.crop, 0], [n, usedH, usedW, co]);
-  const out = run('Conv2D', b, { x: src, filter: sub }, {
-    strides: [1, 1],
-    pad: [[0, 0], [h.padBefore, h.padAfter], [w.padBefore, w.padAfter], [0, 0]],
-    dataFormat: 'NHWC',
-    dilations: [1, 1],
-    dimRoundingMode: undefined as unknown as string,
-  });
+  if (h.crop > 0 || w.crop > 0 || usedH < dyH || usedW < dyW)
+    src = slice(b, dy, [0, h.crop, w.crop, 0], [n, usedH, usedW, co]);
+  const out = run(
+    'Conv2D',
+    b,
+    { x: src, filter: sub },
+    {
+      strides: [1, 1],
+      pad: [
+        [0, 0],
+        [h.padBefore, h.padAfter],
+        [w.padBefore, w.padAfter],
+        [0, 0],
+      ],
+      dataFormat: 'NHWC',
+      dilations: [1, 1],
+      dimRoundingMode: undefined as unknown as string,
+    },
+  );
   if (src !== dy) release(b, src);
   if (sub !== wT) release(b, sub);
   assertShape('Conv2DBackpropInput phase', out.shape, [n, h.out, w.out, ci]);
@@ -127,14 +155,24 @@ function strided(b: WasmBackendLike, dy: Info, filter: Info, info: tf.backend_ut
   return dx;
 }
 
-export function conv2dBackpropInputWasm(args: { inputs: { dy: TensorInfo; filter: TensorInfo }; backend: WasmBackendLike; attrs: NamedAttrMap }): TensorInfo {
+export function conv2dBackpropInputWasm(args: {
+  inputs: { dy: TensorInfo; filter: TensorInfo };
+  backend: WasmBackendLike;
+  attrs: NamedAttrMap;
+}): TensorInfo {
   const { dy, filter } = args.inputs;
   const b = args.backend;
   const attrs = args.attrs as unknown as Conv2DBackpropInputAttrs;
   const { strides, pad, dataFormat, dimRoundingMode, inputShape } = attrs;
   if (dataFormat !== 'NHWC') throw new Error(`Conv2DBackpropInput on wasm supports NHWC only, got ${dataFormat}`);
   const info = tf.backend_util.computeConv2DInfo(
-    inputShape as [number, number, number, number], filter.shape as [number, number, number, number], strides, 1, pad, dimRoundingMode);
+    inputShape as [number, number, number, number],
+    filter.shape as [number, number, number, number],
+    strides,
+    1,
+    pad,
+    dimRoundingMode,
+  );
   assertShape('Conv2DBackpropInput dy', dy.shape, info.outShape);
   const { filterHeight: kh, filterWidth: kw, inHeight: H, inWidth: W } = info;
   const { top, left } = info.padInfo;
@@ -156,13 +194,23 @@ export function conv2dBackpropInputWasm(args: { inputs: { dy: TensorInfo; filter
   let src = dy;
   const [n, hs, ws, co] = dy.shape;
   if (pb < 0 || pr < 0) src = slice(b, dy, [0, 0, 0, 0], [n, hs + Math.min(0, pb), ws + Math.min(0, pr), co]);
-  const dx = run('Conv2D', b, { x: src, filter: wT }, {
-    strides: [1, 1],
-    pad: [[0, 0], [pt, Math.max(0, pb)], [pl, Math.max(0, pr)], [0, 0]],
-    dataFormat: 'NHWC',
-    dilations: [1, 1],
-    dimRoundingMode: undefined as unknown as string,
-  });
+  const dx = run(
+    'Conv2D',
+    b,
+    { x: src, filter: wT },
+    {
+      strides: [1, 1],
+      pad: [
+        [0, 0],
+        [pt, Math.max(0, pb)],
+        [pl, Math.max(0, pr)],
+        [0, 0],
+      ],
+      dataFormat: 'NHWC',
+      dilations: [1, 1],
+      dimRoundingMode: undefined as unknown as string,
+    },
+  );
   if (src !== dy) release(b, src);
   release(b, wT);
   assertShape('Conv2DBackpropInput dx', dx.shape, inputShape);

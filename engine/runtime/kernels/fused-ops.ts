@@ -39,10 +39,22 @@ export function registerFusedGradients(): void {
       // computed once, outside the per-input tidy, so all three closures can share it
       const dz = activationGrad(dy as Tensor, y, activation as string);
       return {
-        x: () => tf.engine().runKernel(tf.Conv2DBackpropInput, { dy: dz, filter },
-          { strides, pad, dataFormat: 'NHWC', dimRoundingMode, inputShape: x.shape } as unknown as NamedAttrMap) as Tensor,
-        filter: () => tf.engine().runKernel(tf.Conv2DBackpropFilter, { x, dy: dz },
-          { strides, pad, dataFormat: 'NHWC', dimRoundingMode, filterShape: filter.shape } as unknown as NamedAttrMap) as Tensor,
+        x: () =>
+          tf.engine().runKernel(tf.Conv2DBackpropInput, { dy: dz, filter }, {
+            strides,
+            pad,
+            dataFormat: 'NHWC',
+            dimRoundingMode,
+            inputShape: x.shape,
+          } as unknown as NamedAttrMap) as Tensor,
+        filter: () =>
+          tf.engine().runKernel(tf.Conv2DBackpropFilter, { x, dy: dz }, {
+            strides,
+            pad,
+            dataFormat: 'NHWC',
+            dimRoundingMode,
+            filterShape: filter.shape,
+          } as unknown as NamedAttrMap) as Tensor,
         bias: () => tf.sum(dz, [0, 1, 2]),
       };
     },
@@ -53,7 +65,8 @@ export function registerFusedGradients(): void {
     outputsToSave: [true],
     gradFunc: (dy: Tensor | Tensor[], saved: Tensor[], attrs: NamedAttrMap) => {
       const [a, b, y] = saved; // rank 3: [1, M, K] · [1, K, N]
-      if (attrs.transposeA || attrs.transposeB) throw new Error('fused dense gradient: transposed operands unsupported');
+      if (attrs.transposeA || attrs.transposeB)
+        throw new Error('fused dense gradient: transposed operands unsupported');
       const dz = activationGrad(dy as Tensor, y, attrs.activation as string);
       // explicit transposes: wasm's matMul is ~10x slower with transposeA/B set in the call
       return {
@@ -87,19 +100,38 @@ function liveTaps(inSize: number, outSize: number, k: number, stride: number, pa
 }
 
 /** act(conv2d(x, w) + b), NHWC, one kernel forward; differentiable w.r.t. x, w and b. */
-export function conv2dAct(x: tf.Tensor4D, w: tf.Tensor4D, b: tf.Tensor1D | undefined, stride: number | [number, number],
-  pad: Pad, activation: Activation = 'linear'): tf.Tensor4D {
+export function conv2dAct(
+  x: tf.Tensor4D,
+  w: tf.Tensor4D,
+  b: tf.Tensor1D | undefined,
+  stride: number | [number, number],
+  pad: Pad,
+  activation: Activation = 'linear',
+): tf.Tensor4D {
   registerFusedGradients();
   const [sh, sw] = typeof stride === 'number' ? [stride, stride] : stride;
   // a numeric pad is made explicit first: tfjs sizes numeric padding with the filter *height* on both axes,
   // which is wrong for non-square filters (pad 2, 5×3 filter, width 5 → width 5 instead of 7)
-  const explicit = typeof pad === 'number' ? [[0, 0], [pad, pad], [pad, pad], [0, 0]] as tf.backend_util.ExplicitPadding : pad;
+  const explicit =
+    typeof pad === 'number'
+      ? ([
+          [0, 0],
+          [pad, pad],
+          [pad, pad],
+          [0, 0],
+        ] as tf.backend_util.ExplicitPadding)
+      : pad;
   const info = tf.backend_util.computeConv2DInfo(x.shape, w.shape, [sh, sw], 1, explicit);
   const { top, bottom, left, right } = info.padInfo;
   const [h0, h1] = liveTaps(info.inHeight, info.outHeight, info.filterHeight, sh, top);
   const [w0, w1] = liveTaps(info.inWidth, info.outWidth, info.filterWidth, sw, left);
   let filter: Tensor = w;
-  let padding = [[0, 0], [top, bottom], [left, right], [0, 0]];
+  let padding = [
+    [0, 0],
+    [top, bottom],
+    [left, right],
+    [0, 0],
+  ];
   if (h1 >= h0 && w1 >= w0 && (h1 - h0 + 1 < info.filterHeight || w1 - w0 + 1 < info.filterWidth)) {
     filter = tf.slice(w, [h0, w0, 0, 0], [h1 - h0 + 1, w1 - w0 + 1, w.shape[2], w.shape[3]]);
     // same output grid: shift the window start by the dropped leading taps, trim the trailing side to match
@@ -109,25 +141,41 @@ export function conv2dAct(x: tf.Tensor4D, w: tf.Tensor4D, b: tf.Tensor1D | undef
     const pl = left - w0;
     const pb = (info.outHeight - 1) * sh + kh - info.inHeight - pt;
     const pr = (info.outWidth - 1) * sw + kw - info.inWidth - pl;
-    if (pt >= 0 && pl >= 0 && pb >= 0 && pr >= 0) padding = [[0, 0], [pt, pb], [pl, pr], [0, 0]];
+    if (pt >= 0 && pl >= 0 && pb >= 0 && pr >= 0)
+      padding = [
+        [0, 0],
+        [pt, pb],
+        [pl, pr],
+        [0, 0],
+      ];
     else filter = w; // would need negative padding (cropping the input): keep the full filter
   }
   const inputs: Record<string, Tensor> = { x, filter };
   if (b) inputs.bias = b;
   return tf.engine().runKernel(tf.FusedConv2D, inputs, {
-    strides: [sh, sw], pad: padding,
-    dataFormat: 'NHWC', dilations: [1, 1], activation,
+    strides: [sh, sw],
+    pad: padding,
+    dataFormat: 'NHWC',
+    dilations: [1, 1],
+    activation,
   } as unknown as NamedAttrMap) as tf.Tensor4D;
 }
 
 /** act(x·w + b) for x [batch, in], w [in, out]; one kernel forward; differentiable. */
-export function denseAct(x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D | undefined, activation: Activation = 'linear'): tf.Tensor2D {
+export function denseAct(
+  x: tf.Tensor2D,
+  w: tf.Tensor2D,
+  b: tf.Tensor1D | undefined,
+  activation: Activation = 'linear',
+): tf.Tensor2D {
   registerFusedGradients();
   const [m, k] = x.shape;
   const inputs: Record<string, Tensor> = { a: tf.reshape(x, [1, m, k]), b: tf.reshape(w, [1, k, w.shape[1]]) };
   if (b) inputs.bias = b;
   const y = tf.engine().runKernel(tf._FusedMatMul, inputs, {
-    transposeA: false, transposeB: false, activation,
+    transposeA: false,
+    transposeB: false,
+    activation,
   } as unknown as NamedAttrMap) as Tensor;
   return tf.reshape(y, [m, w.shape[1]]);
 }

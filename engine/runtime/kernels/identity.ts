@@ -5,7 +5,11 @@ import type { NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
 import { tf } from '../backends/tf';
 import { reshape, type WasmBackendLike } from './wasm-util';
 
-export function identityWasm(args: { inputs: { x: TensorInfo }; backend: WasmBackendLike; attrs: NamedAttrMap }): TensorInfo {
+export function identityWasm(args: {
+  inputs: { x: TensorInfo };
+  backend: WasmBackendLike;
+  attrs: NamedAttrMap;
+}): TensorInfo {
   const { x } = args.inputs;
   return reshape(args.backend, x, x.shape.slice());
 }

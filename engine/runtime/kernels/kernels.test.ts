@@ -34,7 +34,8 @@ describe('Conv2D gradients (Conv2DBackpropFilter / Conv2DBackpropInput) on wasm'
   for (const [i, c] of convCases.entries()) {
     it(`x ${c.x} filter ${c.f} stride ${c.s} pad ${c.pad}`, async () => {
       await expectSameAsCpu({ x: rand(c.x, 11 + i), w: rand(c.f, 23 + i) }, ({ x, w }) => {
-        const loss = (a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, c.s, c.pad), 1.5));
+        const loss = (a: tf.Tensor, b: tf.Tensor) =>
+          tf.sum(tf.mul(tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, c.s, c.pad), 1.5));
         const [dx, dw] = tf.grads(loss)([x, w]);
         return [tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, c.s, c.pad), dx, dw];
       });
@@ -44,10 +45,18 @@ describe('Conv2D gradients (Conv2DBackpropFilter / Conv2DBackpropInput) on wasm'
     const c = { x: [2, 9, 11, 3], f: [3, 2, 3, 4], s: 2 };
     const dyShape = [2, 5, 6, 4];
     await expectSameAsCpu({ x: rand(c.x, 5), w: rand(c.f, 6), dy: rand(dyShape, 7) }, ({ x, w, dy }) => [
-      tf.engine().runKernel(tf.Conv2DBackpropFilter, { x, dy },
-        { strides: c.s, pad: 'same', dataFormat: 'NHWC', filterShape: c.f } as unknown as tf.NamedAttrMap) as tf.Tensor,
-      tf.engine().runKernel(tf.Conv2DBackpropInput, { dy, filter: w },
-        { strides: c.s, pad: 'same', dataFormat: 'NHWC', inputShape: c.x } as unknown as tf.NamedAttrMap) as tf.Tensor,
+      tf.engine().runKernel(tf.Conv2DBackpropFilter, { x, dy }, {
+        strides: c.s,
+        pad: 'same',
+        dataFormat: 'NHWC',
+        filterShape: c.f,
+      } as unknown as tf.NamedAttrMap) as tf.Tensor,
+      tf.engine().runKernel(tf.Conv2DBackpropInput, { dy, filter: w }, {
+        strides: c.s,
+        pad: 'same',
+        dataFormat: 'NHWC',
+        inputShape: c.x,
+      } as unknown as tf.NamedAttrMap) as tf.Tensor,
     ]);
   });
 });
@@ -62,47 +71,107 @@ describe('MaxPoolGrad on wasm', () => {
   for (const c of cases) {
     it(`x ${c.x} pool ${c.k} stride ${c.s} pad ${c.pad}`, async () => {
       await expectSameAsCpu({ x: rand(c.x, 3) }, ({ x }) => {
-        const f = (a: tf.Tensor) => tf.sum(tf.mul(tf.maxPool(a as tf.Tensor4D, c.k, c.s, c.pad), tf.range(1, 1 + c.x[3])));
+        const f = (a: tf.Tensor) =>
+          tf.sum(tf.mul(tf.maxPool(a as tf.Tensor4D, c.k, c.s, c.pad), tf.range(1, 1 + c.x[3])));
         return [tf.maxPool(x as tf.Tensor4D, c.k, c.s, c.pad), tf.grad(f)(x)];
       });
     });
   }
   it('ties (ReLU zeros) follow tfjs-cpu: the first maximum gets the gradient', async () => {
     await expectSameAsCpu({ x: rand([2, 8, 8, 3], 9) }, ({ x }) =>
-      tf.grad((a: tf.Tensor) => tf.sum(tf.maxPool(tf.relu(tf.sub(a, 0.5)) as tf.Tensor4D, 2, 2, 'valid')))(x));
+      tf.grad((a: tf.Tensor) => tf.sum(tf.maxPool(tf.relu(tf.sub(a, 0.5)) as tf.Tensor4D, 2, 2, 'valid')))(x),
+    );
   });
 });
 
 describe('matMul, transpose, reverse and leading-axis reductions on wasm', () => {
-  for (const [ta, tb] of [[false, false], [true, false], [false, true], [true, true]]) {
+  for (const [ta, tb] of [
+    [false, false],
+    [true, false],
+    [false, true],
+    [true, true],
+  ]) {
     it(`matMul transposeA=${ta} transposeB=${tb} and its gradient`, async () => {
       const a = ta ? [7, 5] : [5, 7];
       const b = tb ? [3, 7] : [7, 3];
       await expectSameAsCpu({ a: rand(a, 1), b: rand(b, 2) }, ({ a, b }) => {
-        const f = (p: tf.Tensor, q: tf.Tensor) => tf.sum(tf.square(tf.matMul(p as tf.Tensor2D, q as tf.Tensor2D, ta, tb)));
+        const f = (p: tf.Tensor, q: tf.Tensor) =>
+          tf.sum(tf.square(tf.matMul(p as tf.Tensor2D, q as tf.Tensor2D, ta, tb)));
         return [tf.matMul(a as tf.Tensor2D, b as tf.Tensor2D, ta, tb), ...tf.grads(f)([a, b])];
       });
     });
   }
   it('batched matMul with transposes', async () => {
     await expectSameAsCpu({ a: rand([3, 4, 6], 1), b: rand([3, 5, 4], 2) }, ({ a, b }) =>
-      tf.matMul(a as tf.Tensor3D, b as tf.Tensor3D, true, true));
+      tf.matMul(a as tf.Tensor3D, b as tf.Tensor3D, true, true),
+    );
   });
-  for (const perm of [[1, 2, 0, 3], [2, 0, 1, 3], [3, 1, 2, 0], [1, 0, 2]]) {
+  for (const perm of [
+    [1, 2, 0, 3],
+    [2, 0, 1, 3],
+    [3, 1, 2, 0],
+    [1, 0, 2],
+  ]) {
     it(`transpose ${perm}`, async () => {
       const shape = perm.length === 4 ? [3, 4, 5, 6] : [4, 5, 8];
       await expectSameAsCpu({ x: rand(shape, 4) }, ({ x }) => tf.transpose(x, perm));
     });
   }
-  for (const [shape, dims] of [[[3, 3, 4, 5], [0, 1]], [[3, 3, 2, 3], [0, 1]], [[2, 3, 4], [1]], [[2, 3, 9], [2]],
-    [[4, 3, 10], [0, 2]], [[5, 6], []], [[7], [0]]] as const) {
+  for (const [shape, dims] of [
+    [
+      [3, 3, 4, 5],
+      [0, 1],
+    ],
+    [
+      [3, 3, 2, 3],
+      [0, 1],
+    ],
+    [[2, 3, 4], [1]],
+    [[2, 3, 9], [2]],
+    [
+      [4, 3, 10],
+      [0, 2],
+    ],
+    [[5, 6], []],
+    [[7], [0]],
+  ] as const) {
     it(`reverse ${shape} over [${dims}]`, async () => {
       await expectSameAsCpu({ x: rand([...shape], 12) }, ({ x }) => tf.reverse(x, [...dims]));
     });
   }
-  for (const [shape, begin, size] of [[[3, 3, 8, 8], [1, 0, 0, 0], [2, 3, 8, 8]], [[4, 5, 6], [1, 2, 0], [2, 2, 6]],
-    [[4, 5, 70], [0, 1, 0], [4, 3, 70]], [[4, 5, 6], [0, 0, 1], [4, 5, 4]], [[2, 3], [0, 0], [2, 3]],
-    [[3, 4, 5, 6], [1, 1, 2, 0], [2, -1, 3, 6]], [[5], [2], [0]]] as const) {
+  for (const [shape, begin, size] of [
+    [
+      [3, 3, 8, 8],
+      [1, 0, 0, 0],
+      [2, 3, 8, 8],
+    ],
+    [
+      [4, 5, 6],
+      [1, 2, 0],
+      [2, 2, 6],
+    ],
+    [
+      [4, 5, 70],
+      [0, 1, 0],
+      [4, 3, 70],
+    ],
+    [
+      [4, 5, 6],
+      [0, 0, 1],
+      [4, 5, 4],
+    ],
+    [
+      [2, 3],
+      [0, 0],
+      [2, 3],
+    ],
+    [
+      [3, 4, 5, 6],
+      [1, 1, 2, 0],
+      [2, -1, 3, 6],
+    ],
+    [[5], [2], [0]],
+  ] as const) {
     it(`slice ${shape} from [${begin}] size [${size}]`, async () => {
       await expectSameAsCpu({ x: rand([...shape], 13) }, ({ x }) => tf.slice(x, [...begin], [...size]));
     });

@@ -7,12 +7,22 @@ import { tf } from '../backends/tf';
 import { simd } from './simd';
 import { byteOffset, heapF32, makeOutput, type WasmBackendLike } from './wasm-util';
 
-export function maxPoolGradWasm(args: { inputs: { dy: TensorInfo; input: TensorInfo; output: TensorInfo }; backend: WasmBackendLike; attrs: NamedAttrMap }): TensorInfo {
+export function maxPoolGradWasm(args: {
+  inputs: { dy: TensorInfo; input: TensorInfo; output: TensorInfo };
+  backend: WasmBackendLike;
+  attrs: NamedAttrMap;
+}): TensorInfo {
   const { dy, input, output } = args.inputs;
   const b = args.backend;
   const { filterSize, strides, pad, dimRoundingMode } = args.attrs as unknown as MaxPoolGradAttrs;
   const ci = tf.backend_util.computePool2DInfo(
-    input.shape as [number, number, number, number], filterSize, strides, 1, pad, dimRoundingMode);
+    input.shape as [number, number, number, number],
+    filterSize,
+    strides,
+    1,
+    pad,
+    dimRoundingMode,
+  );
   const { batchSize: N, inHeight: H, inWidth: W, inChannels: C, outHeight: Ho, outWidth: Wo } = ci;
   const { strideHeight: sh, strideWidth: sw, filterHeight: fh, filterWidth: fw } = ci;
   const { top, left } = ci.padInfo;

@@ -33,7 +33,15 @@ let done = false;
 export function registerWasmKernels(): void {
   if (done) return;
   done = true;
-  for (const k of ['Conv2D', 'Transpose', 'Reshape', 'Slice', 'PadV2', 'Reverse', ...WASM_KERNELS.map((c) => c.kernelName)]) {
+  for (const k of [
+    'Conv2D',
+    'Transpose',
+    'Reshape',
+    'Slice',
+    'PadV2',
+    'Reverse',
+    ...WASM_KERNELS.map((c) => c.kernelName),
+  ]) {
     if (tf.getKernel(k, 'wasm')) wasmKernel(k);
   }
   for (const c of WASM_KERNELS) {

@@ -6,10 +6,15 @@ import type { NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
 import { tf } from '../backends/tf';
 import { copyRuns, f32Offset, heapF32, makeOutput, wasmKernel, type WasmBackendLike } from './wasm-util';
 
-export function reverseWasm(args: { inputs: { x: TensorInfo }; backend: WasmBackendLike; attrs: NamedAttrMap }): TensorInfo {
+export function reverseWasm(args: {
+  inputs: { x: TensorInfo };
+  backend: WasmBackendLike;
+  attrs: NamedAttrMap;
+}): TensorInfo {
   const { x } = args.inputs;
   const r = x.shape.length;
-  if (x.dtype !== 'float32' || r === 0) return wasmKernel(tf.Reverse)(args as unknown as Parameters<tf.KernelFunc>[0]) as TensorInfo;
+  if (x.dtype !== 'float32' || r === 0)
+    return wasmKernel(tf.Reverse)(args as unknown as Parameters<tf.KernelFunc>[0]) as TensorInfo;
   const dims = new Set(tf.util.parseAxisParam(args.attrs.dims as number | number[], x.shape));
   const b = args.backend;
   const out = makeOutput(b, x.shape.slice());

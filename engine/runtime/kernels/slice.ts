@@ -5,10 +5,19 @@ import type { NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
 import { tf } from '../backends/tf';
 import { copyRuns, f32Offset, heapF32, makeOutput, wasmKernel, type Info, type WasmBackendLike } from './wasm-util';
 
-export function sliceWasm(args: { inputs: { x: TensorInfo }; backend: WasmBackendLike; attrs: NamedAttrMap }): TensorInfo {
+export function sliceWasm(args: {
+  inputs: { x: TensorInfo };
+  backend: WasmBackendLike;
+  attrs: NamedAttrMap;
+}): TensorInfo {
   const { x } = args.inputs;
-  if (x.dtype !== 'float32' || x.shape.length === 0) return wasmKernel(tf.Slice)(args as unknown as Parameters<tf.KernelFunc>[0]) as TensorInfo;
-  const [begin, size] = tf.slice_util.parseSliceParams(x as unknown as tf.TensorInfo & { rank: number }, args.attrs.begin as number[], args.attrs.size as number[]);
+  if (x.dtype !== 'float32' || x.shape.length === 0)
+    return wasmKernel(tf.Slice)(args as unknown as Parameters<tf.KernelFunc>[0]) as TensorInfo;
+  const [begin, size] = tf.slice_util.parseSliceParams(
+    x as unknown as tf.TensorInfo & { rank: number },
+    args.attrs.begin as number[],
+    args.attrs.size as number[],
+  );
   const r = x.shape.length;
   const b = args.backend;
   const out = makeOutput(b, size.slice());

@@ -8,13 +8,18 @@ import { tf } from '../backends/tf';
 import { simd } from './simd';
 import { byteOffset, makeOutput, wasmKernel, type WasmBackendLike } from './wasm-util';
 
-function reduceLeading(kernel: string, mean: boolean, args: { inputs: { x: TensorInfo }; backend: WasmBackendLike; attrs: NamedAttrMap }): TensorInfo {
+function reduceLeading(
+  kernel: string,
+  mean: boolean,
+  args: { inputs: { x: TensorInfo }; backend: WasmBackendLike; attrs: NamedAttrMap },
+): TensorInfo {
   const { x } = args.inputs;
   const r = x.shape.length;
   const axes = tf.util.parseAxisParam(args.attrs.axis as number | number[], x.shape).sort((a, b) => a - b);
   const keepDims = !!args.attrs.keepDims;
   const prefix = axes.length > 0 && axes.length < r && axes.every((a, i) => a === i);
-  if (x.dtype !== 'float32' || !prefix) return wasmKernel(kernel)(args as unknown as Parameters<tf.KernelFunc>[0]) as TensorInfo;
+  if (x.dtype !== 'float32' || !prefix)
+    return wasmKernel(kernel)(args as unknown as Parameters<tf.KernelFunc>[0]) as TensorInfo;
   const rows = x.shape.slice(0, axes.length).reduce((a, v) => a * v, 1);
   const inner = x.shape.slice(axes.length).reduce((a, v) => a * v, 1);
   const b = args.backend;

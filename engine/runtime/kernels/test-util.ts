@@ -17,7 +17,11 @@ export function rand(shape: number[], seed: number): { shape: number[]; data: Fl
 export type Inputs = Record<string, { shape: number[]; data: Float32Array }>;
 
 /** Runs f on `backend` with fresh tensors made from `inputs`; returns its outputs as plain arrays. */
-export async function on(backend: string, inputs: Inputs, f: (t: Record<string, tf.Tensor>) => tf.Tensor | tf.Tensor[]) {
+export async function on(
+  backend: string,
+  inputs: Inputs,
+  f: (t: Record<string, tf.Tensor>) => tf.Tensor | tf.Tensor[],
+) {
   await tf.setBackend(backend);
   const ts = Object.fromEntries(Object.entries(inputs).map(([k, v]) => [k, tf.tensor(v.data, v.shape)]));
   const out = tf.tidy(() => {
@@ -30,7 +34,11 @@ export async function on(backend: string, inputs: Inputs, f: (t: Record<string, 
 }
 
 /** wasm and cpu agree: same shapes, |a−b| ≤ tol·max(1, |b|) elementwise. */
-export async function expectSameAsCpu(inputs: Inputs, f: (t: Record<string, tf.Tensor>) => tf.Tensor | tf.Tensor[], tol = 1e-4) {
+export async function expectSameAsCpu(
+  inputs: Inputs,
+  f: (t: Record<string, tf.Tensor>) => tf.Tensor | tf.Tensor[],
+  tol = 1e-4,
+) {
   const want = await on('cpu', inputs, f);
   const got = await on('wasm', inputs, f);
   expect(got.length).toBe(want.length);

@@ -29,7 +29,12 @@ export function wasmKernel(name: string): tf.KernelFunc {
   return k;
 }
 
-export function run(name: string, backend: WasmBackendLike, inputs: NamedTensorInfoMap, attrs: NamedAttrMap = {}): Info {
+export function run(
+  name: string,
+  backend: WasmBackendLike,
+  inputs: NamedTensorInfoMap,
+  attrs: NamedAttrMap = {},
+): Info {
   return wasmKernel(name)({ inputs, backend, attrs }) as Info;
 }
 
@@ -61,7 +66,8 @@ interface WasmModuleLike {
  */
 export function heapF32(backend: WasmBackendLike): Float32Array {
   const wasm = (backend as unknown as { wasm: WasmModuleLike }).wasm;
-  if (wasm.wasmMemory && wasm.HEAPF32.buffer !== wasm.wasmMemory.buffer) return new Float32Array(wasm.wasmMemory.buffer);
+  if (wasm.wasmMemory && wasm.HEAPF32.buffer !== wasm.wasmMemory.buffer)
+    return new Float32Array(wasm.wasmMemory.buffer);
   return wasm.HEAPF32;
 }
 
@@ -86,7 +92,14 @@ const COPY_WITHIN = 64; // runs at least this long are one copyWithin call; shor
  * in order; the source of each run starts at `from` and moves by steps[a] (floats, may be negative) per step
  * of outer axis a, the last axis fastest (an odometer).
  */
-export function copyRuns(heap: Float32Array, dst: number, from: number, run: number, outer: readonly number[], steps: readonly number[]): void {
+export function copyRuns(
+  heap: Float32Array,
+  dst: number,
+  from: number,
+  run: number,
+  outer: readonly number[],
+  steps: readonly number[],
+): void {
   const idx = new Array<number>(outer.length).fill(0);
   const count = outer.reduce((a, v) => a * v, 1);
   for (let k = 0; k < count; k++) {

@@ -23,8 +23,24 @@ function RecoveryBanner() {
   return (
     <div className="banner" data-testid="recovery">
       Unsaved work from {new Date(rec.at).toLocaleString()} ({rec.doc.name}) was recovered.
-      <button className="btn btn-primary" onClick={() => { loadDoc(rec.doc, { name: null, path: null }); setRec(null); }}>Restore</button>
-      <button className="btn" onClick={() => { localStorage.removeItem('netloom.recovery'); setRec(null); }}>Discard</button>
+      <button
+        className="btn btn-primary"
+        onClick={() => {
+          loadDoc(rec.doc, { name: null, path: null });
+          setRec(null);
+        }}
+      >
+        Restore
+      </button>
+      <button
+        className="btn"
+        onClick={() => {
+          localStorage.removeItem('netloom.recovery');
+          setRec(null);
+        }}
+      >
+        Discard
+      </button>
     </div>
   );
 }
@@ -34,15 +50,23 @@ export function App() {
   const dialog = useUi((s) => s.dialog);
   const trainOpen = useUi((s) => s.trainOpen);
   const edgeSel = useRef<EdgeData[]>([]);
-  const onEdgeSelection = useCallback((e: EdgeData[]) => { edgeSel.current = e; }, []);
+  const onEdgeSelection = useCallback((e: EdgeData[]) => {
+    edgeSel.current = e;
+  }, []);
   useEffect(() => {
     const un1 = wireDocument();
     const un2 = installKeys(() => edgeSel.current);
     void connectEngine();
     void openInitialFile();
-    return () => { un1(); un2(); disconnectEngine(); };
+    return () => {
+      un1();
+      un2();
+      disconnectEngine();
+    };
   }, []);
-  useEffect(() => { document.documentElement.dataset.theme = theme; }, [theme]);
+  useEffect(() => {
+    document.documentElement.dataset.theme = theme;
+  }, [theme]);
   return (
     <ReactFlowProvider>
       <div className="app" data-theme={theme}>

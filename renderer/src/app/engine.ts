@@ -13,14 +13,20 @@ let retryTimer: ReturnType<typeof setTimeout> | undefined;
 let attempt = 0;
 let stopped = false;
 
-const offline = (why?: string) => useUi.getState().set({ engine: 'engine offline', engineBackend: undefined, engineError: why, enginePid: undefined });
+const offline = (why?: string) =>
+  useUi.getState().set({ engine: 'engine offline', engineBackend: undefined, engineError: why, enginePid: undefined });
 
 /** Asks for the engine's info; after a crash the server needs a moment to restart it, so retry a few times. */
 async function refreshInfo(c: Client, tries = 1): Promise<void> {
   for (let i = 0; i < tries; i++) {
     try {
       const info = await c.call('engine/info', undefined, { timeoutMs: 10_000 });
-      useUi.getState().set({ engine: `Engine backend: ${info.backend}`, engineBackend: info.backend, engineError: undefined, enginePid: info.pid });
+      useUi.getState().set({
+        engine: `Engine backend: ${info.backend}`,
+        engineBackend: info.backend,
+        engineError: undefined,
+        enginePid: info.pid,
+      });
       return;
     } catch (err) {
       if (c.closed) return;
@@ -48,7 +54,11 @@ export async function connectEngine(): Promise<void> {
     bindTraining(c);
     c.on('engine/crashed', () => {
       useUi.getState().toast(CRASH_MESSAGE, 'error');
-      useUi.getState().set({ engine: 'engine restarting…', engineBackend: undefined, engineCrashes: useUi.getState().engineCrashes + 1 });
+      useUi.getState().set({
+        engine: 'engine restarting…',
+        engineBackend: undefined,
+        engineCrashes: useUi.getState().engineCrashes + 1,
+      });
       refreshInfo(c, 8).catch((err: Error) => offline(err.message));
     });
     c.onClose(() => {

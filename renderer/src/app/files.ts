@@ -8,12 +8,19 @@ import { loadTemplate } from '../../../templates';
 import { isDirty, toDoc } from '../doc/history';
 import { docStore, inferOf, useUi } from './store';
 
-export const host: Host = (globalThis as unknown as Record<string, Host | undefined>)[HOST_GLOBAL] ?? createBrowserHost();
+export const host: Host =
+  (globalThis as unknown as Record<string, Host | undefined>)[HOST_GLOBAL] ?? createBrowserHost();
 
 const RECOVERY = 'netloom.recovery';
 
 export function emptyDoc(): NetworkDoc {
-  return toDoc({ format: 'netloom/network', version: 1, name: 'Untitled', input: { shape: [1, 28, 28] }, root: { kind: 'graph', id: 'net', nodes: [], edges: [], output: 'input' } });
+  return toDoc({
+    format: 'netloom/network',
+    version: 1,
+    name: 'Untitled',
+    input: { shape: [1, 28, 28] },
+    root: { kind: 'graph', id: 'net', nodes: [], edges: [], output: 'input' },
+  });
 }
 
 /** Swaps in a document as one undoable step and fits the view. */
@@ -23,7 +30,10 @@ export function loadDoc(doc: NetworkDoc, file: { name: string | null; path: stri
   ui.set({ fileName: file.name, filePath: file.path, selected: [], open: '', fitSeq: ui.fitSeq + 1 });
 }
 
-export function newDocument() { loadDoc(emptyDoc(), { name: null, path: null }); docStore.getState().markClean(); }
+export function newDocument() {
+  loadDoc(emptyDoc(), { name: null, path: null });
+  docStore.getState().markClean();
+}
 
 /** The unsaved-changes guard: runs `then` now when the document is saved, else asks first. */
 export function guard(what: string, then: () => void) {
@@ -39,10 +49,14 @@ export function glanceView(doc: NetworkDoc): NetworkDoc {
   const collapsed: Record<string, boolean> = {};
   const walk = (b: Block, path: string) => {
     if (b.kind === 'instance') {
-      if (seen.has(b.def)) { collapsed[path] = true; return; }
+      if (seen.has(b.def)) {
+        collapsed[path] = true;
+        return;
+      }
       seen.add(b.def);
     }
-    if (b.kind === 'sequential' || b.kind === 'graph') listOf(b).forEach((c) => walk(c, path ? `${path}/${c.id}` : c.id));
+    if (b.kind === 'sequential' || b.kind === 'graph')
+      listOf(b).forEach((c) => walk(c, path ? `${path}/${c.id}` : c.id));
   };
   walk(doc.root, '');
   return { ...doc, view: { ...doc.view, collapsed } };
@@ -72,13 +86,17 @@ export function openText(text: string, file: { name: string; path: string }): bo
   return true;
 }
 
-export function openFile() { guard('open another file', () => void openFileNow()); }
+export function openFile() {
+  guard('open another file', () => void openFileNow());
+}
 
 async function openFileNow() {
   try {
     const f = await host.openFile();
     if (f) openText(f.text, f);
-  } catch (e) { useUi.getState().toast(`could not open: ${(e as Error).message}`); }
+  } catch (e) {
+    useUi.getState().toast(`could not open: ${(e as Error).message}`);
+  }
 }
 
 export async function saveFile(as = false) {
@@ -86,12 +104,18 @@ export async function saveFile(as = false) {
   const doc = docStore.getState().doc;
   const name = ui.fileName ?? `${doc.name.replace(/[^\w-]+/g, '-').toLowerCase() || 'network'}.netloom.json`;
   try {
-    const r = await host.saveFile(JSON.stringify(doc, null, 2) + '\n', as ? undefined : ui.filePath ?? undefined, name);
+    const r = await host.saveFile(
+      JSON.stringify(doc, null, 2) + '\n',
+      as ? undefined : (ui.filePath ?? undefined),
+      name,
+    );
     if (!r) return;
     docStore.getState().markClean();
     ui.set({ fileName: r.name, filePath: r.path });
     ui.toast(`Saved ${r.name}`, 'info');
-  } catch (e) { ui.toast(`could not save: ${(e as Error).message}`); }
+  } catch (e) {
+    ui.toast(`could not save: ${(e as Error).message}`);
+  }
 }
 
 export function readRecovery(): { doc: NetworkDoc; at: number } | null {
@@ -101,7 +125,9 @@ export function readRecovery(): { doc: NetworkDoc; at: number } | null {
     const r = JSON.parse(raw) as { doc: unknown; at: number };
     const { doc } = parseDocument(r.doc);
     return doc ? { doc, at: r.at } : null;
-  } catch { return null; }
+  } catch {
+    return null;
+  }
 }
 
 /** Keeps the shell's title/dirty state and the recovery copy up to date. */
@@ -113,7 +139,10 @@ export function wireDocument(): () => void {
     const dirty = isDirty(s);
     const title = useUi.getState().fileName ?? s.doc.name;
     const key = `${title}|${dirty}`;
-    if (key !== last) { last = key; host.setDocumentState({ title, dirty, path: useUi.getState().filePath ?? undefined }); }
+    if (key !== last) {
+      last = key;
+      host.setDocumentState({ title, dirty, path: useUi.getState().filePath ?? undefined });
+    }
   };
   sync();
   const un1 = docStore.subscribe((s, prev) => {
@@ -122,9 +151,12 @@ export function wireDocument(): () => void {
     clearTimeout(timer);
     timer = setTimeout(() => {
       try {
-        if (isDirty(docStore.getState())) localStorage.setItem(RECOVERY, JSON.stringify({ doc: docStore.getState().doc, at: Date.now() }));
+        if (isDirty(docStore.getState()))
+          localStorage.setItem(RECOVERY, JSON.stringify({ doc: docStore.getState().doc, at: Date.now() }));
         else localStorage.removeItem(RECOVERY);
-      } catch { /* storage full or disabled: recovery is best effort */ }
+      } catch {
+        /* storage full or disabled: recovery is best effort */
+      }
     }, 800);
   });
   const un2 = useUi.subscribe(sync);
@@ -136,12 +168,19 @@ export function wireDocument(): () => void {
     else if (cmd === 'save') void saveFile();
     else if (cmd === 'saveAs') void saveFile(true);
   });
-  return () => { un1(); un2(); un3(); clearTimeout(timer); };
+  return () => {
+    un1();
+    un2();
+    un3();
+    clearTimeout(timer);
+  };
 }
 
 export async function openInitialFile() {
   try {
     const f = await host.initialFile();
     if (f) openText(f.text, f);
-  } catch { /* nothing to open */ }
+  } catch {
+    /* nothing to open */
+  }
 }

@@ -14,10 +14,14 @@ function copy(): boolean {
   if (!sel.length) return false;
   const doc = docStore.getState().doc;
   const container = parentOf(sel[0]);
-  const blocks = sel.filter((p) => parentOf(p) === container).map((p) => blockAt(doc, p)).filter((b) => b !== undefined);
+  const blocks = sel
+    .filter((p) => parentOf(p) === container)
+    .map((p) => blockAt(doc, p))
+    .filter((b) => b !== undefined);
   const ids = new Set(blocks.map((b) => b.id));
   const c = containerOf(doc, container);
-  const edges: GraphEdge[] = c?.block.kind === 'graph' ? c.block.edges.filter((e) => ids.has(e.from) && ids.has(e.to)) : [];
+  const edges: GraphEdge[] =
+    c?.block.kind === 'graph' ? c.block.edges.filter((e) => ids.has(e.from) && ids.has(e.to)) : [];
   clipboard = { clip: { blocks: structuredClone(blocks), edges: structuredClone(edges) }, container };
   return true;
 }
@@ -38,15 +42,30 @@ export function installKeys(getEdges: () => EdgeData[]): () => void {
     if (t && (t.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName))) return;
     const mod = e.ctrlKey || e.metaKey;
     const k = e.key.toLowerCase();
-    if (e.key === 'Delete' || e.key === 'Backspace') { deleteSelection(getEdges()); e.preventDefault(); }
-    else if (mod && k === 'c') { copy(); }
-    else if (mod && k === 'x') { if (copy()) deleteSelection([]); }
-    else if (mod && k === 'v') { paste(); e.preventDefault(); }
-    else if (mod && k === 'd') { if (copy()) paste(); e.preventDefault(); }
-    else if (mod && k === 'a') {
+    if (e.key === 'Delete' || e.key === 'Backspace') {
+      deleteSelection(getEdges());
+      e.preventDefault();
+    } else if (mod && k === 'c') {
+      copy();
+    } else if (mod && k === 'x') {
+      if (copy()) deleteSelection([]);
+    } else if (mod && k === 'v') {
+      paste();
+      e.preventDefault();
+    } else if (mod && k === 'd') {
+      if (copy()) paste();
+      e.preventDefault();
+    } else if (mod && k === 'a') {
       const doc = docStore.getState().doc;
       const c = containerOf(doc, useUi.getState().open);
-      if (c) useUi.getState().select((c.block.kind === 'sequential' ? c.block.children : c.block.kind === 'graph' ? c.block.nodes : []).map((b) => (useUi.getState().open ? `${useUi.getState().open}/${b.id}` : b.id)));
+      if (c)
+        useUi
+          .getState()
+          .select(
+            (c.block.kind === 'sequential' ? c.block.children : c.block.kind === 'graph' ? c.block.nodes : []).map(
+              (b) => (useUi.getState().open ? `${useUi.getState().open}/${b.id}` : b.id),
+            ),
+          );
       e.preventDefault();
     } else if (!mod && k === 'f') useUi.getState().set({ fitSeq: useUi.getState().fitSeq + 1 });
     else if (e.key === 'Escape') {

@@ -8,13 +8,16 @@ import { createDocStore, toDoc, type DocState } from '../doc/history';
 import type { ArgsOf, CommandName } from '../doc/commands';
 
 export const docStore = createDocStore(toDoc(loadTemplate('lenet')));
-export const useDoc = <T,>(sel: (s: DocState) => T): T => useStore(docStore, sel);
+export const useDoc = <T>(sel: (s: DocState) => T): T => useStore(docStore, sel);
 
 const cache = new WeakMap<NetworkDoc, InferResult>();
 /** Pure inference of a document, computed once per document version. */
 export function inferOf(doc: NetworkDoc): InferResult {
   let r = cache.get(doc);
-  if (!r) { r = inferNetwork(doc); cache.set(doc, r); }
+  if (!r) {
+    r = inferNetwork(doc);
+    cache.set(doc, r);
+  }
   return r;
 }
 export function useInference(): InferResult {
@@ -22,7 +25,11 @@ export function useInference(): InferResult {
   return useMemo(() => inferOf(doc), [doc]);
 }
 
-export interface Toast { id: number; text: string; kind: 'error' | 'info' }
+export interface Toast {
+  id: number;
+  text: string;
+  kind: 'error' | 'info';
+}
 export type Theme = 'dark' | 'light';
 
 export interface UiState {
@@ -61,7 +68,11 @@ export interface UiState {
 
 let toastId = 0;
 const storedTheme = (): Theme => {
-  try { return (localStorage.getItem('netloom.theme') as Theme) || 'dark'; } catch { return 'dark'; }
+  try {
+    return (localStorage.getItem('netloom.theme') as Theme) || 'dark';
+  } catch {
+    return 'dark';
+  }
 };
 
 export const useUi = create<UiState>()((set, get) => ({
@@ -79,7 +90,8 @@ export const useUi = create<UiState>()((set, get) => ({
   fitSeq: 0,
   // Only what the canvas shows can be selected: a click on a group's "open" button also selects the
   // group, which then lies outside the block just opened.
-  select: (paths) => set({ selected: get().open ? paths.filter((p) => p.startsWith(`${get().open}/`) || p.startsWith('__')) : paths }),
+  select: (paths) =>
+    set({ selected: get().open ? paths.filter((p) => p.startsWith(`${get().open}/`) || p.startsWith('__')) : paths }),
   setOpen: (path) => set({ open: path, selected: [], fitSeq: get().fitSeq + 1 }),
   toast(text, kind = 'error') {
     const id = ++toastId;

@@ -2,8 +2,17 @@
 // transient drag positions; everything else comes from the document store and the UI store.
 import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent } from 'react';
 import {
-  Background, BackgroundVariant, Controls, MiniMap, ReactFlow, useReactFlow,
-  type Edge, type EdgeChange, type Node, type NodeChange, type OnConnect,
+  Background,
+  BackgroundVariant,
+  Controls,
+  MiniMap,
+  ReactFlow,
+  useReactFlow,
+  type Edge,
+  type EdgeChange,
+  type Node,
+  type NodeChange,
+  type OnConnect,
 } from '@xyflow/react';
 import { run, useDoc, useInference, useUi } from '../app/store';
 import { buildScene, type EdgeData, type NodeData } from './scene';
@@ -40,8 +49,12 @@ export function Canvas({ onEdgeSelection }: { onEdgeSelection(e: EdgeData[]): vo
     return scene.edges.map((e) => (sel.has(e.id) ? { ...e, selected: true } : e));
   }, [scene, edgeSel]);
 
-  useEffect(() => { setEdgeSel([]); }, [scene]);
-  useEffect(() => { onEdgeSelection(scene.edges.filter((e) => edgeSel.includes(e.id)).map((e) => e.data!)); }, [edgeSel, scene, onEdgeSelection]);
+  useEffect(() => {
+    setEdgeSel([]);
+  }, [scene]);
+  useEffect(() => {
+    onEdgeSelection(scene.edges.filter((e) => edgeSel.includes(e.id)).map((e) => e.data!));
+  }, [edgeSel, scene, onEdgeSelection]);
   useEffect(() => {
     const t = setTimeout(() => rf.fitView({ padding: 0.12, maxZoom: 1.1, duration: 0 }), 30);
     return () => clearTimeout(t);
@@ -63,12 +76,16 @@ export function Canvas({ onEdgeSelection }: { onEdgeSelection(e: EdgeData[]): vo
   const onEdgesChange = useCallback((changes: EdgeChange<Edge<EdgeData>>[]) => {
     setEdgeSel((cur) => {
       let next = cur;
-      for (const c of changes) if (c.type === 'select') next = c.selected ? [...next.filter((x) => x !== c.id), c.id] : next.filter((x) => x !== c.id);
+      for (const c of changes)
+        if (c.type === 'select')
+          next = c.selected ? [...next.filter((x) => x !== c.id), c.id] : next.filter((x) => x !== c.id);
       return next;
     });
   }, []);
 
-  const onNodeDragStart = useCallback(() => { dragMark.current = `drag-${++dragSeq}`; }, []);
+  const onNodeDragStart = useCallback(() => {
+    dragMark.current = `drag-${++dragSeq}`;
+  }, []);
   const onNodeDragStop = useCallback((_e: unknown, _n: Node, dragged: Node[]) => {
     const positions: Record<string, { x: number; y: number }> = {};
     for (const n of dragged) positions[n.id] = { x: Math.round(n.position.x), y: Math.round(n.position.y) };
@@ -76,31 +93,40 @@ export function Canvas({ onEdgeSelection }: { onEdgeSelection(e: EdgeData[]): vo
     setDrag(null);
   }, []);
 
-  const onConnect: OnConnect = useCallback((c) => connectHandles(c.source, c.sourceHandle ?? null, c.target, c.targetHandle ?? null), []);
+  const onConnect: OnConnect = useCallback(
+    (c) => connectHandles(c.source, c.sourceHandle ?? null, c.target, c.targetHandle ?? null),
+    [],
+  );
 
   const onDragOver = useCallback((e: DragEvent) => {
-    if (e.dataTransfer.types.includes('application/netloom-item')) { e.preventDefault(); e.dataTransfer.dropEffect = 'copy'; }
+    if (e.dataTransfer.types.includes('application/netloom-item')) {
+      e.preventDefault();
+      e.dataTransfer.dropEffect = 'copy';
+    }
   }, []);
 
-  const onDrop = useCallback((e: DragEvent) => {
-    const raw = e.dataTransfer.getData('application/netloom-item');
-    if (!raw) return;
-    e.preventDefault();
-    const item = JSON.parse(raw) as Item;
-    const flow = rf.screenToFlowPosition({ x: e.clientX, y: e.clientY });
-    const hits = document.elementsFromPoint(e.clientX, e.clientY);
-    const edgeEl = hits.map((h) => h.closest('.react-flow__edge')).find(Boolean);
-    const edgeId = edgeEl?.getAttribute('data-id') ?? edgeEl?.getAttribute('data-testid')?.replace(/^rf__edge-/, '');
-    const edge = edgeId ? rf.getEdge(edgeId)?.data : undefined;
-    const groupEl = hits.map((h) => h.closest('.react-flow__node-group')).find(Boolean);
-    const group = groupEl?.getAttribute('data-id') ?? undefined;
-    let at = { x: flow.x - 105, y: flow.y - 37 };
-    if (group && !edge) {
-      const g = rf.getInternalNode(group);
-      if (g) at = { x: at.x - g.internals.positionAbsolute.x, y: at.y - g.internals.positionAbsolute.y };
-    }
-    dropItem(item, { x: Math.round(at.x), y: Math.round(at.y) }, { edge, group: edge ? undefined : group });
-  }, [rf]);
+  const onDrop = useCallback(
+    (e: DragEvent) => {
+      const raw = e.dataTransfer.getData('application/netloom-item');
+      if (!raw) return;
+      e.preventDefault();
+      const item = JSON.parse(raw) as Item;
+      const flow = rf.screenToFlowPosition({ x: e.clientX, y: e.clientY });
+      const hits = document.elementsFromPoint(e.clientX, e.clientY);
+      const edgeEl = hits.map((h) => h.closest('.react-flow__edge')).find(Boolean);
+      const edgeId = edgeEl?.getAttribute('data-id') ?? edgeEl?.getAttribute('data-testid')?.replace(/^rf__edge-/, '');
+      const edge = edgeId ? rf.getEdge(edgeId)?.data : undefined;
+      const groupEl = hits.map((h) => h.closest('.react-flow__node-group')).find(Boolean);
+      const group = groupEl?.getAttribute('data-id') ?? undefined;
+      let at = { x: flow.x - 105, y: flow.y - 37 };
+      if (group && !edge) {
+        const g = rf.getInternalNode(group);
+        if (g) at = { x: at.x - g.internals.positionAbsolute.x, y: at.y - g.internals.positionAbsolute.y };
+      }
+      dropItem(item, { x: Math.round(at.x), y: Math.round(at.y) }, { edge, group: edge ? undefined : group });
+    },
+    [rf],
+  );
 
   const onNodeDoubleClick = useCallback((_e: unknown, n: Node<NodeData>) => {
     if (n.data.collapsed) run('setCollapsed', { paths: [n.id], collapsed: false });
@@ -112,13 +138,27 @@ export function Canvas({ onEdgeSelection }: { onEdgeSelection(e: EdgeData[]): vo
   return (
     <div className="canvas" data-testid="canvas" onDragOver={onDragOver} onDrop={onDrop}>
       <ReactFlow
-        nodes={nodes} edges={edges} nodeTypes={NODE_TYPES} edgeTypes={EDGE_TYPES}
-        onNodesChange={onNodesChange} onEdgesChange={onEdgesChange} onConnect={onConnect}
-        onNodeDragStart={onNodeDragStart} onNodeDragStop={onNodeDragStop}
-        onNodeDoubleClick={onNodeDoubleClick} onPaneClick={onPaneClick}
-        deleteKeyCode={null} multiSelectionKeyCode={['Shift', 'Meta', 'Control']} selectionKeyCode="Shift"
-        colorMode={theme} minZoom={0.05} maxZoom={2} onlyRenderVisibleElements
-        proOptions={{ hideAttribution: true }} fitView fitViewOptions={{ padding: 0.12, maxZoom: 1.1 }}
+        nodes={nodes}
+        edges={edges}
+        nodeTypes={NODE_TYPES}
+        edgeTypes={EDGE_TYPES}
+        onNodesChange={onNodesChange}
+        onEdgesChange={onEdgesChange}
+        onConnect={onConnect}
+        onNodeDragStart={onNodeDragStart}
+        onNodeDragStop={onNodeDragStop}
+        onNodeDoubleClick={onNodeDoubleClick}
+        onPaneClick={onPaneClick}
+        deleteKeyCode={null}
+        multiSelectionKeyCode={['Shift', 'Meta', 'Control']}
+        selectionKeyCode="Shift"
+        colorMode={theme}
+        minZoom={0.05}
+        maxZoom={2}
+        onlyRenderVisibleElements
+        proOptions={{ hideAttribution: true }}
+        fitView
+        fitViewOptions={{ padding: 0.12, maxZoom: 1.1 }}
       >
         <Background variant={BackgroundVariant.Dots} gap={22} size={1.2} />
         <MiniMap pannable zoomable className="minimap" nodeStrokeWidth={2} />

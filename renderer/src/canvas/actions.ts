@@ -67,13 +67,26 @@ export function dropItem(item: Item, at: { x: number; y: number }, target: { edg
 }
 
 /** A connection dragged from a source handle to a target handle. */
-export function connectHandles(source: string, sourceHandle: string | null, target: string, targetHandle: string | null) {
+export function connectHandles(
+  source: string,
+  sourceHandle: string | null,
+  target: string,
+  targetHandle: string | null,
+) {
   const open = useUi.getState().open;
   let container: string, from: string;
-  if (source === '__input') { container = open; from = GRAPH_INPUT; }
-  else if (sourceHandle === 'enter') { container = source; from = GRAPH_INPUT; }
-  else { container = parentOf(source); from = idOf(source); }
-  if (target === '__output') return useUi.getState().toast('the output follows the last block; to change it, select a node and "Set as output"');
+  if (source === '__input') {
+    container = open;
+    from = GRAPH_INPUT;
+  } else if (sourceHandle === 'enter') {
+    container = source;
+    from = GRAPH_INPUT;
+  } else {
+    container = parentOf(source);
+    from = idOf(source);
+  }
+  if (target === '__output')
+    return useUi.getState().toast('the output follows the last block; to change it, select a node and "Set as output"');
   if (parentOf(target) !== container) return useUi.getState().toast('both ends must be inside the same block');
   const m = /^in-(\d+)$/.exec(targetHandle ?? '');
   const port = m ? Number(m[1]) : undefined;
@@ -88,7 +101,8 @@ export function deleteSelection(edges: EdgeData[]) {
   if (graphEdges.length) {
     // Highest index first so the others stay valid; one step per edge, merged under one mark.
     const mark = `del-${++dropSeq}`;
-    for (const e of [...graphEdges].sort((a, b) => b.graphIndex! - a.graphIndex!)) run('disconnect', { graph: e.container!, index: e.graphIndex! }, { mark });
+    for (const e of [...graphEdges].sort((a, b) => b.graphIndex! - a.graphIndex!))
+      run('disconnect', { graph: e.container!, index: e.graphIndex! }, { mark });
     return;
   }
   const sel = useUi.getState().selected.filter((p) => !p.startsWith('__'));

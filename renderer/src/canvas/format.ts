@@ -17,7 +17,8 @@ export function fmtBytes(n: number): string {
   return `${n} B`;
 }
 
-const k = (v: unknown) => (Array.isArray(v) ? (v[0] === v[1] || v.length === 1 ? String(v[0]) : v.join('×')) : String(v));
+const k = (v: unknown) =>
+  Array.isArray(v) ? (v[0] === v[1] || v.length === 1 ? String(v[0]) : v.join('×')) : String(v);
 
 /** One line summarising a layer's settings: `20 · 5×5 · relu`, `128 · relu`, `p 0.5`. */
 export function layerSummary(x: Extract<XNode, { kind: 'layer' }>): string {
@@ -27,7 +28,13 @@ export function layerSummary(x: Extract<XNode, { kind: 'layer' }>): string {
   if (p.units !== undefined) parts.push(`${p.units}`);
   if (p.kernelSize !== undefined) parts.push(`${k(p.kernelSize)}×${k(p.kernelSize)}`.replace(/^(\d+×\d+)×.*$/, '$1'));
   if (p.poolSize !== undefined) parts.push(`${k(p.poolSize)}×${k(p.poolSize)}`.replace(/^(\d+×\d+)×.*$/, '$1'));
-  if (p.strides !== undefined && p.strides !== null && k(p.strides) !== '1' && (p.poolSize === undefined || k(p.strides) !== k(p.poolSize))) parts.push(`s${k(p.strides)}`);
+  if (
+    p.strides !== undefined &&
+    p.strides !== null &&
+    k(p.strides) !== '1' &&
+    (p.poolSize === undefined || k(p.strides) !== k(p.poolSize))
+  )
+    parts.push(`s${k(p.strides)}`);
   if (p.padding !== undefined && k(p.padding) !== '0') parts.push(`p${k(p.padding)}`);
   if (p.rate !== undefined) parts.push(`p=${p.rate}`);
   if (typeof p.activation === 'string' && p.activation !== 'none') parts.push(p.activation);

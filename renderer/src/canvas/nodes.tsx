@@ -13,9 +13,16 @@ function InputHandles({ d }: { d: NodeData }) {
       {Array.from({ length: d.inputs }, (_, i) => {
         const err = d.portErrors[i];
         return (
-          <Handle key={i} id={`in-${i}`} type="target" position={Position.Top}
-            className={err ? 'port port-error' : 'port'} data-testid={`port-${d.path}-in-${i}`}
-            style={{ left: `${((i + 1) / (d.inputs + 1)) * 100}%` }} title={err ?? `input ${i}`} />
+          <Handle
+            key={i}
+            id={`in-${i}`}
+            type="target"
+            position={Position.Top}
+            className={err ? 'port port-error' : 'port'}
+            data-testid={`port-${d.path}-in-${i}`}
+            style={{ left: `${((i + 1) / (d.inputs + 1)) * 100}%` }}
+            title={err ?? `input ${i}`}
+          />
         );
       })}
     </>
@@ -32,22 +39,53 @@ const ShareHandles = () => (
 function Badges({ d }: { d: NodeData }) {
   return (
     <div className="badges">
-      {d.shares && <span className="badge badge-share" data-testid="badge-share" title={`uses the parameters of ${d.shares}`}>⇄ {d.shares.split('/').pop()}</span>}
-      {d.sharedBy ? <span className="badge badge-share" data-testid="badge-owner" title={`${d.sharedBy} other block(s) use these parameters`}>⇄ ×{d.sharedBy + 1}</span> : null}
+      {d.shares && (
+        <span className="badge badge-share" data-testid="badge-share" title={`uses the parameters of ${d.shares}`}>
+          ⇄ {d.shares.split('/').pop()}
+        </span>
+      )}
+      {d.sharedBy ? (
+        <span
+          className="badge badge-share"
+          data-testid="badge-owner"
+          title={`${d.sharedBy} other block(s) use these parameters`}
+        >
+          ⇄ ×{d.sharedBy + 1}
+        </span>
+      ) : null}
       {d.repeat !== undefined && <span className="badge">×{d.repeat}</span>}
-      {d.errors.length > 0 && <span className="badge badge-error" title={d.errors.map((e) => `${e.code}: ${e.message}`).join('\n')}>{d.errors.length} ⚠</span>}
+      {d.errors.length > 0 && (
+        <span className="badge badge-error" title={d.errors.map((e) => `${e.code}: ${e.message}`).join('\n')}>
+          {d.errors.length} ⚠
+        </span>
+      )}
     </div>
   );
 }
 
 /** The engine flagged this block, or (for a group) a block inside it, during training. */
-const useFlagged = (path: string) => useUi((s) => s.flagged !== undefined && (s.flagged === path || s.flagged.startsWith(`${path}/`)));
+const useFlagged = (path: string) =>
+  useUi((s) => s.flagged !== undefined && (s.flagged === path || s.flagged.startsWith(`${path}/`)));
 
 export const LayerNode = memo(function LayerNode({ data: d, selected }: N) {
   const flagged = useFlagged(d.path);
-  const cls = ['node', 'node-layer', flagged ? 'flagged' : '', `cat-${(d.category ?? d.kind).toLowerCase()}`, selected ? 'selected' : '', d.errors.length ? 'has-error' : '', d.kind === 'identity' ? 'skipped' : '', d.collapsed ? 'collapsed' : ''].join(' ');
+  const cls = [
+    'node',
+    'node-layer',
+    flagged ? 'flagged' : '',
+    `cat-${(d.category ?? d.kind).toLowerCase()}`,
+    selected ? 'selected' : '',
+    d.errors.length ? 'has-error' : '',
+    d.kind === 'identity' ? 'skipped' : '',
+    d.collapsed ? 'collapsed' : '',
+  ].join(' ');
   return (
-    <div className={cls} data-testid={`node-${d.path}`} data-type={d.type} title={d.errors.map((e) => `${e.code}: ${e.message}`).join('\n') || undefined}>
+    <div
+      className={cls}
+      data-testid={`node-${d.path}`}
+      data-type={d.type}
+      title={d.errors.map((e) => `${e.code}: ${e.message}`).join('\n') || undefined}
+    >
       <InputHandles d={d} />
       <div className="node-head">
         <span className="node-type">{d.type}</span>
@@ -55,11 +93,21 @@ export const LayerNode = memo(function LayerNode({ data: d, selected }: N) {
       </div>
       <div className="node-summary">{d.kind === 'identity' ? 'skipped (when = false)' : d.summary || '\u00a0'}</div>
       <div className="node-foot">
-        <span className="node-out" data-testid={`out-${d.path}`}>→ {d.out}</span>
+        <span className="node-out" data-testid={`out-${d.path}`}>
+          → {d.out}
+        </span>
         <span className="node-params">{d.params ? `${fmtCount(d.params)} params` : ''}</span>
       </div>
       <Badges d={d} />
-      {d.collapsed && <button className="node-expand nodrag" title="Expand" onClick={() => run('setCollapsed', { paths: [d.path], collapsed: false })}>＋</button>}
+      {d.collapsed && (
+        <button
+          className="node-expand nodrag"
+          title="Expand"
+          onClick={() => run('setCollapsed', { paths: [d.path], collapsed: false })}
+        >
+          ＋
+        </button>
+      )}
       <Handle id="out" type="source" position={Position.Bottom} className="port" />
       <ShareHandles />
     </div>
@@ -69,7 +117,11 @@ export const LayerNode = memo(function LayerNode({ data: d, selected }: N) {
 export const GroupNode = memo(function GroupNode({ data: d, selected }: N) {
   const flagged = useFlagged(d.path);
   return (
-    <div className={`node-group ${flagged ? 'flagged' : ''} ${selected ? 'selected' : ''} ${d.errors.length ? 'has-error' : ''} kind-${d.kind}`} data-testid={`node-${d.path}`} data-type={d.type}>
+    <div
+      className={`node-group ${flagged ? 'flagged' : ''} ${selected ? 'selected' : ''} ${d.errors.length ? 'has-error' : ''} kind-${d.kind}`}
+      data-testid={`node-${d.path}`}
+      data-type={d.type}
+    >
       <Handle id="in" type="target" position={Position.Top} className="port" />
       <Handle id="enter" type="source" position={Position.Top} className="port port-inner" isConnectable={false} />
       <div className="group-head">
@@ -78,10 +130,26 @@ export const GroupNode = memo(function GroupNode({ data: d, selected }: N) {
           <span className="node-type">{d.type}</span>
           <span className="node-id">{d.title}</span>
           <span className="spacer" />
-          <button className="group-btn nodrag" title="Open (edit inside)" data-testid={`open-${d.path}`} onClick={() => useUi.getState().setOpen(d.path)}>⤢</button>
-          <button className="group-btn nodrag" title="Collapse" data-testid={`collapse-${d.path}`} onClick={() => run('setCollapsed', { paths: [d.path], collapsed: true })}>－</button>
+          <button
+            className="group-btn nodrag"
+            title="Open (edit inside)"
+            data-testid={`open-${d.path}`}
+            onClick={() => useUi.getState().setOpen(d.path)}
+          >
+            ⤢
+          </button>
+          <button
+            className="group-btn nodrag"
+            title="Collapse"
+            data-testid={`collapse-${d.path}`}
+            onClick={() => run('setCollapsed', { paths: [d.path], collapsed: true })}
+          >
+            －
+          </button>
         </div>
-        <div className="group-meta" title={d.args}>→ {d.out} · {fmtCount(d.params)} params{d.args ? ` · ${d.args}` : ''}</div>
+        <div className="group-meta" title={d.args}>
+          → {d.out} · {fmtCount(d.params)} params{d.args ? ` · ${d.args}` : ''}
+        </div>
       </div>
       <Badges d={d} />
       <Handle id="exit" type="target" position={Position.Bottom} className="port port-inner" isConnectable={false} />
@@ -94,7 +162,9 @@ export const GroupNode = memo(function GroupNode({ data: d, selected }: N) {
 export const IoNode = memo(function IoNode({ data: d, id }: N) {
   return (
     <div className="node node-io" data-testid={`node-${id}`}>
-      {id === '__output' && <Handle id="in-0" type="target" position={Position.Top} className="port" isConnectable={false} />}
+      {id === '__output' && (
+        <Handle id="in-0" type="target" position={Position.Top} className="port" isConnectable={false} />
+      )}
       <span className="node-type">{d.title}</span>
       <span className="node-out">{d.out}</span>
       {id === '__input' && <Handle id="out" type="source" position={Position.Bottom} className="port" />}

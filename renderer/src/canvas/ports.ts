@@ -3,7 +3,12 @@
 export function portOrder(edges: readonly { to: string; port?: number }[]): number[] {
   const used = new Map<string, (number | undefined)[]>();
   const out: number[] = new Array(edges.length);
-  edges.forEach((e, i) => { if (e.port !== undefined) { (used.get(e.to) ?? used.set(e.to, []).get(e.to)!)[e.port] = i; out[i] = e.port; } });
+  edges.forEach((e, i) => {
+    if (e.port !== undefined) {
+      (used.get(e.to) ?? used.set(e.to, []).get(e.to)!)[e.port] = i;
+      out[i] = e.port;
+    }
+  });
   edges.forEach((e, i) => {
     if (e.port !== undefined) return;
     const list = used.get(e.to) ?? used.set(e.to, []).get(e.to)!;

@@ -1,12 +1,24 @@
 // Layered placement of a graph block's nodes: ranks by longest path (then pulled down next to their
 // consumers, so a Residual's shortcut sits beside the branch it joins), rows centered under their inputs.
-export interface Sized { id: string; w: number; h: number }
-export interface Placed { x: number; y: number }
+export interface Sized {
+  id: string;
+  w: number;
+  h: number;
+}
+export interface Placed {
+  x: number;
+  y: number;
+}
 
 export const H_GAP = 28;
 export const V_GAP = 46;
 
-export function layered(nodes: Sized[], edges: { from: string; to: string }[], inputId: string, top = 0): { at: Map<string, Placed>; w: number; h: number } {
+export function layered(
+  nodes: Sized[],
+  edges: { from: string; to: string }[],
+  inputId: string,
+  top = 0,
+): { at: Map<string, Placed>; w: number; h: number } {
   const ids = new Set(nodes.map((n) => n.id));
   const preds = new Map<string, string[]>(nodes.map((n) => [n.id, []]));
   const succs = new Map<string, string[]>(nodes.map((n) => [n.id, []]));
@@ -22,11 +34,24 @@ export function layered(nodes: Sized[], edges: { from: string; to: string }[], i
   while (ready.length) {
     const id = ready.shift()!;
     order.push(id);
-    for (const s of succs.get(id)!) { pending.set(s, pending.get(s)! - 1); if (pending.get(s) === 0) ready.push(s); }
+    for (const s of succs.get(id)!) {
+      pending.set(s, pending.get(s)! - 1);
+      if (pending.get(s) === 0) ready.push(s);
+    }
   }
   for (const n of nodes) if (!order.includes(n.id)) order.push(n.id);
   const rank = new Map<string, number>();
-  for (const id of order) rank.set(id, Math.max(0, ...preds.get(id)!.filter((p) => rank.has(p)).map((p) => rank.get(p)! + 1)));
+  for (const id of order)
+    rank.set(
+      id,
+      Math.max(
+        0,
+        ...preds
+          .get(id)!
+          .filter((p) => rank.has(p))
+          .map((p) => rank.get(p)! + 1),
+      ),
+    );
   for (const id of [...order].reverse()) {
     const s = succs.get(id)!.filter((x) => rank.has(x));
     if (s.length) rank.set(id, Math.max(rank.get(id)!, Math.min(...s.map((x) => rank.get(x)!)) - 1));
@@ -61,8 +86,12 @@ export function layered(nodes: Sized[], edges: { from: string; to: string }[], i
     y += h + V_GAP;
   }
   // Normalise so the content starts at x = 0.
-  let minX = Infinity, maxX = -Infinity;
-  for (const [id, p] of at) { minX = Math.min(minX, p.x); maxX = Math.max(maxX, p.x + size.get(id)!.w); }
+  let minX = Infinity,
+    maxX = -Infinity;
+  for (const [id, p] of at) {
+    minX = Math.min(minX, p.x);
+    maxX = Math.max(maxX, p.x + size.get(id)!.w);
+  }
   if (!at.size) return { at, w: 0, h: 0 };
   for (const p of at.values()) p.x -= minX;
   return { at, w: maxX - minX, h: y - V_GAP - top };

@@ -1,7 +1,16 @@
 // The canvas is a view of the document: this derives React Flow nodes and edges (positions, sizes,
 // shapes, errors, sharing) from the document and its inference. Pure; memoized by the caller.
 import type { Edge, Node } from '@xyflow/react';
-import { GRAPH_INPUT, layerDef, type Block, type BlockInfo, type InferResult, type NetError, type NetworkDoc, type XNode } from '../../../engine/core';
+import {
+  GRAPH_INPUT,
+  layerDef,
+  type Block,
+  type BlockInfo,
+  type InferResult,
+  type NetError,
+  type NetworkDoc,
+  type XNode,
+} from '../../../engine/core';
 import { contentsPath, joinPath, jsonPathOf, listOf } from '../doc/locate';
 import { getAt } from '../doc/patch';
 import { viewOf } from '../doc/commands';
@@ -9,7 +18,12 @@ import { layered, V_GAP } from './rank';
 import { fmtShape, layerSummary } from './format';
 import { portOrder } from './ports';
 
-export const LEAF_W = 210, LEAF_H = 74, IO_H = 40, HEADER = 40, PAD = 18, INNER_TOP = 30;
+export const LEAF_W = 210,
+  LEAF_H = 74,
+  IO_H = 40,
+  HEADER = 40,
+  PAD = 18,
+  INNER_TOP = 30;
 
 export interface NodeData extends Record<string, unknown> {
   path: string;
@@ -44,7 +58,10 @@ export interface EdgeData extends Record<string, unknown> {
   wrapX?: number;
 }
 
-export interface Scene { nodes: Node<NodeData>[]; edges: Edge<EdgeData>[] }
+export interface Scene {
+  nodes: Node<NodeData>[];
+  edges: Edge<EdgeData>[];
+}
 
 interface Ctx {
   doc: NetworkDoc;
@@ -75,23 +92,56 @@ function nodeData(c: Ctx, b: Block, path: string, inputs: number): NodeData {
   }
   const x = c.layers.get(path);
   const def = b.kind === 'instance' ? c.doc.definitions[b.def] : undefined;
-  const args = b.kind === 'instance' ? (def?.args ?? []).map((a) => [a.name, b.args?.[a.name] ?? a.default] as const).filter(([, v]) => v !== undefined).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(', ') : undefined;
+  const args =
+    b.kind === 'instance'
+      ? (def?.args ?? [])
+          .map((a) => [a.name, b.args?.[a.name] ?? a.default] as const)
+          .filter(([, v]) => v !== undefined)
+          .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
+          .join(', ')
+      : undefined;
   return {
-    path, title: b.id,
-    type: b.kind === 'layer' ? b.type : b.kind === 'instance' ? b.def : b.kind === 'apply' ? inf?.type ?? 'Apply' : b.kind === 'sequential' ? 'Sequential' : 'Block',
-    summary: x ? layerSummary(x) : args ?? '',
-    out: fmtShape(inf?.outputShape), params: inf?.params ?? 0, inputs, errors, portErrors,
-    shares: inf?.sharesWith, sharedBy: c.shareCount.get(path),
+    path,
+    title: b.id,
+    type:
+      b.kind === 'layer'
+        ? b.type
+        : b.kind === 'instance'
+          ? b.def
+          : b.kind === 'apply'
+            ? (inf?.type ?? 'Apply')
+            : b.kind === 'sequential'
+              ? 'Sequential'
+              : 'Block',
+    summary: x ? layerSummary(x) : (args ?? ''),
+    out: fmtShape(inf?.outputShape),
+    params: inf?.params ?? 0,
+    inputs,
+    errors,
+    portErrors,
+    shares: inf?.sharesWith,
+    sharedBy: c.shareCount.get(path),
     category: b.kind === 'layer' ? x?.def.category : undefined,
-    kind: inf?.kind === 'identity' ? 'identity' : b.kind, collapsed: c.collapsed[path],
-    repeat: typeof b.repeat === 'number' ? b.repeat : undefined, args,
+    kind: inf?.kind === 'identity' ? 'identity' : b.kind,
+    collapsed: c.collapsed[path],
+    repeat: typeof b.repeat === 'number' ? b.repeat : undefined,
+    args,
   };
 }
 
-const isGroup = (c: Ctx, b: Block, path: string) => (b.kind === 'sequential' || b.kind === 'graph' || b.kind === 'instance') && !c.collapsed[path] && b.repeat === undefined;
+const isGroup = (c: Ctx, b: Block, path: string) =>
+  (b.kind === 'sequential' || b.kind === 'graph' || b.kind === 'instance') &&
+  !c.collapsed[path] &&
+  b.repeat === undefined;
 
 /** Lays out a container's contents; pushes its nodes and edges; returns the content size. */
-function contents(c: Ctx, body: Block, path: string, parent: string | undefined, top: number): { w: number; h: number; ids: string[] } {
+function contents(
+  c: Ctx,
+  body: Block,
+  path: string,
+  parent: string | undefined,
+  top: number,
+): { w: number; h: number; ids: string[] } {
   const kids = listOf(body);
   const sized: { id: string; b: Block; w: number; h: number; group: boolean }[] = [];
   const mark = c.nodes.length;
@@ -108,33 +158,73 @@ function contents(c: Ctx, body: Block, path: string, parent: string | undefined,
       const w = Math.max(sz.w + 2 * PAD, LEAF_W + 2 * PAD + 40);
       const h = HEADER + (innerBody.kind === 'graph' ? INNER_TOP * 2 : 20) + sz.h + PAD;
       // Center the contents inside the group.
-      for (let i = start; i < c.nodes.length; i++) if (c.nodes[i].parentId === p && !c.positions[c.nodes[i].id]) c.nodes[i].position.x += (w - sz.w) / 2;
+      for (let i = start; i < c.nodes.length; i++)
+        if (c.nodes[i].parentId === p && !c.positions[c.nodes[i].id]) c.nodes[i].position.x += (w - sz.w) / 2;
       const data = nodeData(c, b, p, 1);
       c.groups.add(p);
-      c.nodes.splice(start, 0, { id: p, type: 'group', position: { x: 0, y: 0 }, data, parentId: parent, style: { width: w, height: h }, width: w, height: h, zIndex: 0 });
+      c.nodes.splice(start, 0, {
+        id: p,
+        type: 'group',
+        position: { x: 0, y: 0 },
+        data,
+        parentId: parent,
+        style: { width: w, height: h },
+        width: w,
+        height: h,
+        zIndex: 0,
+      });
       sized.push({ id: p, b, w, h, group: true });
     } else {
       const inputs = b.kind === 'layer' ? inputCount(c, body, b) : 1;
-      c.nodes.push({ id: p, type: 'layer', position: { x: 0, y: 0 }, data: nodeData(c, b, p, inputs), parentId: parent, width: LEAF_W, height: LEAF_H });
+      c.nodes.push({
+        id: p,
+        type: 'layer',
+        position: { x: 0, y: 0 },
+        data: nodeData(c, b, p, inputs),
+        parentId: parent,
+        width: LEAF_W,
+        height: LEAF_H,
+      });
       sized.push({ id: p, b, w: LEAF_W, h: LEAF_H, group: false });
     }
   }
   const byId = new Map(c.nodes.slice(mark).map((n) => [n.id, n]));
-  let w = 0, h = 0;
+  let w = 0,
+    h = 0;
   if (body.kind === 'graph') {
-    const L = layered(sized.map((s) => ({ id: s.b.id, w: s.w, h: s.h })), body.edges, GRAPH_INPUT, top);
+    const L = layered(
+      sized.map((s) => ({ id: s.b.id, w: s.w, h: s.h })),
+      body.edges,
+      GRAPH_INPUT,
+      top,
+    );
     for (const s of sized) byId.get(s.id)!.position = { ...L.at.get(s.b.id)! };
-    w = L.w; h = L.h;
+    w = L.w;
+    h = L.h;
     const order = portOrder(body.edges);
     body.edges.forEach((e, i) => {
       const src = e.from === GRAPH_INPUT ? path : joinPath(path, e.from);
       const dst = joinPath(path, e.to);
       const fromInput = e.from === GRAPH_INPUT;
-      if (fromInput && !parent) return void c.edges.push(flow(c, '__input', 'out', dst, order[i], { container: path, graphIndex: i }));
-      if (fromInput) return void c.edges.push({ ...flow(c, src, 'enter', dst, order[i], { container: path, graphIndex: i }), data: { label: '', kind: 'inner', container: path, graphIndex: i } });
+      if (fromInput && !parent)
+        return void c.edges.push(flow(c, '__input', 'out', dst, order[i], { container: path, graphIndex: i }));
+      if (fromInput)
+        return void c.edges.push({
+          ...flow(c, src, 'enter', dst, order[i], { container: path, graphIndex: i }),
+          data: { label: '', kind: 'inner', container: path, graphIndex: i },
+        });
       c.edges.push(flow(c, src, 'out', dst, order[i], { container: path, graphIndex: i }));
     });
-    if (body.output !== GRAPH_INPUT && parent) c.edges.push({ id: `${path}:exit`, source: joinPath(path, body.output), sourceHandle: 'out', target: path, targetHandle: 'exit', type: 'shape', data: { label: '', kind: 'inner' } });
+    if (body.output !== GRAPH_INPUT && parent)
+      c.edges.push({
+        id: `${path}:exit`,
+        source: joinPath(path, body.output),
+        sourceHandle: 'out',
+        target: path,
+        targetHandle: 'exit',
+        type: 'shape',
+        data: { label: '', kind: 'inner' },
+      });
   } else {
     const cols = columns(sized, parent === undefined);
     let x = 0;
@@ -143,13 +233,24 @@ function contents(c: Ctx, body: Block, path: string, parent: string | undefined,
       const cw = Math.max(...col.map((s) => s.w));
       let y = top;
       wrapAt.set(sized.indexOf(col[0]), x - COL_GAP / 2);
-      for (const s of col) { byId.get(s.id)!.position = { x: x + (cw - s.w) / 2, y }; y += s.h + V_GAP; }
+      for (const s of col) {
+        byId.get(s.id)!.position = { x: x + (cw - s.w) / 2, y };
+        y += s.h + V_GAP;
+      }
       h = Math.max(h, y - V_GAP - top);
       x += cw + COL_GAP;
     }
     w = Math.max(0, x - COL_GAP);
     sized.forEach((s, i) => {
-      if (i > 0) c.edges.push(flow(c, sized[i - 1].id, 'out', s.id, 0, { container: path, seqIndex: i, wrap: wrapAt.has(i) || undefined, wrapX: wrapAt.get(i) }));
+      if (i > 0)
+        c.edges.push(
+          flow(c, sized[i - 1].id, 'out', s.id, 0, {
+            container: path,
+            seqIndex: i,
+            wrap: wrapAt.has(i) || undefined,
+            wrapX: wrapAt.get(i),
+          }),
+        );
       else if (!parent) c.edges.push(flow(c, '__input', 'out', s.id, 0, { container: path, seqIndex: 0 }));
     });
   }
@@ -168,7 +269,10 @@ function columns<T extends { w: number; h: number }>(items: T[], top: boolean): 
   const cols: T[][] = [[]];
   let y = 0;
   for (const s of items) {
-    if (y > 0 && y + s.h > H) { cols.push([]); y = 0; }
+    if (y > 0 && y + s.h > H) {
+      cols.push([]);
+      y = 0;
+    }
     cols[cols.length - 1].push(s);
     y += s.h + V_GAP;
   }
@@ -183,14 +287,34 @@ function inputCount(c: Ctx, body: Block, b: Block): number {
   return Math.min(def.inputs.max, Math.max(def.inputs.min, n + 1));
 }
 
-function flow(c: Ctx, source: string, sourceHandle: string, target: string, port: number, extra: Partial<EdgeData>): Edge<EdgeData> {
+function flow(
+  c: Ctx,
+  source: string,
+  sourceHandle: string,
+  target: string,
+  port: number,
+  extra: Partial<EdgeData>,
+): Edge<EdgeData> {
   const shape = source === '__input' ? c.inputShape : infoOf(c, source)?.outputShape;
   const targetHandle = c.groups.has(target) ? 'in' : `in-${port}`;
-  return { id: `${source}->${target}:${port}`, source, sourceHandle, target, targetHandle, type: 'shape', data: { label: fmtShape(shape), kind: 'flow', ...extra } };
+  return {
+    id: `${source}->${target}:${port}`,
+    source,
+    sourceHandle,
+    target,
+    targetHandle,
+    type: 'shape',
+    data: { label: fmtShape(shape), kind: 'flow', ...extra },
+  };
 }
 
 /** The scene for the container at `open` ('' = the whole network). */
-export function buildScene(doc: NetworkDoc, inf: InferResult, open = '', transient?: Record<string, { x: number; y: number }>): Scene {
+export function buildScene(
+  doc: NetworkDoc,
+  inf: InferResult,
+  open = '',
+  transient?: Record<string, { x: number; y: number }>,
+): Scene {
   const v = viewOf(doc);
   const info = new Map(inf.blocks.map((b) => [b.path, b]));
   const layers = new Map<string, Extract<XNode, { kind: 'layer' }>>();
@@ -206,46 +330,116 @@ export function buildScene(doc: NetworkDoc, inf: InferResult, open = '', transie
   for (const b of inf.blocks) if (b.sharesWith) shareCount.set(b.sharesWith, (shareCount.get(b.sharesWith) ?? 0) + 1);
   const rootInfo = info.get(open);
   const inShape = open ? rootInfo?.inputShapes[0] : doc.input.shape;
-  const c: Ctx = { doc, info, layers, errors, collapsed: v.collapsed ?? {}, positions: { ...v.positions, ...transient }, nodes: [], edges: [], shareCount, groups: new Set(), inputShape: inShape };
+  const c: Ctx = {
+    doc,
+    info,
+    layers,
+    errors,
+    collapsed: v.collapsed ?? {},
+    positions: { ...v.positions, ...transient },
+    nodes: [],
+    edges: [],
+    shareCount,
+    groups: new Set(),
+    inputShape: inShape,
+  };
   const jp = jsonPathOf(doc, open);
   const body = jp ? (getAt(doc, contentsPath(doc, jp) ?? jp) as Block) : doc.root;
-  c.nodes.push({ id: '__input', type: 'io', position: { x: 0, y: 0 }, width: LEAF_W, height: IO_H, data: { ...ioData('Input', fmtShape(inShape)), path: '__input' } });
+  c.nodes.push({
+    id: '__input',
+    type: 'io',
+    position: { x: 0, y: 0 },
+    width: LEAF_W,
+    height: IO_H,
+    data: { ...ioData('Input', fmtShape(inShape)), path: '__input' },
+  });
   const sz = contents(c, body, open, undefined, IO_H + V_GAP);
   const outShape = open ? rootInfo?.outputShape : inf.output;
-  const last = body.kind === 'graph' ? (body.output === GRAPH_INPUT ? '__input' : joinPath(open, body.output)) : sz.ids[sz.ids.length - 1];
+  const last =
+    body.kind === 'graph'
+      ? body.output === GRAPH_INPUT
+        ? '__input'
+        : joinPath(open, body.output)
+      : sz.ids[sz.ids.length - 1];
   const top = new Map(c.nodes.filter((n) => !n.parentId).map((n) => [n.id, n]));
   const first = body.kind === 'sequential' ? top.get(sz.ids[0]) : undefined;
   const lastNode = body.kind === 'sequential' && last ? top.get(last) : undefined;
-  const cx = (n: Node<NodeData> | undefined) => (n ? n.position.x + ((n.width ?? LEAF_W) - LEAF_W) / 2 : (sz.w - LEAF_W) / 2);
+  const cx = (n: Node<NodeData> | undefined) =>
+    n ? n.position.x + ((n.width ?? LEAF_W) - LEAF_W) / 2 : (sz.w - LEAF_W) / 2;
   c.nodes[0].position = c.positions.__input ?? { x: cx(first), y: 0 };
   if (body.kind === 'graph' && sz.ids.length) {
     // Hand-placed graphs: keep the input above and the output below whatever the user built.
     const ns = sz.ids.map((id) => top.get(id)!).filter(Boolean);
-    const minY = Math.min(...ns.map((n) => n.position.y)), maxY = Math.max(...ns.map((n) => n.position.y + (n.height ?? LEAF_H)));
-    const midX = (Math.min(...ns.map((n) => n.position.x)) + Math.max(...ns.map((n) => n.position.x + (n.width ?? LEAF_W)))) / 2 - LEAF_W / 2;
+    const minY = Math.min(...ns.map((n) => n.position.y)),
+      maxY = Math.max(...ns.map((n) => n.position.y + (n.height ?? LEAF_H)));
+    const midX =
+      (Math.min(...ns.map((n) => n.position.x)) + Math.max(...ns.map((n) => n.position.x + (n.width ?? LEAF_W)))) / 2 -
+      LEAF_W / 2;
     c.nodes[0].position = c.positions.__input ?? { x: midX, y: minY - IO_H - V_GAP };
-    c.nodes.push({ id: '__output', type: 'io', position: c.positions.__output ?? { x: midX, y: maxY + V_GAP }, width: LEAF_W, height: IO_H, data: { ...ioData('Output', fmtShape(outShape)), path: '__output' } });
+    c.nodes.push({
+      id: '__output',
+      type: 'io',
+      position: c.positions.__output ?? { x: midX, y: maxY + V_GAP },
+      width: LEAF_W,
+      height: IO_H,
+      data: { ...ioData('Output', fmtShape(outShape)), path: '__output' },
+    });
   }
   const outY = lastNode ? lastNode.position.y + (lastNode.height ?? LEAF_H) + V_GAP : IO_H + V_GAP + sz.h + V_GAP;
-  if (!c.nodes.some((n) => n.id === '__output')) c.nodes.push({ id: '__output', type: 'io', position: c.positions.__output ?? { x: cx(lastNode), y: outY }, width: LEAF_W, height: IO_H, data: { ...ioData('Output', fmtShape(outShape)), path: '__output' } });
+  if (!c.nodes.some((n) => n.id === '__output'))
+    c.nodes.push({
+      id: '__output',
+      type: 'io',
+      position: c.positions.__output ?? { x: cx(lastNode), y: outY },
+      width: LEAF_W,
+      height: IO_H,
+      data: { ...ioData('Output', fmtShape(outShape)), path: '__output' },
+    });
   if (last) c.edges.push({ ...flow(c, last, 'out', '__output', 0, {}), targetHandle: 'in-0' });
   shareEdges(c, inf);
   return { nodes: c.nodes, edges: c.edges };
 }
 
-const ioData = (title: string, out: string): NodeData => ({ path: '', title, type: title, summary: '', out, params: 0, inputs: 1, errors: [], portErrors: {}, kind: 'io' });
+const ioData = (title: string, out: string): NodeData => ({
+  path: '',
+  title,
+  type: title,
+  summary: '',
+  out,
+  params: 0,
+  inputs: 1,
+  errors: [],
+  portErrors: {},
+  kind: 'io',
+});
 
 /** Dashed edges from the owner of parameters to each layer that shares or re-applies them. */
 function shareEdges(c: Ctx, inf: InferResult) {
   const shown = new Set(c.nodes.map((n) => n.id));
   const visible = (p: string): string | undefined => {
-    for (let q = p; ; q = q.includes('/') ? q.slice(0, q.lastIndexOf('/')) : '') { if (shown.has(q)) return q; if (!q) return undefined; }
+    for (let q = p; ; q = q.includes('/') ? q.slice(0, q.lastIndexOf('/')) : '') {
+      if (shown.has(q)) return q;
+      if (!q) return undefined;
+    }
   };
   for (const b of inf.blocks) {
     if (!b.sharesWith) continue;
-    const s = visible(b.sharesWith), t = visible(b.path);
+    const s = visible(b.sharesWith),
+      t = visible(b.path);
     if (!s || !t || s === t) continue;
     const err = (c.errors.get(b.path) ?? []).find((e) => e.code.startsWith('E_SHARE') || e.code === 'E_APPLY_TARGET');
-    c.edges.push({ id: `share:${b.sharesWith}->${b.path}`, source: s, sourceHandle: 'share-out', target: t, targetHandle: 'share-in', type: 'shape', data: { label: err ? err.code : b.kind === 'apply' ? 'applied again' : 'shares params', kind: 'share', error: err ? `${err.code}: ${err.message}` : undefined } });
+    c.edges.push({
+      id: `share:${b.sharesWith}->${b.path}`,
+      source: s,
+      sourceHandle: 'share-out',
+      target: t,
+      targetHandle: 'share-in',
+      type: 'shape',
+      data: {
+        label: err ? err.code : b.kind === 'apply' ? 'applied again' : 'shares params',
+        kind: 'share',
+        error: err ? `${err.code}: ${err.message}` : undefined,
+      },
+    });
   }
 }

@@ -7,16 +7,31 @@ import type { ArgsOf, CommandName } from './commands';
 import { blockAt } from './locate';
 
 const lenet = () => toDoc(loadTemplate('lenet'));
-const emptyGraph = (): NetworkDoc => toDoc({
-  format: 'netloom/network', version: 1, name: 'Untitled', input: { shape: [1, 28, 28] },
-  root: { kind: 'graph', id: 'net', nodes: [
-    { kind: 'layer', id: 'conv1', type: 'Conv2D', params: { channels: 8, kernelSize: 3 } },
-    { kind: 'layer', id: 'pool1', type: 'MaxPool2D' },
-    { kind: 'layer', id: 'flat', type: 'Flatten' },
-    { kind: 'layer', id: 'd1', type: 'Dense', params: { units: 10 } },
-    { kind: 'layer', id: 'd2', type: 'Dense', params: { units: 10 } },
-  ], edges: [{ from: 'input', to: 'conv1' }, { from: 'conv1', to: 'pool1' }, { from: 'pool1', to: 'flat' }, { from: 'flat', to: 'd1' }], output: 'd1' },
-});
+const emptyGraph = (): NetworkDoc =>
+  toDoc({
+    format: 'netloom/network',
+    version: 1,
+    name: 'Untitled',
+    input: { shape: [1, 28, 28] },
+    root: {
+      kind: 'graph',
+      id: 'net',
+      nodes: [
+        { kind: 'layer', id: 'conv1', type: 'Conv2D', params: { channels: 8, kernelSize: 3 } },
+        { kind: 'layer', id: 'pool1', type: 'MaxPool2D' },
+        { kind: 'layer', id: 'flat', type: 'Flatten' },
+        { kind: 'layer', id: 'd1', type: 'Dense', params: { units: 10 } },
+        { kind: 'layer', id: 'd2', type: 'Dense', params: { units: 10 } },
+      ],
+      edges: [
+        { from: 'input', to: 'conv1' },
+        { from: 'conv1', to: 'pool1' },
+        { from: 'pool1', to: 'flat' },
+        { from: 'flat', to: 'd1' },
+      ],
+      output: 'd1',
+    },
+  });
 
 /** Runs one command and checks the round trip; returns the store for follow-up checks. */
 function roundTrip<N extends CommandName>(doc: NetworkDoc, name: N, args: ArgsOf<N>) {
@@ -36,12 +51,20 @@ function roundTrip<N extends CommandName>(doc: NetworkDoc, name: N, args: ArgsOf
 
 describe('commands: apply → undo → redo', () => {
   it('addBlock (sequential, after a sibling)', () => {
-    const { after } = roundTrip(lenet(), 'addBlock', { container: '', block: { kind: 'layer', id: 'drop', type: 'Dropout' }, after: 'dense1' });
+    const { after } = roundTrip(lenet(), 'addBlock', {
+      container: '',
+      block: { kind: 'layer', id: 'drop', type: 'Dropout' },
+      after: 'dense1',
+    });
     expect((after.root as { children: { id: string }[] }).children.map((c) => c.id)).toContain('drop');
     expect(inferNetwork(after).errors).toEqual([]);
   });
   it('addBlock (graph, spliced onto an edge)', () => {
-    const { after } = roundTrip(emptyGraph(), 'addBlock', { container: '', block: { kind: 'layer', id: 'bn', type: 'BatchNorm' }, onEdge: 1 });
+    const { after } = roundTrip(emptyGraph(), 'addBlock', {
+      container: '',
+      block: { kind: 'layer', id: 'bn', type: 'BatchNorm' },
+      onEdge: 1,
+    });
     expect(inferNetwork(after).blocks.find((b) => b.path === 'bn')?.inputShapes).toEqual([[8, 26, 26]]);
   });
   it('removeBlocks bridges a graph', () => {
@@ -86,10 +109,16 @@ describe('commands: apply → undo → redo', () => {
   it('setTraining replaces the settings (and undo brings back none), refusing invalid ones', () => {
     const doc = lenet();
     delete doc.training;
-    const { s, after } = roundTrip(doc, 'setTraining', { training: { dataset: 'mnist', optimizer: 'adam', lr: 0.002, batchSize: 64, epochs: 3 } });
+    const { s, after } = roundTrip(doc, 'setTraining', {
+      training: { dataset: 'mnist', optimizer: 'adam', lr: 0.002, batchSize: 64, epochs: 3 },
+    });
     expect(after.training).toEqual({ dataset: 'mnist', optimizer: 'adam', lr: 0.002, batchSize: 64, epochs: 3 });
     expect('training' in s.getState().doc).toBe(false);
-    expect(s.getState().run('setTraining', { training: { dataset: 'mnist', optimizer: 'sgd', lr: -1, batchSize: 64, epochs: 3 } })).toMatch(/invalid training settings/);
+    expect(
+      s
+        .getState()
+        .run('setTraining', { training: { dataset: 'mnist', optimizer: 'sgd', lr: -1, batchSize: 64, epochs: 3 } }),
+    ).toMatch(/invalid training settings/);
   });
   it('move (marks merge a drag into one step), resetLayout, setCollapsed', () => {
     const s = createDocStore(lenet());
@@ -109,14 +138,20 @@ describe('commands: apply → undo → redo', () => {
     const info = inferNetwork(after);
     expect(info.errors).toEqual([]);
     expect(info.output).toEqual([10]);
-    const { after: two } = roundTrip(after, 'addBlock', { container: '', block: { kind: 'instance', id: 'convpool2', def: 'ConvPool' }, after: 'convpool1' });
+    const { after: two } = roundTrip(after, 'addBlock', {
+      container: '',
+      block: { kind: 'instance', id: 'convpool2', def: 'ConvPool' },
+      after: 'convpool1',
+    });
     expect(inferNetwork(two).blocks.find((b) => b.path === 'convpool2')?.outputShape).toEqual([20, 4, 4]);
   });
   it('makeBlock in a graph keeps the wiring', () => {
     const { after } = roundTrip(emptyGraph(), 'makeBlock', { container: '', ids: ['conv1', 'pool1'], name: 'Stem' });
     expect(inferNetwork(after).output).toEqual(inferNetwork(emptyGraph()).output);
     const s = createDocStore(emptyGraph());
-    expect(s.getState().run('makeBlock', { container: '', ids: ['conv1', 'd1'], name: 'Bad' })).toMatch(/one (input|output)/);
+    expect(s.getState().run('makeBlock', { container: '', ids: ['conv1', 'd1'], name: 'Bad' })).toMatch(
+      /one (input|output)/,
+    );
   });
   it('detach bakes the arguments in', () => {
     const doc = toDoc(loadTemplate('resnet18'));
@@ -129,16 +164,28 @@ describe('commands: apply → undo → redo', () => {
     const l = lenet();
     const clip = { blocks: [blockAt(l, 'dense1')!], edges: [] };
     const { after } = roundTrip(l, 'paste', { container: '', clip, after: 'dense1' });
-    expect((after.root as { children: { id: string }[] }).children.map((c) => c.id).filter((id) => id.startsWith('dense'))).toHaveLength(3);
+    expect(
+      (after.root as { children: { id: string }[] }).children.map((c) => c.id).filter((id) => id.startsWith('dense')),
+    ).toHaveLength(3);
     const g = emptyGraph();
-    roundTrip(g, 'paste', { container: '', clip: { blocks: [blockAt(g, 'flat')!, blockAt(g, 'd1')!], edges: [{ from: 'flat', to: 'd1' }] } });
+    roundTrip(g, 'paste', {
+      container: '',
+      clip: { blocks: [blockAt(g, 'flat')!, blockAt(g, 'd1')!], edges: [{ from: 'flat', to: 'd1' }] },
+    });
   });
   it('replaceDocument and promoteArg', () => {
     roundTrip(lenet(), 'replaceDocument', { doc: toDoc(loadTemplate('mlp')) });
     const s = createDocStore(lenet());
     s.getState().run('makeBlock', { container: '', ids: ['conv1', 'pool1'], name: 'ConvPool' });
     const doc = s.getState().doc;
-    const { after } = roundTrip(doc, 'promoteArg', { def: 'ConvPool', layerJsonPath: ['definitions', 'ConvPool', 'body', 'children', 0], key: 'channels', arg: 'channels', type: 'int', value: 20 });
+    const { after } = roundTrip(doc, 'promoteArg', {
+      def: 'ConvPool',
+      layerJsonPath: ['definitions', 'ConvPool', 'body', 'children', 0],
+      key: 'channels',
+      arg: 'channels',
+      type: 'int',
+      value: 20,
+    });
     expect(inferNetwork(after).errors).toEqual([]);
   });
   it('dirty tracking follows save points through undo/redo', () => {

@@ -6,7 +6,12 @@ import { parseDocument, type NetworkDoc } from '../../../engine/core';
 import { applyOps, type Op } from './patch';
 import { COMMANDS, type ArgsOf, type CommandName } from './commands';
 
-export interface Entry { name: string; ops: Op[]; inverse: Op[]; mark?: string }
+export interface Entry {
+  name: string;
+  ops: Op[];
+  inverse: Op[];
+  mark?: string;
+}
 
 export interface DocState {
   doc: NetworkDoc;
@@ -30,7 +35,8 @@ export const isDirty = (s: Pick<DocState, 'past' | 'clean'>) => (s.past[s.past.l
 /** Parses a template or file object into a document with defaults filled; throws on errors. */
 export function toDoc(raw: unknown): NetworkDoc {
   const { doc, errors } = parseDocument(raw);
-  if (!doc) throw Object.assign(new Error(errors.map((e) => `${e.code} ${e.path}: ${e.message}`).join('\n')), { errors });
+  if (!doc)
+    throw Object.assign(new Error(errors.map((e) => `${e.code} ${e.path}: ${e.message}`).join('\n')), { errors });
   return doc;
 }
 
@@ -42,7 +48,11 @@ export function createDocStore(initial: NetworkDoc) {
     clean: null,
     open: null,
     run(name, args, opts) {
-      const cmd = COMMANDS[name] as { can?(d: NetworkDoc, a: unknown): string | null; perform(d: NetworkDoc, a: unknown): Op[]; name: string };
+      const cmd = COMMANDS[name] as {
+        can?(d: NetworkDoc, a: unknown): string | null;
+        perform(d: NetworkDoc, a: unknown): Op[];
+        name: string;
+      };
       const { doc, past } = get();
       const why = cmd.can?.(doc, args) ?? null;
       if (why) return why;
@@ -51,7 +61,12 @@ export function createDocStore(initial: NetworkDoc) {
       const top = past[past.length - 1];
       if (opts?.mark && top && top === get().open && top.mark === opts.mark) {
         // Same gesture: one step whose inverse undoes both.
-        const merged: Entry = { name: top.name, ops: [...top.ops, ...ops], inverse: [...inverse, ...top.inverse], mark: top.mark };
+        const merged: Entry = {
+          name: top.name,
+          ops: [...top.ops, ...ops],
+          inverse: [...inverse, ...top.inverse],
+          mark: top.mark,
+        };
         set({ doc: root, past: [...past.slice(0, -1), merged], future: [], open: merged });
       } else {
         const e: Entry = { name: cmd.name, ops, inverse, mark: opts?.mark };
@@ -71,8 +86,13 @@ export function createDocStore(initial: NetworkDoc) {
       if (!e) return;
       set({ doc: applyOps(doc, e.ops).root, past: [...past, e], future: future.slice(0, -1), open: null });
     },
-    reset(doc) { set({ doc, past: [], future: [], clean: null, open: null }); },
-    markClean() { const p = get().past; set({ clean: p[p.length - 1] ?? null }); },
+    reset(doc) {
+      set({ doc, past: [], future: [], clean: null, open: null });
+    },
+    markClean() {
+      const p = get().past;
+      set({ clean: p[p.length - 1] ?? null });
+    },
   }));
 }
 export type DocStore = ReturnType<typeof createDocStore>;

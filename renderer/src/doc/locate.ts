@@ -17,7 +17,8 @@ export function contentsPath(doc: NetworkDoc, jp: JsonPath): JsonPath | null {
 }
 
 /** The key under which a container keeps its blocks. */
-export const listKey = (b: Block): 'children' | 'nodes' | null => (b.kind === 'sequential' ? 'children' : b.kind === 'graph' ? 'nodes' : null);
+export const listKey = (b: Block): 'children' | 'nodes' | null =>
+  b.kind === 'sequential' ? 'children' : b.kind === 'graph' ? 'nodes' : null;
 
 /** JSON path of the block at `path`, or null. */
 export function jsonPathOf(doc: NetworkDoc, path: string): JsonPath | null {
@@ -43,7 +44,10 @@ export function blockAt(doc: NetworkDoc, path: string): Block | undefined {
 }
 
 /** The container (sequential or graph) whose list holds the blocks at `path`'s level, resolved through instances. */
-export function containerOf(doc: NetworkDoc, path: string): { jp: JsonPath; block: Block; key: 'children' | 'nodes' } | null {
+export function containerOf(
+  doc: NetworkDoc,
+  path: string,
+): { jp: JsonPath; block: Block; key: 'children' | 'nodes' } | null {
   const jp0 = jsonPathOf(doc, path);
   if (!jp0) return null;
   const jp = contentsPath(doc, jp0);
@@ -55,7 +59,7 @@ export function containerOf(doc: NetworkDoc, path: string): { jp: JsonPath; bloc
 
 export function listOf(block: Block): Block[] {
   const key = listKey(block);
-  return key ? ((block as unknown as Record<string, Block[]>)[key]) : [];
+  return key ? (block as unknown as Record<string, Block[]>)[key] : [];
 }
 
 /** An id not yet used in `taken`, from a base like `dense` → `dense1`, `dense2`, … */

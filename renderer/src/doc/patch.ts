@@ -4,7 +4,10 @@
 // so untouched subtrees keep their identity and React memoization keeps working.
 
 export type JsonPath = readonly (string | number)[];
-export interface Op { path: JsonPath; value: unknown }
+export interface Op {
+  path: JsonPath;
+  value: unknown;
+}
 
 /** Reads the value at `path` (undefined when any step is missing). */
 export function getAt(root: unknown, path: JsonPath): unknown {
@@ -39,7 +42,11 @@ export function applyOps<T>(root: T, ops: readonly Op[]): { root: T; inverse: Op
   for (const op of ops) {
     // Undo must remove any container this op creates (e.g. a `params` object), not leave it empty.
     let cut = op.path.length;
-    for (let i = 0; i < op.path.length; i++) if (getAt(r, op.path.slice(0, i + 1)) === undefined) { cut = i + 1; break; }
+    for (let i = 0; i < op.path.length; i++)
+      if (getAt(r, op.path.slice(0, i + 1)) === undefined) {
+        cut = i + 1;
+        break;
+      }
     const at = op.path.slice(0, cut);
     inverse.unshift({ path: at, value: getAt(r, at) });
     r = setAt(r, op.path, 0, op.value);

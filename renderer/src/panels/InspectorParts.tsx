@@ -19,9 +19,17 @@ export function BlockSection({ path, b }: { path: string; b: Block }) {
     <>
       <Header path={path} b={b} />
       <div className="row">
-        <button className="btn" onClick={() => run('setCollapsed', { paths: [path], collapsed: !collapsed })}>{collapsed ? 'Expand' : 'Collapse'}</button>
-        <button className="btn" onClick={() => useUi.getState().setOpen(path)}>Open</button>
-        {b.kind === 'instance' && <button className="btn" data-testid="detach" onClick={() => run('detach', { path })}>Detach</button>}
+        <button className="btn" onClick={() => run('setCollapsed', { paths: [path], collapsed: !collapsed })}>
+          {collapsed ? 'Expand' : 'Collapse'}
+        </button>
+        <button className="btn" onClick={() => useUi.getState().setOpen(path)}>
+          Open
+        </button>
+        {b.kind === 'instance' && (
+          <button className="btn" data-testid="detach" onClick={() => run('detach', { path })}>
+            Detach
+          </button>
+        )}
       </div>
       {b.kind === 'instance' && def && <InstanceArgs path={path} b={b} />}
       {b.kind === 'instance' && def && <DefinitionArgs def={b.def} />}
@@ -49,11 +57,22 @@ export function MultiSection({ paths }: { paths: string[] }) {
       <p className="muted">{paths.map(idOf).join(', ')}</p>
       <h4>Make a reusable block</h4>
       <div className="row">
-        <input value={name} onChange={(e) => setName(e.target.value)} data-testid="make-block-name" aria-label="block name" />
-        <button className="btn btn-primary" data-testid="make-block" onClick={make}>Make block</button>
+        <input
+          value={name}
+          onChange={(e) => setName(e.target.value)}
+          data-testid="make-block-name"
+          aria-label="block name"
+        />
+        <button className="btn btn-primary" data-testid="make-block" onClick={make}>
+          Make block
+        </button>
       </div>
       <p className="muted">The selection becomes a definition; drag it from the palette to use it again.</p>
-      <div className="row"><button className="btn" onClick={() => run('removeBlocks', { paths })}>Delete</button></div>
+      <div className="row">
+        <button className="btn" onClick={() => run('removeBlocks', { paths })}>
+          Delete
+        </button>
+      </div>
     </>
   );
 }
@@ -77,7 +96,9 @@ export function NetworkSection() {
     // Inside a definition with nothing selected: the definition itself is what is being edited.
     return (
       <>
-        <h3>{openBlock.def} <span className="muted">definition</span></h3>
+        <h3>
+          {openBlock.def} <span className="muted">definition</span>
+        </h3>
         <p className="note">Edits here change every {openBlock.def} instance.</p>
         <DefinitionArgs def={openBlock.def} />
       </>
@@ -89,27 +110,45 @@ export function NetworkSection() {
       {doc.description && <p className="muted">{doc.description}</p>}
       <div className="field">
         <label>input shape</label>
-        <input key={doc.input.shape.join()} defaultValue={doc.input.shape.join('×')} data-testid="input-shape"
-          onBlur={(e) => run('setInputShape', { shape: (parseValue({ kind: 'ints' }, e.target.value) as number[]) ?? [] })} />
+        <input
+          key={doc.input.shape.join()}
+          defaultValue={doc.input.shape.join('×')}
+          data-testid="input-shape"
+          onBlur={(e) =>
+            run('setInputShape', { shape: (parseValue({ kind: 'ints' }, e.target.value) as number[]) ?? [] })
+          }
+        />
       </div>
       <dl className="facts">
-        <dt>output</dt><dd>{fmtShape(inf.output)}</dd>
-        <dt>trainable</dt><dd>{inf.params.trainable.toLocaleString()}</dd>
-        <dt>frozen</dt><dd>{inf.params.nonTrainable.toLocaleString()}</dd>
-        <dt>FLOPs</dt><dd>{fmtCount(inf.flops)}</dd>
-        <dt>layers</dt><dd>{inf.blocks.filter((b) => b.kind === 'layer').length}</dd>
+        <dt>output</dt>
+        <dd>{fmtShape(inf.output)}</dd>
+        <dt>trainable</dt>
+        <dd>{inf.params.trainable.toLocaleString()}</dd>
+        <dt>frozen</dt>
+        <dd>{inf.params.nonTrainable.toLocaleString()}</dd>
+        <dt>FLOPs</dt>
+        <dd>{fmtCount(inf.flops)}</dd>
+        <dt>layers</dt>
+        <dd>{inf.blocks.filter((b) => b.kind === 'layer').length}</dd>
       </dl>
       {Object.keys(doc.definitions).length > 0 && (
         <>
           <h4>Block definitions</h4>
           <ul className="defs">
             {Object.entries(doc.definitions).map(([n, d]) => (
-              <li key={n}><b>{n}</b>({d.args.map((a) => a.name).join(', ')}) <span className="muted">{inf.blocks.filter((x) => x.kind !== 'layer' && x.type === n).length} uses</span></li>
+              <li key={n}>
+                <b>{n}</b>({d.args.map((a) => a.name).join(', ')}){' '}
+                <span className="muted">
+                  {inf.blocks.filter((x) => x.kind !== 'layer' && x.type === n).length} uses
+                </span>
+              </li>
             ))}
           </ul>
         </>
       )}
-      <p className="muted hint">Select a block to edit it. Shift-click or drag a box to select several, then "Make block".</p>
+      <p className="muted hint">
+        Select a block to edit it. Shift-click or drag a box to select several, then "Make block".
+      </p>
     </>
   );
 }

@@ -12,10 +12,21 @@ function Entry({ item, name, doc, cat }: { item: Item; name: string; doc: string
     e.dataTransfer.setData('application/netloom-item', JSON.stringify(item));
     e.dataTransfer.effectAllowed = 'copy';
   };
-  const onKey = (e: KeyboardEvent) => { if (e.key === 'Enter') addAfterSelection(item); };
+  const onKey = (e: KeyboardEvent) => {
+    if (e.key === 'Enter') addAfterSelection(item);
+  };
   return (
-    <div className={`palette-item cat-${cat.toLowerCase()}`} draggable onDragStart={onDragStart} onDoubleClick={() => addAfterSelection(item)}
-      onKeyDown={onKey} tabIndex={0} role="button" data-testid={`palette-${name}`} title={`${doc}\nDrag onto the canvas, or double-click to add after the selection`}>
+    <div
+      className={`palette-item cat-${cat.toLowerCase()}`}
+      draggable
+      onDragStart={onDragStart}
+      onDoubleClick={() => addAfterSelection(item)}
+      onKeyDown={onKey}
+      tabIndex={0}
+      role="button"
+      data-testid={`palette-${name}`}
+      title={`${doc}\nDrag onto the canvas, or double-click to add after the selection`}
+    >
       <span className="palette-dot" />
       <span className="palette-name">{name}</span>
       <span className="palette-doc">{doc}</span>
@@ -29,27 +40,44 @@ export function Palette() {
   const groups = useMemo(() => {
     const needle = q.trim().toLowerCase();
     const hit = (s: string) => !needle || s.toLowerCase().includes(needle);
-    const g = ORDER.map((cat) => ({ cat, items: LAYERS.filter((l) => l.category === cat && (hit(l.type) || hit(l.doc) || hit(l.alias))) }))
-      .filter((x) => x.items.length);
+    const g = ORDER.map((cat) => ({
+      cat,
+      items: LAYERS.filter((l) => l.category === cat && (hit(l.type) || hit(l.doc) || hit(l.alias))),
+    })).filter((x) => x.items.length);
     const blocks = Object.entries(defs).filter(([name, d]) => hit(name) || hit(d.doc ?? ''));
     return { g, blocks };
   }, [q, defs]);
   return (
     <aside className="palette" data-testid="palette">
-      <input className="search" placeholder="Search layers…" value={q} onChange={(e) => setQ(e.target.value)} data-testid="palette-search" aria-label="Search layers" />
+      <input
+        className="search"
+        placeholder="Search layers…"
+        value={q}
+        onChange={(e) => setQ(e.target.value)}
+        data-testid="palette-search"
+        aria-label="Search layers"
+      />
       <div className="palette-scroll">
         {groups.blocks.length > 0 && (
           <section>
             <h4>Blocks in this network</h4>
             {groups.blocks.map(([name, d]) => (
-              <Entry key={name} item={{ def: name }} name={name} cat="block" doc={d.doc ?? `${d.args.length ? `(${d.args.map((a) => a.name).join(', ')})` : 'reusable block'}`} />
+              <Entry
+                key={name}
+                item={{ def: name }}
+                name={name}
+                cat="block"
+                doc={d.doc ?? `${d.args.length ? `(${d.args.map((a) => a.name).join(', ')})` : 'reusable block'}`}
+              />
             ))}
           </section>
         )}
         {groups.g.map(({ cat, items }) => (
           <section key={cat}>
             <h4>{cat}</h4>
-            {items.map((l) => <Entry key={l.type} item={{ layer: l.type }} name={l.type} doc={l.doc} cat={cat} />)}
+            {items.map((l) => (
+              <Entry key={l.type} item={{ layer: l.type }} name={l.type} doc={l.doc} cat={cat} />
+            ))}
           </section>
         ))}
       </div>

@@ -8,7 +8,10 @@ import { blockAt, parentOf } from '../doc/locate';
 export function Problems() {
   const inf = useInference();
   const [open, setOpen] = useState(true);
-  const items = [...inf.errors.map((e) => ({ ...e, level: 'error' })), ...inf.warnings.map((e) => ({ ...e, level: 'warning' }))];
+  const items = [
+    ...inf.errors.map((e) => ({ ...e, level: 'error' })),
+    ...inf.warnings.map((e) => ({ ...e, level: 'warning' })),
+  ];
   if (!items.length) return null;
   const go = (path: string) => {
     const doc = docStore.getState().doc;
@@ -21,12 +24,18 @@ export function Problems() {
   };
   return (
     <section className="problems" data-testid="problems">
-      <header onClick={() => setOpen(!open)}>{open ? '▾' : '▸'} Problems <span className="count">{items.length}</span></header>
+      <header onClick={() => setOpen(!open)}>
+        {open ? '▾' : '▸'} Problems <span className="count">{items.length}</span>
+      </header>
       {open && (
         <ul>
           {items.map((e, i) => (
             <li key={i} className={`problem problem-${e.level}`} onClick={() => go(e.path)} data-testid="problem">
-              <code>{e.code}</code> <span className="problem-path">{e.path || 'network'}{e.port !== undefined ? ` · port ${e.port}` : ''}</span>
+              <code>{e.code}</code>{' '}
+              <span className="problem-path">
+                {e.path || 'network'}
+                {e.port !== undefined ? ` · port ${e.port}` : ''}
+              </span>
               <div className="problem-msg">{e.message}</div>
             </li>
           ))}

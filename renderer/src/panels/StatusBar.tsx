@@ -17,19 +17,46 @@ export function StatusBar() {
   const mem = total * 4 + inf.activations * 4 * batch;
   return (
     <footer className="statusbar" data-testid="statusbar">
-      <span data-testid="status-params" title={`${inf.params.trainable.toLocaleString()} trainable, ${inf.params.nonTrainable.toLocaleString()} not trainable`}>
+      <span
+        data-testid="status-params"
+        title={`${inf.params.trainable.toLocaleString()} trainable, ${inf.params.nonTrainable.toLocaleString()} not trainable`}
+      >
         <b>{total.toLocaleString()}</b> params
       </span>
-      <span data-testid="status-flops"><b>{fmtCount(inf.flops)}</b>FLOPs / sample</span>
-      <span data-testid="status-memory" title={`parameters × 4 B + activations × 4 B × batch ${batch}`}><b>{fmtBytes(mem)}</b> est. memory (batch {batch})</span>
-      <span>in {fmtShape(inf.input)} → out {fmtShape(inf.output)}</span>
-      <span className={inf.errors.length ? 'status-bad' : 'status-ok'} data-testid="status-errors">{inf.errors.length ? `${inf.errors.length} problem${inf.errors.length > 1 ? 's' : ''}` : '✓ valid'}</span>
+      <span data-testid="status-flops">
+        <b>{fmtCount(inf.flops)}</b>FLOPs / sample
+      </span>
+      <span data-testid="status-memory" title={`parameters × 4 B + activations × 4 B × batch ${batch}`}>
+        <b>{fmtBytes(mem)}</b> est. memory (batch {batch})
+      </span>
+      <span>
+        in {fmtShape(inf.input)} → out {fmtShape(inf.output)}
+      </span>
+      <span className={inf.errors.length ? 'status-bad' : 'status-ok'} data-testid="status-errors">
+        {inf.errors.length ? `${inf.errors.length} problem${inf.errors.length > 1 ? 's' : ''}` : '✓ valid'}
+      </span>
       <span className="spacer" />
-      {dirty && <span className="status-dirty" data-testid="status-dirty">● unsaved</span>}
-      {engineError
-        ? <span className="engine status-bad" data-testid="engine-error" title={engineError}>{engine}: {engineError}</span>
-        : <span className={backend ? 'engine' : 'engine engine-offline'} data-testid="engine-info" data-backend={backend} data-pid={pid}
-            title={retry ? 'The connection to the engine closed; retrying with backoff' : "The training engine's backend"}>{engine}{retry && !backend ? ' · reconnecting…' : ''}</span>}
+      {dirty && (
+        <span className="status-dirty" data-testid="status-dirty">
+          ● unsaved
+        </span>
+      )}
+      {engineError ? (
+        <span className="engine status-bad" data-testid="engine-error" title={engineError}>
+          {engine}: {engineError}
+        </span>
+      ) : (
+        <span
+          className={backend ? 'engine' : 'engine engine-offline'}
+          data-testid="engine-info"
+          data-backend={backend}
+          data-pid={pid}
+          title={retry ? 'The connection to the engine closed; retrying with backoff' : "The training engine's backend"}
+        >
+          {engine}
+          {retry && !backend ? ' · reconnecting…' : ''}
+        </span>
+      )}
     </footer>
   );
 }

@@ -4,7 +4,11 @@ export function Toasts() {
   const toasts = useUi((s) => s.toasts);
   return (
     <div className="toasts" aria-live="polite">
-      {toasts.map((t) => <div key={t.id} className={`toast toast-${t.kind}`} data-testid="toast">{t.text}</div>)}
+      {toasts.map((t) => (
+        <div key={t.id} className={`toast toast-${t.kind}`} data-testid="toast">
+          {t.text}
+        </div>
+      ))}
     </div>
   );
 }

@@ -9,7 +9,18 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 export const SOURCE = path.join(here, 'kernels.as.ts');
 export const BINARY = path.join(here, 'binary.ts');
 
-const COMMON = ['-O3', '--runtime', 'stub', '--importMemory', '--noExportMemory', '--initialMemory', '1', '--enable', 'simd', '--noAssert'];
+const COMMON = [
+  '-O3',
+  '--runtime',
+  'stub',
+  '--importMemory',
+  '--noExportMemory',
+  '--initialMemory',
+  '1',
+  '--enable',
+  'simd',
+  '--noAssert',
+];
 const VARIANTS = {
   shared: [...COMMON, '--sharedMemory', '--maximumMemory', '65536', '--enable', 'threads'],
   plain: COMMON,

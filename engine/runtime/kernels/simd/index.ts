@@ -5,11 +5,41 @@ import { PLAIN_MEMORY_WASM, SHARED_MEMORY_WASM } from './binary';
 
 export interface SimdKernels {
   maxPoolGrad2x2(x: number, y: number, dy: number, dx: number, n: number, ho: number, wo: number, c: number): void;
-  maxPoolGrad(x: number, y: number, dy: number, dx: number, n: number, h: number, w: number, c: number, ho: number, wo: number,
-    fh: number, fw: number, sh: number, sw: number, top: number, left: number): void;
+  maxPoolGrad(
+    x: number,
+    y: number,
+    dy: number,
+    dx: number,
+    n: number,
+    h: number,
+    w: number,
+    c: number,
+    ho: number,
+    wo: number,
+    fh: number,
+    fw: number,
+    sh: number,
+    sw: number,
+    top: number,
+    left: number,
+  ): void;
   sumRows(src: number, rows: number, inner: number, acc: number, out: number, scale: number): void;
-  im2colT(x: number, col: number, n: number, h: number, w: number, c: number, kh: number, kw: number, ho: number, wo: number,
-    sh: number, sw: number, top: number, left: number): void;
+  im2colT(
+    x: number,
+    col: number,
+    n: number,
+    h: number,
+    w: number,
+    c: number,
+    kh: number,
+    kw: number,
+    ho: number,
+    wo: number,
+    sh: number,
+    sw: number,
+    top: number,
+    left: number,
+  ): void;
 }
 
 interface WasmModuleLike {
@@ -34,7 +64,12 @@ export function simd(backend: WasmBackendLike): SimdKernels {
     const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
     const bytes = Buffer.from(shared ? SHARED_MEMORY_WASM : PLAIN_MEMORY_WASM, 'base64');
     const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), {
-      env: { memory, abort: () => { throw new Error('netloom wasm kernel aborted'); } },
+      env: {
+        memory,
+        abort: () => {
+          throw new Error('netloom wasm kernel aborted');
+        },
+      },
     });
     k = instance.exports as unknown as SimdKernels;
     instances.set(memory, k);

@@ -28,9 +28,12 @@ describe('simd kernels', () => {
   });
 
   it('leading-axis sums and means, and a one-channel conv filter gradient', async () => {
-    await expectSameAsCpu({ x: rand([70, 3, 9], 4), img: rand([3, 12, 12, 1], 5), w: rand([3, 3, 1, 8], 6) }, ({ x, img, w }) => {
-      const loss = (a: tf.Tensor) => tf.sum(tf.square(tf.conv2d(img as tf.Tensor4D, a as tf.Tensor4D, 2, 1)));
-      return [tf.sum(x, [0, 1]), tf.mean(x, 0), tf.grad(loss)(w)];
-    });
+    await expectSameAsCpu(
+      { x: rand([70, 3, 9], 4), img: rand([3, 12, 12, 1], 5), w: rand([3, 3, 1, 8], 6) },
+      ({ x, img, w }) => {
+        const loss = (a: tf.Tensor) => tf.sum(tf.square(tf.conv2d(img as tf.Tensor4D, a as tf.Tensor4D, 2, 1)));
+        return [tf.sum(x, [0, 1]), tf.mean(x, 0), tf.grad(loss)(w)];
+      },
+    );
   });
 });

@@ -16,7 +16,10 @@ function mapRefs(v: unknown, to: (ref: { $arg: string; index?: number }) => unkn
     const r = v as { $arg?: unknown; index?: number };
     if (typeof r.$arg === 'string') return to(r as { $arg: string; index?: number });
     const out: Record<string, unknown> = {};
-    for (const [k, x] of Object.entries(v)) { const y = mapRefs(x, to); if (y !== undefined) out[k] = y; }
+    for (const [k, x] of Object.entries(v)) {
+      const y = mapRefs(x, to);
+      if (y !== undefined) out[k] = y;
+    }
     return out;
   }
   return v;
@@ -26,7 +29,7 @@ function mapRefs(v: unknown, to: (ref: { $arg: string; index?: number }) => unkn
 function mapInstances(b: Block, def: string, fix: (args: Record<string, Value>) => Record<string, Value>): Block {
   if (b.kind === 'instance' && b.def === def && b.args) {
     const args = fix(b.args);
-    return Object.keys(args).length ? { ...b, args } : (({ args: _drop, ...rest }) => rest)(b) as Block;
+    return Object.keys(args).length ? { ...b, args } : ((({ args: _drop, ...rest }) => rest)(b) as Block);
   }
   const list = listOf(b);
   if (!list.length) return b;
@@ -36,7 +39,12 @@ function mapInstances(b: Block, def: string, fix: (args: Record<string, Value>) 
 }
 
 /** Ops that rewrite instances of `def` everywhere (root and every definition's body). */
-function instanceOps(doc: NetworkDoc, def: string, fix: (args: Record<string, Value>) => Record<string, Value>, skip?: string): Op[] {
+function instanceOps(
+  doc: NetworkDoc,
+  def: string,
+  fix: (args: Record<string, Value>) => Record<string, Value>,
+  skip?: string,
+): Op[] {
   const ops: Op[] = [];
   const root = mapInstances(doc.root, def, fix);
   if (root !== doc.root) ops.push({ path: ['root'], value: root });
@@ -51,9 +59,16 @@ function instanceOps(doc: NetworkDoc, def: string, fix: (args: Record<string, Va
 /** Whether `v` fits an argument type (what inference reports as E_ARG_TYPE otherwise). */
 export function argTypeProblem(type: ArgDecl['type'], v: Literal | undefined): string | null {
   if (v === undefined || v === null) return null;
-  const ok = type === 'int' ? Number.isInteger(v) : type === 'float' ? typeof v === 'number' && Number.isFinite(v)
-    : type === 'bool' ? typeof v === 'boolean' : type === 'string' ? typeof v === 'string'
-      : Array.isArray(v) && v.every((x) => Number.isInteger(x));
+  const ok =
+    type === 'int'
+      ? Number.isInteger(v)
+      : type === 'float'
+        ? typeof v === 'number' && Number.isFinite(v)
+        : type === 'bool'
+          ? typeof v === 'boolean'
+          : type === 'string'
+            ? typeof v === 'string'
+            : Array.isArray(v) && v.every((x) => Number.isInteger(x));
   return ok ? null : `E_ARG_TYPE: must be ${type}, got ${JSON.stringify(v)}`;
 }
 
@@ -76,18 +91,25 @@ export const editDefArg = command<{ def: string; name: string; next: ArgDecl }>(
     const d = doc.definitions[a.def];
     if (!d || !d.args.some((x) => x.name === a.name)) return `${a.def} has no argument "${a.name}"`;
     if (!NAME.test(a.next.name)) return 'an argument name is letters, digits and _';
-    if (a.next.name !== a.name && d.args.some((x) => x.name === a.next.name)) return `${a.def} already has "${a.next.name}"`;
+    if (a.next.name !== a.name && d.args.some((x) => x.name === a.next.name))
+      return `${a.def} already has "${a.next.name}"`;
     return argTypeProblem(a.next.type, a.next.default);
   },
   perform: (doc, a) => {
     const d = doc.definitions[a.def];
     const decl = Object.fromEntries(Object.entries(a.next).filter(([, v]) => v !== undefined)) as ArgDecl;
-    const ops: Op[] = [{ path: ['definitions', a.def, 'args'], value: d.args.map((x) => (x.name === a.name ? decl : x)) }];
+    const ops: Op[] = [
+      { path: ['definitions', a.def, 'args'], value: d.args.map((x) => (x.name === a.name ? decl : x)) },
+    ];
     if (a.next.name === a.name) return ops;
     const to = a.next.name;
-    ops.push({ path: ['definitions', a.def, 'body'], value: mapRefs(d.body, (r) => (r.$arg === a.name ? { ...r, $arg: to } : r)) });
+    ops.push({
+      path: ['definitions', a.def, 'body'],
+      value: mapRefs(d.body, (r) => (r.$arg === a.name ? { ...r, $arg: to } : r)),
+    });
     // A recursive use of the definition inside its own body is rewritten with the body above.
-    const fix = (args: Record<string, Value>) => Object.fromEntries(Object.entries(args).map(([k, v]) => [k === a.name ? to : k, v]));
+    const fix = (args: Record<string, Value>) =>
+      Object.fromEntries(Object.entries(args).map(([k, v]) => [k === a.name ? to : k, v]));
     return [...ops, ...instanceOps(doc, a.def, fix, a.def)];
   },
 });
@@ -95,11 +117,14 @@ export const editDefArg = command<{ def: string; name: string; next: ArgDecl }>(
 /** Removes an argument: references to it take its default (or the layer's own default), instances drop it. */
 export const removeDefArg = command<{ def: string; name: string }>({
   name: 'remove argument',
-  can: (doc, a) => (doc.definitions[a.def]?.args.some((x) => x.name === a.name) ? null : `${a.def} has no argument "${a.name}"`),
+  can: (doc, a) =>
+    doc.definitions[a.def]?.args.some((x) => x.name === a.name) ? null : `${a.def} has no argument "${a.name}"`,
   perform: (doc, a) => {
     const d = doc.definitions[a.def];
     const dflt = d.args.find((x) => x.name === a.name)!.default;
-    const body = mapRefs(d.body, (r) => (r.$arg !== a.name ? r : r.index !== undefined && Array.isArray(dflt) ? dflt[r.index] : dflt));
+    const body = mapRefs(d.body, (r) =>
+      r.$arg !== a.name ? r : r.index !== undefined && Array.isArray(dflt) ? dflt[r.index] : dflt,
+    );
     const fix = (args: Record<string, Value>) => Object.fromEntries(Object.entries(args).filter(([k]) => k !== a.name));
     return [
       { path: ['definitions', a.def, 'args'], value: d.args.filter((x) => x.name !== a.name) },

@@ -1,11 +1,23 @@
 // Commands that restructure: make a reusable block from a selection, detach an instance, paste,
 // replace the whole document (new / open / template), the input shape.
-import { GRAPH_INPUT, type Block, type GraphBlock, type GraphEdge, type Literal, type NetworkDoc, type Value } from '../../../../engine/core';
+import {
+  GRAPH_INPUT,
+  type Block,
+  type GraphBlock,
+  type GraphEdge,
+  type Literal,
+  type NetworkDoc,
+  type Value,
+} from '../../../../engine/core';
 import type { Op } from '../patch';
 import { blockAt, containerOf, freshId, jsonPathOf, listOf } from '../locate';
 import { command } from './types';
 
-export interface MakeBlockArgs { container: string; ids: string[]; name: string }
+export interface MakeBlockArgs {
+  container: string;
+  ids: string[];
+  name: string;
+}
 
 /** Checks the selection can become one block: contiguous in a Sequential; one entry and one exit in a graph. */
 function plan(doc: NetworkDoc, a: MakeBlockArgs): string | { body: Block; replace: Op[] } {
@@ -35,7 +47,13 @@ function plan(doc: NetworkDoc, a: MakeBlockArgs): string | { body: Block; replac
   if (exits.size > 1) return 'the selection must have one output: it leaves from ' + [...exits].join(' and ');
   const out = [...exits][0] ?? picked[picked.length - 1].id;
   const inner: GraphEdge[] = g.edges.filter((e) => set.has(e.from) && set.has(e.to));
-  const body: GraphBlock = { kind: 'graph', id: a.name.toLowerCase(), nodes: picked, edges: [...entering.map((e) => ({ ...e, from: GRAPH_INPUT })), ...inner], output: out };
+  const body: GraphBlock = {
+    kind: 'graph',
+    id: a.name.toLowerCase(),
+    nodes: picked,
+    edges: [...entering.map((e) => ({ ...e, from: GRAPH_INPUT })), ...inner],
+    output: out,
+  };
   const src = [...sources][0];
   const edges: GraphEdge[] = [
     ...g.edges.filter((e) => !set.has(e.from) && !set.has(e.to)),
@@ -102,7 +120,10 @@ export const detach = command<{ path: string }>({
 });
 
 /** What copy puts on the clipboard: blocks of one container and the edges among them. */
-export interface Clip { blocks: Block[]; edges: GraphEdge[] }
+export interface Clip {
+  blocks: Block[];
+  edges: GraphEdge[];
+}
 
 /** Pastes blocks into a container with fresh ids (after `after`, or at the end). */
 export const paste = command<{ container: string; clip: Clip; after?: string }>({
@@ -120,15 +141,22 @@ export const paste = command<{ container: string; clip: Clip; after?: string }>(
       return { ...b, id };
     });
     // A pasted layer that shared with a pasted sibling shares with its copy.
-    const fixed = blocks.map((b) => (b.kind === 'layer' && b.share && rename.has(b.share) ? { ...b, share: rename.get(b.share) } : b));
+    const fixed = blocks.map((b) =>
+      b.kind === 'layer' && b.share && rename.has(b.share) ? { ...b, share: rename.get(b.share) } : b,
+    );
     if (c.block.kind === 'sequential') {
       const i = a.after !== undefined ? list.findIndex((b) => b.id === a.after) + 1 : 0;
       const at = i > 0 ? i : list.length;
       return [{ path: [...c.jp, 'children'], value: [...list.slice(0, at), ...fixed, ...list.slice(at)] }];
     }
     const g = c.block as GraphBlock;
-    const edges = a.clip.edges.filter((e) => rename.has(e.from) && rename.has(e.to)).map((e) => ({ ...e, from: rename.get(e.from)!, to: rename.get(e.to)! }));
-    return [{ path: [...c.jp, 'nodes'], value: [...list, ...fixed] }, { path: [...c.jp, 'edges'], value: [...g.edges, ...edges] }];
+    const edges = a.clip.edges
+      .filter((e) => rename.has(e.from) && rename.has(e.to))
+      .map((e) => ({ ...e, from: rename.get(e.from)!, to: rename.get(e.to)! }));
+    return [
+      { path: [...c.jp, 'nodes'], value: [...list, ...fixed] },
+      { path: [...c.jp, 'edges'], value: [...g.edges, ...edges] },
+    ];
   },
 });
 
@@ -140,16 +168,34 @@ export const replaceDocument = command<{ doc: NetworkDoc }>({
 
 export const setInputShape = command<{ shape: number[] }>({
   name: 'set input shape',
-  can: (_doc, a) => (a.shape.length >= 1 && a.shape.length <= 3 && a.shape.every((n) => Number.isInteger(n) && n > 0) ? null : 'the input is 1 to 3 positive integers, e.g. 1×28×28'),
+  can: (_doc, a) =>
+    a.shape.length >= 1 && a.shape.length <= 3 && a.shape.every((n) => Number.isInteger(n) && n > 0)
+      ? null
+      : 'the input is 1 to 3 positive integers, e.g. 1×28×28',
   perform: (_doc, a) => [{ path: ['input', 'shape'], value: a.shape }],
 });
 
 /** Adds an argument to a definition and makes a layer parameter inside it use it. */
-export const promoteArg = command<{ def: string; layerJsonPath: (string | number)[]; key: string; arg: string; type: 'int' | 'float' | 'bool' | 'string' | 'ints'; value: Value }>({
+export const promoteArg = command<{
+  def: string;
+  layerJsonPath: (string | number)[];
+  key: string;
+  arg: string;
+  type: 'int' | 'float' | 'bool' | 'string' | 'ints';
+  value: Value;
+}>({
   name: 'make argument',
-  can: (doc, a) => (!doc.definitions[a.def] ? `no block ${a.def}` : doc.definitions[a.def].args.some((x) => x.name === a.arg) ? `${a.def} already has "${a.arg}"` : null),
+  can: (doc, a) =>
+    !doc.definitions[a.def]
+      ? `no block ${a.def}`
+      : doc.definitions[a.def].args.some((x) => x.name === a.arg)
+        ? `${a.def} already has "${a.arg}"`
+        : null,
   perform: (doc, a) => [
-    { path: ['definitions', a.def, 'args'], value: [...doc.definitions[a.def].args, { name: a.arg, type: a.type, default: a.value }] },
+    {
+      path: ['definitions', a.def, 'args'],
+      value: [...doc.definitions[a.def].args, { name: a.arg, type: a.type, default: a.value }],
+    },
     { path: [...a.layerJsonPath, 'params', a.key], value: { $arg: a.arg } },
   ],
 });

@@ -1,14 +1,50 @@
 // The command registry: every document edit goes through one of these (see ../history.ts).
-import { addBlock, newLayer, removeBlocks, renameBlock, setArg, setConstant, setInitializer, setOutput, setParam, setTrainable, shareParams, unshareParams } from './layers';
+import {
+  addBlock,
+  newLayer,
+  removeBlocks,
+  renameBlock,
+  setArg,
+  setConstant,
+  setInitializer,
+  setOutput,
+  setParam,
+  setTrainable,
+  shareParams,
+  unshareParams,
+} from './layers';
 import { connect, disconnect, move, reorder, resetLayout, setCollapsed } from './wiring';
 import { detach, makeBlock, paste, promoteArg, replaceDocument, setInputShape } from './blocks';
 import { addDefArg, editDefArg, removeDefArg } from './args';
 import { setTraining } from './training';
 
 export const COMMANDS = {
-  addBlock, removeBlocks, renameBlock, setArg, setConstant, setInitializer, setOutput, setParam, setTrainable,
-  shareParams, unshareParams, connect, disconnect, move, reorder, resetLayout, setCollapsed,
-  detach, makeBlock, paste, promoteArg, replaceDocument, setInputShape, addDefArg, editDefArg, removeDefArg,
+  addBlock,
+  removeBlocks,
+  renameBlock,
+  setArg,
+  setConstant,
+  setInitializer,
+  setOutput,
+  setParam,
+  setTrainable,
+  shareParams,
+  unshareParams,
+  connect,
+  disconnect,
+  move,
+  reorder,
+  resetLayout,
+  setCollapsed,
+  detach,
+  makeBlock,
+  paste,
+  promoteArg,
+  replaceDocument,
+  setInputShape,
+  addDefArg,
+  editDefArg,
+  removeDefArg,
   setTraining,
 };
 export type CommandName = keyof typeof COMMANDS;

@@ -19,7 +19,11 @@ export interface AddArgs {
 export function newLayer(doc: Parameters<typeof containerOf>[0], container: string, type: string): LayerBlock {
   const c = containerOf(doc, container);
   const def = layerDef(type);
-  return { kind: 'layer', id: freshId(def?.alias ?? type.toLowerCase(), c ? listOf(c.block).map((b) => b.id) : []), type };
+  return {
+    kind: 'layer',
+    id: freshId(def?.alias ?? type.toLowerCase(), c ? listOf(c.block).map((b) => b.id) : []),
+    type,
+  };
 }
 
 export const addBlock = command<AddArgs>({
@@ -34,7 +38,12 @@ export const addBlock = command<AddArgs>({
     const c = containerOf(doc, a.container)!;
     const list = listOf(c.block);
     if (c.block.kind === 'sequential') {
-      const i = a.after !== undefined ? list.findIndex((b) => b.id === a.after) + 1 : a.onEdge !== undefined ? a.onEdge : list.length;
+      const i =
+        a.after !== undefined
+          ? list.findIndex((b) => b.id === a.after) + 1
+          : a.onEdge !== undefined
+            ? a.onEdge
+            : list.length;
       const at = i <= 0 && a.after !== undefined ? list.length : i;
       return [{ path: [...c.jp, 'children'], value: [...list.slice(0, at), a.block, ...list.slice(at)] }];
     }
@@ -60,7 +69,10 @@ export const addBlock = command<AddArgs>({
 /** Removes blocks (all in one container). In a graph, a removed node with one input is bridged over. */
 export const removeBlocks = command<{ paths: string[] }>({
   name: 'remove',
-  can: (doc, a) => (a.paths.length && a.paths.every((p) => p && blockAt(doc, p) && parentOf(p) === parentOf(a.paths[0])) ? null : 'select blocks in one container to delete'),
+  can: (doc, a) =>
+    a.paths.length && a.paths.every((p) => p && blockAt(doc, p) && parentOf(p) === parentOf(a.paths[0]))
+      ? null
+      : 'select blocks in one container to delete',
   perform: (doc, a) => {
     const c = containerOf(doc, parentOf(a.paths[0]))!;
     const gone = new Set(a.paths.map(idOf));
@@ -71,7 +83,9 @@ export const removeBlocks = command<{ paths: string[] }>({
       for (const id of gone) {
         const ins = edges.filter((e) => e.to === id);
         const src = ins.length === 1 ? ins[0].from : undefined;
-        edges = edges.flatMap((e) => (e.to === id ? [] : e.from === id ? (src !== undefined ? [{ ...e, from: src }] : []) : [e]));
+        edges = edges.flatMap((e) =>
+          e.to === id ? [] : e.from === id ? (src !== undefined ? [{ ...e, from: src }] : []) : [e],
+        );
         if (output === id) output = src ?? GRAPH_INPUT;
       }
       ops.push({ path: [...c.jp, 'edges'], value: edges });
@@ -81,7 +95,8 @@ export const removeBlocks = command<{ paths: string[] }>({
   },
 });
 
-const exists = (doc: Parameters<typeof jsonPathOf>[0], path: string) => (jsonPathOf(doc, path) ? null : `no block at "${path}"`);
+const exists = (doc: Parameters<typeof jsonPathOf>[0], path: string) =>
+  jsonPathOf(doc, path) ? null : `no block at "${path}"`;
 const layerAt = (doc: Parameters<typeof jsonPathOf>[0], path: string) => {
   const b = blockAt(doc, path);
   return b?.kind === 'layer' ? null : 'select a layer';
@@ -115,7 +130,10 @@ export const renameBlock = command<{ path: string; id: string }>({
     const ops: Op[] = [{ path: [...c.jp, c.key], value: listOf(c.block).map(fix) }];
     if (c.block.kind === 'graph') {
       const g = c.block;
-      ops.push({ path: [...c.jp, 'edges'], value: g.edges.map((e) => ({ ...e, from: e.from === old ? a.id : e.from, to: e.to === old ? a.id : e.to })) });
+      ops.push({
+        path: [...c.jp, 'edges'],
+        value: g.edges.map((e) => ({ ...e, from: e.from === old ? a.id : e.from, to: e.to === old ? a.id : e.to })),
+      });
       if (g.output === old) ops.push({ path: [...c.jp, 'output'], value: a.id });
     }
     return ops;
@@ -171,8 +189,12 @@ export const setArg = command<{ path: string; arg: string; value: Value | undefi
 /** Chooses which node of a graph block is its output. */
 export const setOutput = command<{ path: string }>({
   name: 'set output',
-  can: (doc, a) => (containerOf(doc, parentOf(a.path))?.block.kind === 'graph' && blockAt(doc, a.path) ? null : 'only a node of a graph block can be its output'),
+  can: (doc, a) =>
+    containerOf(doc, parentOf(a.path))?.block.kind === 'graph' && blockAt(doc, a.path)
+      ? null
+      : 'only a node of a graph block can be its output',
   perform: (doc, a) => [{ path: [...containerOf(doc, parentOf(a.path))!.jp, 'output'], value: idOf(a.path) }],
 });
 
-export const readList = (doc: Parameters<typeof getAt>[0], jp: readonly (string | number)[]) => getAt(doc, jp) as Block[];
+export const readList = (doc: Parameters<typeof getAt>[0], jp: readonly (string | number)[]) =>
+  getAt(doc, jp) as Block[];

@@ -5,7 +5,12 @@ import { blockAt, containerOf, listOf } from '../locate';
 import type { Op } from '../patch';
 import { command, viewOf } from './types';
 
-export interface ConnectArgs { graph: string; from: string; to: string; port?: number }
+export interface ConnectArgs {
+  graph: string;
+  from: string;
+  to: string;
+  port?: number;
+}
 
 const graphAt = (doc: NetworkDoc, path: string) => {
   const c = containerOf(doc, path);
@@ -48,11 +53,14 @@ export const connect = command<ConnectArgs>({
     if (!ids.has(a.to)) return `no node "${a.to}" in this block`;
     if (a.from === a.to) return 'a layer cannot feed itself';
     if (g.edges.some((e) => e.from === a.from && e.to === a.to)) return `${a.from} already feeds ${a.to}`;
-    if (a.from !== GRAPH_INPUT && reaches(g, a.to, a.from)) return `this would make a cycle: ${a.to} already leads to ${a.from}`;
+    if (a.from !== GRAPH_INPUT && reaches(g, a.to, a.from))
+      return `this would make a cycle: ${a.to} already leads to ${a.from}`;
     const ins = g.edges.filter((e) => e.to === a.to);
     const max = maxInputs(doc, a.graph, a.to);
-    if (ins.length >= max) return `${a.to} takes ${max === 1 ? 'one input' : `at most ${max} inputs`} and already has ${ins.length}`;
-    if (a.port !== undefined && ins.some((e, i) => (e.port ?? i) === a.port)) return `port ${a.port} of ${a.to} is already connected`;
+    if (ins.length >= max)
+      return `${a.to} takes ${max === 1 ? 'one input' : `at most ${max} inputs`} and already has ${ins.length}`;
+    if (a.port !== undefined && ins.some((e, i) => (e.port ?? i) === a.port))
+      return `port ${a.port} of ${a.to} is already connected`;
     return null;
   },
   perform: (doc, a) => {
@@ -60,7 +68,8 @@ export const connect = command<ConnectArgs>({
     const edge = a.port === undefined ? { from: a.from, to: a.to } : { from: a.from, to: a.to, port: a.port };
     const ops: Op[] = [{ path: [...jp, 'edges'], value: [...g.edges, edge] }];
     // The output follows the end of the chain being built: feeding a node from the output moves it on.
-    if ((g.output === a.from || g.output === GRAPH_INPUT) && !g.edges.some((e) => e.from === a.to)) ops.push({ path: [...jp, 'output'], value: a.to });
+    if ((g.output === a.from || g.output === GRAPH_INPUT) && !g.edges.some((e) => e.from === a.to))
+      ops.push({ path: [...jp, 'output'], value: a.to });
     return ops;
   },
 });
@@ -80,7 +89,9 @@ export const reorder = command<{ container: string; from: number; to: number }>(
   can: (doc, a) => {
     const c = containerOf(doc, a.container);
     const n = c ? listOf(c.block).length : 0;
-    return c?.block.kind === 'sequential' && a.from >= 0 && a.from < n && a.to >= 0 && a.to < n ? null : 'nothing to reorder';
+    return c?.block.kind === 'sequential' && a.from >= 0 && a.from < n && a.to >= 0 && a.to < n
+      ? null
+      : 'nothing to reorder';
   },
   perform: (doc, a) => {
     const c = containerOf(doc, a.container)!;
@@ -105,7 +116,9 @@ export const resetLayout = command<{ paths?: string[] }>({
   name: 'reset layout',
   perform: (doc, a) => {
     const v = viewOf(doc);
-    const positions = a.paths ? Object.fromEntries(Object.entries(v.positions ?? {}).filter(([k]) => !a.paths!.includes(k))) : {};
+    const positions = a.paths
+      ? Object.fromEntries(Object.entries(v.positions ?? {}).filter(([k]) => !a.paths!.includes(k)))
+      : {};
     return [{ path: ['view'], value: { ...v, positions } }];
   },
 });
@@ -115,7 +128,10 @@ export const setCollapsed = command<{ paths: string[]; collapsed: boolean }>({
   perform: (doc, a) => {
     const v = viewOf(doc);
     const collapsed = { ...v.collapsed };
-    for (const p of a.paths) { if (a.collapsed) collapsed[p] = true; else delete collapsed[p]; }
+    for (const p of a.paths) {
+      if (a.collapsed) collapsed[p] = true;
+      else delete collapsed[p];
+    }
     return [{ path: ['view'], value: { ...v, collapsed } }];
   },
 });

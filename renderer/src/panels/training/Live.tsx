@@ -9,31 +9,50 @@ const pct = (v: number) => `${(v * 100).toFixed(v >= 0.995 || v < 0.1 ? 0 : 1)}%
 const num = (v: number) => (Math.abs(v) >= 100 ? v.toFixed(0) : Math.abs(v) >= 10 ? v.toFixed(1) : v.toFixed(2));
 const opt = (v: number | undefined, f: (v: number) => string) => (v === undefined || !Number.isFinite(v) ? '—' : f(v));
 
-const TRAIN = 'var(--accent)', VAL = 'var(--val)';
+const TRAIN = 'var(--accent)',
+  VAL = 'var(--val)';
 
 /** Exponential moving average, bias-corrected so the first points are not pulled to 0 (as TensorBoard). */
 export function smooth(points: Point[], k = 0.8): Point[] {
   let m = 0;
-  return points.map((p, i) => { m = k * m + (1 - k) * p.y; return { x: p.x, y: m / (1 - k ** (i + 1)) }; });
+  return points.map((p, i) => {
+    m = k * m + (1 - k) * p.y;
+    return { x: p.x, y: m / (1 - k ** (i + 1)) };
+  });
 }
 
 export function Curves() {
   const run = useTraining((s) => s.run);
   const total = run.config && run.stepsPerEpoch ? run.config.epochs * run.stepsPerEpoch : run.step;
-  const loss = useMemo<Series[]>(() => [
-    { id: 'train', label: 'train', points: run.loss, color: TRAIN, faint: true },
-    { id: 'smooth', label: 'train', points: smooth(run.loss), color: TRAIN },
-    { id: 'val', label: 'validation', points: run.valLoss, color: VAL, dots: true },
-  ], [run.loss, run.valLoss]);
-  const acc = useMemo<Series[]>(() => [
-    { id: 'train', label: 'train', points: run.acc, color: TRAIN, faint: true },
-    { id: 'smooth', label: 'train', points: smooth(run.acc), color: TRAIN },
-    { id: 'val', label: 'validation', points: run.valAcc, color: VAL, dots: true },
-  ], [run.acc, run.valAcc]);
+  const loss = useMemo<Series[]>(
+    () => [
+      { id: 'train', label: 'train', points: run.loss, color: TRAIN, faint: true },
+      { id: 'smooth', label: 'train', points: smooth(run.loss), color: TRAIN },
+      { id: 'val', label: 'validation', points: run.valLoss, color: VAL, dots: true },
+    ],
+    [run.loss, run.valLoss],
+  );
+  const acc = useMemo<Series[]>(
+    () => [
+      { id: 'train', label: 'train', points: run.acc, color: TRAIN, faint: true },
+      { id: 'smooth', label: 'train', points: smooth(run.acc), color: TRAIN },
+      { id: 'val', label: 'validation', points: run.valAcc, color: VAL, dots: true },
+    ],
+    [run.acc, run.valAcc],
+  );
   return (
     <div className="train-charts">
       <Chart title="Loss" testid="chart-loss" series={loss} xMax={total} xStep={run.stepsPerEpoch} yMin={0} fmt={num} />
-      <Chart title="Accuracy" testid="chart-acc" series={acc} xMax={total} xStep={run.stepsPerEpoch} yMin={0} yMax={1} fmt={pct} />
+      <Chart
+        title="Accuracy"
+        testid="chart-acc"
+        series={acc}
+        xMax={total}
+        xStep={run.stepsPerEpoch}
+        yMin={0}
+        yMax={1}
+        fmt={pct}
+      />
     </div>
   );
 }
@@ -45,27 +64,52 @@ export function Results() {
     <div className="train-results">
       {run.config && (
         <div className="train-caption" data-testid="train-caption">
-          {run.config.dataset}{run.config.limit ? ` · first ${run.config.limit.toLocaleString()} samples` : ''} · batch {run.config.batchSize} · {run.config.optimizer === 'adam' ? 'Adam' : 'SGD'} · {run.config.epochs} epoch{run.config.epochs > 1 ? 's' : ''}
+          {run.config.dataset}
+          {run.config.limit ? ` · first ${run.config.limit.toLocaleString()} samples` : ''} · batch{' '}
+          {run.config.batchSize} · {run.config.optimizer === 'adam' ? 'Adam' : 'SGD'} · {run.config.epochs} epoch
+          {run.config.epochs > 1 ? 's' : ''}
         </div>
       )}
       {run.done && run.done.state !== 'failed' && (
         <div className="train-final" data-testid="train-final">
           <span className="muted">{run.done.state === 'stopped' ? 'Stopped · test accuracy' : 'Test accuracy'}</span>
-          <b data-testid="train-test-acc" data-value={test}>{opt(test, (v) => `${(v * 100).toFixed(1)}%`)}</b>
-          <span className="muted">test loss {opt(run.done.final?.valLoss, num)} · train acc {opt(run.done.final?.acc, pct)}</span>
+          <b data-testid="train-test-acc" data-value={test}>
+            {opt(test, (v) => `${(v * 100).toFixed(1)}%`)}
+          </b>
+          <span className="muted">
+            test loss {opt(run.done.final?.valLoss, num)} · train acc {opt(run.done.final?.acc, pct)}
+          </span>
         </div>
       )}
       <table className="epoch-table" data-testid="epoch-table">
-        <thead><tr><th>epoch</th><th>loss</th><th>acc</th><th title="validation loss">val loss</th><th title="validation accuracy">val acc</th><th>time</th></tr></thead>
+        <thead>
+          <tr>
+            <th>epoch</th>
+            <th>loss</th>
+            <th>acc</th>
+            <th title="validation loss">val loss</th>
+            <th title="validation accuracy">val acc</th>
+            <th>time</th>
+          </tr>
+        </thead>
         <tbody>
           {run.epochs.map((e) => (
             <tr key={e.epoch}>
-              <td>{e.epoch + 1}</td><td>{opt(e.trainLoss, num)}</td><td>{opt(e.trainAcc, pct)}</td>
-              <td>{opt(e.valLoss, num)}</td><td className="val">{opt(e.valAcc, pct)}</td>
+              <td>{e.epoch + 1}</td>
+              <td>{opt(e.trainLoss, num)}</td>
+              <td>{opt(e.trainAcc, pct)}</td>
+              <td>{opt(e.valLoss, num)}</td>
+              <td className="val">{opt(e.valAcc, pct)}</td>
               <td className="muted">{opt(e.durationMs, (ms) => `${(ms / 1000).toFixed(1)} s`)}</td>
             </tr>
           ))}
-          {!run.epochs.length && <tr><td colSpan={6} className="muted empty">{run.state ? 'the first epoch is under way…' : 'no epochs yet'}</td></tr>}
+          {!run.epochs.length && (
+            <tr>
+              <td colSpan={6} className="muted empty">
+                {run.state ? 'the first epoch is under way…' : 'no epochs yet'}
+              </td>
+            </tr>
+          )}
         </tbody>
       </table>
     </div>

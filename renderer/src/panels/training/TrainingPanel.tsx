@@ -9,7 +9,13 @@ import { Controls, Settings } from './Settings';
 import './training.css';
 
 const STATE_LABEL: Record<string, string> = {
-  starting: 'Preparing', running: 'Training', paused: 'Paused', stopping: 'Stopping', done: 'Done', stopped: 'Stopped', failed: 'Failed',
+  starting: 'Preparing',
+  running: 'Training',
+  paused: 'Paused',
+  stopping: 'Stopping',
+  done: 'Done',
+  stopped: 'Stopped',
+  failed: 'Failed',
 };
 
 function fmtRate(v: number | null) {
@@ -22,21 +28,42 @@ function Status() {
   const backend = useUi((s) => s.engineBackend);
   const total = run.config && run.stepsPerEpoch ? run.config.epochs * run.stepsPerEpoch : 0;
   const frac = total ? Math.min(1, run.step / total) : 0;
-  const state = run.lost ? 'lost' : run.state ?? 'idle';
+  const state = run.lost ? 'lost' : (run.state ?? 'idle');
   return (
     <div className="train-status" data-testid="train-status">
-      <span className={`train-pill pill-${state}`} data-testid="train-state" data-state={state}>{run.lost ? 'Run lost' : run.state ? STATE_LABEL[run.state] : 'Ready'}</span>
+      <span className={`train-pill pill-${state}`} data-testid="train-state" data-state={state}>
+        {run.lost ? 'Run lost' : run.state ? STATE_LABEL[run.state] : 'Ready'}
+      </span>
       {run.state && (
         <>
-          <span>Epoch <b data-testid="train-epoch">{Math.min(run.epoch + 1, run.config?.epochs ?? Infinity)}</b>{run.config ? ` / ${run.config.epochs}` : ''}</span>
-          <span>Step <b data-testid="train-stepcount" data-step={run.step}>{run.step.toLocaleString()}</b>{total ? ` / ${total.toLocaleString()}` : ''}</span>
-          <span className="train-progress" title={`${(frac * 100).toFixed(0)}%`}><i style={{ width: `${frac * 100}%` }} /></span>
-          <span><b data-testid="train-rate">{fmtRate(run.samplesPerSec)}</b> img/s</span>
-          {run.lr !== null && <span>lr <b>{run.lr}</b></span>}
+          <span>
+            Epoch <b data-testid="train-epoch">{Math.min(run.epoch + 1, run.config?.epochs ?? Infinity)}</b>
+            {run.config ? ` / ${run.config.epochs}` : ''}
+          </span>
+          <span>
+            Step{' '}
+            <b data-testid="train-stepcount" data-step={run.step}>
+              {run.step.toLocaleString()}
+            </b>
+            {total ? ` / ${total.toLocaleString()}` : ''}
+          </span>
+          <span className="train-progress" title={`${(frac * 100).toFixed(0)}%`}>
+            <i style={{ width: `${frac * 100}%` }} />
+          </span>
+          <span>
+            <b data-testid="train-rate">{fmtRate(run.samplesPerSec)}</b> img/s
+          </span>
+          {run.lr !== null && (
+            <span>
+              lr <b>{run.lr}</b>
+            </span>
+          )}
         </>
       )}
       <span className="spacer" />
-      <span className="muted" data-testid="train-backend">{backend ? `backend ${backend}` : 'engine offline'}</span>
+      <span className="muted" data-testid="train-backend">
+        {backend ? `backend ${backend}` : 'engine offline'}
+      </span>
     </div>
   );
 }
@@ -49,15 +76,33 @@ function Banners() {
     <>
       {anomaly && (
         <div className="train-banner banner-anomaly" data-testid="train-anomaly" role="alert">
-          <b>⚠ {anomaly.kind === 'nan' ? 'NaN' : anomaly.kind} at step {anomaly.step}</b>
+          <b>
+            ⚠ {anomaly.kind === 'nan' ? 'NaN' : anomaly.kind} at step {anomaly.step}
+          </b>
           <span className="msg">{anomaly.message}</span>
-          {anomaly.block && <button className="btn" onClick={() => revealBlock(anomaly.block)}>Show {anomaly.block}</button>}
+          {anomaly.block && (
+            <button className="btn" onClick={() => revealBlock(anomaly.block)}>
+              Show {anomaly.block}
+            </button>
+          )}
         </div>
       )}
       {error && (
-        <div className={`train-banner ${lost ? 'banner-lost' : 'banner-error'}`} data-testid="train-error" data-code={error.code} role="alert">
-          <b>{lost ? 'Run lost' : error.code}</b><span className="msg">{error.message}</span>
-          <button className="mini" title="Dismiss" onClick={() => useTraining.getState().set({ run: { ...useTraining.getState().run, error: null } })}>✕</button>
+        <div
+          className={`train-banner ${lost ? 'banner-lost' : 'banner-error'}`}
+          data-testid="train-error"
+          data-code={error.code}
+          role="alert"
+        >
+          <b>{lost ? 'Run lost' : error.code}</b>
+          <span className="msg">{error.message}</span>
+          <button
+            className="mini"
+            title="Dismiss"
+            onClick={() => useTraining.getState().set({ run: { ...useTraining.getState().run, error: null } })}
+          >
+            ✕
+          </button>
         </div>
       )}
     </>
@@ -82,7 +127,14 @@ export function TrainingPanel() {
         <span className="train-title">Training</span>
         <Controls />
         <Status />
-        <button className="mini" data-testid="train-close" title="Hide the training panel (the run goes on)" onClick={() => showTraining(false)}>✕</button>
+        <button
+          className="mini"
+          data-testid="train-close"
+          title="Hide the training panel (the run goes on)"
+          onClick={() => showTraining(false)}
+        >
+          ✕
+        </button>
       </header>
       <Banners />
       <div className="train-body">
@@ -105,8 +157,12 @@ export function TrainButton() {
   const open = useUi((s) => s.trainOpen);
   const state = useTraining((s) => s.run.state);
   return (
-    <button className={`btn btn-train${open ? ' on' : ''}`} data-testid="btn-train" title="Train this network (show/hide the training panel)"
-      onClick={() => showTraining(!open)}>
+    <button
+      className={`btn btn-train${open ? ' on' : ''}`}
+      data-testid="btn-train"
+      title="Train this network (show/hide the training panel)"
+      onClick={() => showTraining(!open)}
+    >
       {isActive(state) && <i className={`train-dot dot-${state}`} />}▶ Train
     </button>
   );

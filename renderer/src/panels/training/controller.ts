@@ -4,7 +4,19 @@
 import { create } from 'zustand';
 import { RpcError, type CallName, type Client, type Params, type Result } from '../../../../engine/protocol';
 import { docStore, inferOf, run as runCommand, useUi } from '../../app/store';
-import { applyEvents, configOf, emptyRun, formFrom, fromSnapshot, isActive, lostRun, parseForm, type RunView, type TrainEvent, type TrainForm } from './run-state';
+import {
+  applyEvents,
+  configOf,
+  emptyRun,
+  formFrom,
+  fromSnapshot,
+  isActive,
+  lostRun,
+  parseForm,
+  type RunView,
+  type TrainEvent,
+  type TrainForm,
+} from './run-state';
 
 export type DatasetInfo = Result<'data/list'>['datasets'][number];
 /** A control call in flight or asked for and not yet visible in the run's state. */
@@ -50,7 +62,8 @@ function flush() {
   // In order: an anomaly rings its block; the run going on again (resume, step) takes the ring away.
   for (const e of events) {
     if (e.name === 'train/anomaly') revealBlock(e.p.block);
-    else if (e.name === 'train/state' && e.p.state === 'running' && useUi.getState().flagged) useUi.getState().set({ flagged: undefined });
+    else if (e.name === 'train/state' && e.p.state === 'running' && useUi.getState().flagged)
+      useUi.getState().set({ flagged: undefined });
   }
 }
 
@@ -97,7 +110,13 @@ export function bindTraining(c: Client): void {
       flush();
       const s = useTraining.getState();
       const how = p.signal ? `killed by ${p.signal}` : p.exitCode !== null ? `exit code ${p.exitCode}` : 'it stopped';
-      s.set({ run: lostRun(s.run, `The engine crashed during training (${how}) and was restarted: the run was lost. Your document is untouched.`), intent: null });
+      s.set({
+        run: lostRun(
+          s.run,
+          `The engine crashed during training (${how}) and was restarted: the run was lost. Your document is untouched.`,
+        ),
+        intent: null,
+      });
     }),
   ];
   c.onClose(() => {
@@ -117,16 +136,30 @@ export async function syncTraining(c: Client | null = client): Promise<void> {
     const s = useTraining.getState();
     if (run) {
       s.set({ run: fromSnapshot(s.run, run), intent: null });
-      if (isActive(run.state) && !useUi.getState().trainOpen) useUi.getState().set({ trainOpen: true, fitSeq: useUi.getState().fitSeq + 1 });
-    } else s.set({ run: lostRun(s.run, 'The engine no longer has this run (it was restarted): the run was lost. Your document is untouched.') });
-  } catch { /* an older engine without attach: nothing to restore */ }
+      if (isActive(run.state) && !useUi.getState().trainOpen)
+        useUi.getState().set({ trainOpen: true, fitSeq: useUi.getState().fitSeq + 1 });
+    } else
+      s.set({
+        run: lostRun(
+          s.run,
+          'The engine no longer has this run (it was restarted): the run was lost. Your document is untouched.',
+        ),
+      });
+  } catch {
+    /* an older engine without attach: nothing to restore */
+  }
   try {
     const { datasets } = await c.call('data/list');
     useTraining.getState().set({ datasets });
-  } catch { useTraining.getState().set({ datasets: [] }); }
+  } catch {
+    useTraining.getState().set({ datasets: [] });
+  }
 }
 
-const errorOf = (e: unknown) => { const r = RpcError.from(e); return { code: r.code, message: r.message }; };
+const errorOf = (e: unknown) => {
+  const r = RpcError.from(e);
+  return { code: r.code, message: r.message };
+};
 
 /** Starts a run of the current document with the form's settings. */
 export async function startTraining(): Promise<void> {
@@ -135,13 +168,17 @@ export async function startTraining(): Promise<void> {
   if (!client || !parsed.config) return;
   const config = { ...parsed.config, doc: docStore.getState().doc };
   useUi.getState().set({ flagged: undefined });
-  s.set({ intent: 'start', run: { ...emptyRun(), state: 'starting', config: configOf(config), startedAt: Date.now(), lr: config.lr } });
+  s.set({
+    intent: 'start',
+    run: { ...emptyRun(), state: 'starting', config: configOf(config), startedAt: Date.now(), lr: config.lr },
+  });
   try {
     const { runId } = await client.call('train/start', config);
     recordSettings(parsed.config);
     flush();
     const run = useTraining.getState().run;
-    if (run.runId === null) useTraining.getState().set({ run: { ...run, runId, state: run.state === 'starting' ? 'running' : run.state } });
+    if (run.runId === null)
+      useTraining.getState().set({ run: { ...run, runId, state: run.state === 'starting' ? 'running' : run.state } });
   } catch (e) {
     flush();
     const run = useTraining.getState().run;
@@ -159,7 +196,11 @@ function recordSettings(c: NonNullable<ReturnType<typeof parseForm>['config']>) 
   const before = docStore.getState().doc.training;
   const training = {
     ...before,
-    dataset: c.data.source, optimizer: c.optimizer, lr: c.lr, batchSize: c.batchSize, epochs: c.epochs,
+    dataset: c.data.source,
+    optimizer: c.optimizer,
+    lr: c.lr,
+    batchSize: c.batchSize,
+    epochs: c.epochs,
     momentum: c.optimizer === 'sgd' ? c.momentum : undefined,
   };
   if (training.momentum === undefined) delete training.momentum;
@@ -176,7 +217,8 @@ async function control<M extends Control>(method: M, intent: Intent, params: Par
   const s = useTraining.getState();
   if (!client || !s.run.runId) return;
   s.set({ intent, run: { ...s.run, error: null } });
-  if (method === 'train/resume' || method === 'train/stop' || method === 'train/step') useUi.getState().set({ flagged: undefined });
+  if (method === 'train/resume' || method === 'train/stop' || method === 'train/step')
+    useUi.getState().set({ flagged: undefined });
   try {
     await (client.call as (m: CallName, p: unknown) => Promise<unknown>)(method, { ...params, runId: s.run.runId });
     flush();

@@ -1,9 +1,21 @@
 // The training run as the panel shows it: pure reducers from protocol events (and `train/attach`
 // snapshots) to a view with curves, plus the form's parsing and the reasons Start is refused.
 // No React, no client: controller.ts feeds it, the components read it, run-state.test.ts checks it.
-import { ACTIVE_STATES, type AnomalyEvent, type EpochEvent, type EventPayload, type ProgressEvent, type RunSnapshot, type RunState, type TrainConfig } from '../../../../engine/protocol';
+import {
+  ACTIVE_STATES,
+  type AnomalyEvent,
+  type EpochEvent,
+  type EventPayload,
+  type ProgressEvent,
+  type RunSnapshot,
+  type RunState,
+  type TrainConfig,
+} from '../../../../engine/protocol';
 
-export interface Point { x: number; y: number }
+export interface Point {
+  x: number;
+  y: number;
+}
 export type DoneEvent = EventPayload<'train/done'>;
 export type TrainEvent =
   | { name: 'train/progress'; p: ProgressEvent }
@@ -13,7 +25,14 @@ export type TrainEvent =
   | { name: 'train/done'; p: DoneEvent };
 
 /** What the run was started with (known for runs started here or restored by `train/attach`). */
-export interface RunConfig { dataset: string; epochs: number; batchSize: number; optimizer: 'sgd' | 'adam'; limit?: number; lr: number }
+export interface RunConfig {
+  dataset: string;
+  epochs: number;
+  batchSize: number;
+  optimizer: 'sgd' | 'adam';
+  limit?: number;
+  lr: number;
+}
 
 export interface RunView {
   runId: string | null;
@@ -42,8 +61,24 @@ export interface RunView {
 }
 
 export const emptyRun = (): RunView => ({
-  runId: null, state: null, config: null, epoch: 0, step: 0, stepsPerEpoch: 0, lr: null, samplesPerSec: null, startedAt: null,
-  loss: [], acc: [], valLoss: [], valAcc: [], epochs: [], done: null, anomaly: null, error: null, lost: false,
+  runId: null,
+  state: null,
+  config: null,
+  epoch: 0,
+  step: 0,
+  stepsPerEpoch: 0,
+  lr: null,
+  samplesPerSec: null,
+  startedAt: null,
+  loss: [],
+  acc: [],
+  valLoss: [],
+  valAcc: [],
+  epochs: [],
+  done: null,
+  anomaly: null,
+  error: null,
+  lost: false,
 });
 
 export const isActive = (s: RunState | null): boolean => s !== null && ACTIVE_STATES.includes(s);
@@ -60,7 +95,14 @@ function decimate(points: Point[]): Point[] {
 
 const fin = (v: number | undefined): v is number => v !== undefined && Number.isFinite(v);
 
-export const configOf = (c: TrainConfig): RunConfig => ({ dataset: c.data.source, epochs: c.epochs, batchSize: c.batchSize, optimizer: c.optimizer, limit: c.data.limit, lr: c.lr });
+export const configOf = (c: TrainConfig): RunConfig => ({
+  dataset: c.data.source,
+  epochs: c.epochs,
+  batchSize: c.batchSize,
+  optimizer: c.optimizer,
+  limit: c.data.limit,
+  lr: c.lr,
+});
 
 /** x of the end of epoch `e` (0-based): steps per epoch from progress events, else the step counter. */
 const epochX = (v: RunView, e: number) => (v.stepsPerEpoch ? (e + 1) * v.stepsPerEpoch : v.step);
@@ -75,11 +117,16 @@ function addEpoch(v: RunView, e: EpochEvent) {
 /** Applies a batch of events in order (the controller flushes a few times a second). */
 export function applyEvents(prev: RunView, events: readonly TrainEvent[]): RunView {
   let v: RunView = { ...prev };
-  let loss = v.loss.slice(), acc = v.acc.slice();
+  let loss = v.loss.slice(),
+    acc = v.acc.slice();
   for (const e of events) {
     if (v.runId !== e.p.runId) {
       // Another run (started by another window, or ours before `train/start` answered): follow it.
-      if (v.runId !== null) { v = { ...emptyRun(), config: null }; loss = []; acc = []; }
+      if (v.runId !== null) {
+        v = { ...emptyRun(), config: null };
+        loss = [];
+        acc = [];
+      }
       v.runId = e.p.runId;
       v.startedAt ??= Date.now();
       if (v.state === null) v.state = 'starting';
@@ -87,18 +134,29 @@ export function applyEvents(prev: RunView, events: readonly TrainEvent[]): RunVi
     switch (e.name) {
       case 'train/progress': {
         const p = e.p;
-        Object.assign(v, { epoch: p.epoch, step: p.step, stepsPerEpoch: p.stepsPerEpoch, lr: p.lr, samplesPerSec: p.samplesPerSec ?? v.samplesPerSec });
+        Object.assign(v, {
+          epoch: p.epoch,
+          step: p.step,
+          stepsPerEpoch: p.stepsPerEpoch,
+          lr: p.lr,
+          samplesPerSec: p.samplesPerSec ?? v.samplesPerSec,
+        });
         if (fin(p.loss)) loss.push({ x: p.step, y: p.loss });
         if (fin(p.acc)) acc.push({ x: p.step, y: p.acc });
         break;
       }
-      case 'train/epoch': addEpoch(v, e.p); break;
+      case 'train/epoch':
+        addEpoch(v, e.p);
+        break;
       case 'train/state':
         if (v.state === 'done' || v.state === 'stopped' || v.state === 'failed') break; // done came first
         v.state = e.p.state;
         if (e.p.state === 'running') v.anomaly = null;
         break;
-      case 'train/anomaly': v.anomaly = e.p; v.step = Math.max(v.step, e.p.step); break;
+      case 'train/anomaly':
+        v.anomaly = e.p;
+        v.step = Math.max(v.step, e.p.step);
+        break;
       case 'train/done':
         v.done = e.p;
         v.state = e.p.state;
@@ -117,12 +175,23 @@ export function fromSnapshot(prev: RunView, s: RunSnapshot): RunView {
   const same = prev.runId === s.runId;
   const lp = s.lastProgress;
   const v: RunView = {
-    ...emptyRun(), runId: s.runId, state: s.done?.state ?? s.state, config: configOf(s.config), epoch: s.epoch, step: s.step,
-    stepsPerEpoch: lp?.stepsPerEpoch ?? (same ? prev.stepsPerEpoch : 0), lr: lp?.lr ?? s.config.lr, samplesPerSec: lp?.samplesPerSec ?? null,
-    startedAt: s.startedAt, done: s.done, error: s.done?.error ?? null,
+    ...emptyRun(),
+    runId: s.runId,
+    state: s.done?.state ?? s.state,
+    config: configOf(s.config),
+    epoch: s.epoch,
+    step: s.step,
+    stepsPerEpoch: lp?.stepsPerEpoch ?? (same ? prev.stepsPerEpoch : 0),
+    lr: lp?.lr ?? s.config.lr,
+    samplesPerSec: lp?.samplesPerSec ?? null,
+    startedAt: s.startedAt,
+    done: s.done,
+    error: s.done?.error ?? null,
   };
-  if (same) { v.loss = prev.loss.slice(); v.acc = prev.acc.slice(); }
-  else {
+  if (same) {
+    v.loss = prev.loss.slice();
+    v.acc = prev.acc.slice();
+  } else {
     // Only per-epoch train figures survive a reload: one point per epoch, then the last batch.
     for (const e of s.epochs) {
       if (fin(e.trainLoss)) v.loss.push({ x: epochX(v, e.epoch), y: e.trainLoss });
@@ -148,23 +217,49 @@ export function lostRun(v: RunView, why: string): RunView {
 // ---- the form ----
 
 /** The form as typed (strings), so a half-typed number is never lost. */
-export interface TrainForm { dataset: string; epochs: string; batchSize: string; optimizer: 'sgd' | 'adam'; lr: string; momentum: string; limit: string }
+export interface TrainForm {
+  dataset: string;
+  epochs: string;
+  batchSize: string;
+  optimizer: 'sgd' | 'adam';
+  lr: string;
+  momentum: string;
+  limit: string;
+}
 
-export interface TrainingDefaults { dataset?: string; optimizer?: 'sgd' | 'adam'; lr?: number; momentum?: number; batchSize?: number; epochs?: number }
+export interface TrainingDefaults {
+  dataset?: string;
+  optimizer?: 'sgd' | 'adam';
+  lr?: number;
+  momentum?: number;
+  batchSize?: number;
+  epochs?: number;
+}
 
 export const formFrom = (t: TrainingDefaults | undefined): TrainForm => ({
-  dataset: t?.dataset ?? 'fashion-mnist', epochs: String(t?.epochs ?? 10), batchSize: String(t?.batchSize ?? 128),
-  optimizer: t?.optimizer ?? 'sgd', lr: String(t?.lr ?? (t?.optimizer === 'adam' ? 0.001 : 0.1)), momentum: t?.momentum === undefined ? '' : String(t.momentum), limit: '',
+  dataset: t?.dataset ?? 'fashion-mnist',
+  epochs: String(t?.epochs ?? 10),
+  batchSize: String(t?.batchSize ?? 128),
+  optimizer: t?.optimizer ?? 'sgd',
+  lr: String(t?.lr ?? (t?.optimizer === 'adam' ? 0.001 : 0.1)),
+  momentum: t?.momentum === undefined ? '' : String(t.momentum),
+  limit: '',
 });
 
 export type FormErrors = Partial<Record<keyof TrainForm, string>>;
-export interface ParsedForm { config?: Omit<TrainConfig, 'doc'>; errors: FormErrors }
+export interface ParsedForm {
+  config?: Omit<TrainConfig, 'doc'>;
+  errors: FormErrors;
+}
 
 const int = (s: string) => (/^\s*\d+\s*$/.test(s) ? Number(s) : NaN);
 
 export function parseForm(f: TrainForm): ParsedForm {
   const errors: FormErrors = {};
-  const epochs = int(f.epochs), batchSize = int(f.batchSize), lr = Number(f.lr), momentum = f.momentum.trim() === '' ? undefined : Number(f.momentum);
+  const epochs = int(f.epochs),
+    batchSize = int(f.batchSize),
+    lr = Number(f.lr),
+    momentum = f.momentum.trim() === '' ? undefined : Number(f.momentum);
   const limit = f.limit.trim() === '' ? undefined : int(f.limit);
   if (!(epochs >= 1 && epochs <= 10_000)) errors.epochs = 'a whole number from 1 to 10000';
   if (!(batchSize >= 1 && batchSize <= 65_536)) errors.batchSize = 'a whole number from 1 to 65536';
@@ -176,14 +271,24 @@ export function parseForm(f: TrainForm): ParsedForm {
   return {
     errors,
     config: {
-      data: { source: f.dataset, ...(limit !== undefined ? { limit } : {}) }, epochs, batchSize, lr, optimizer: f.optimizer,
+      data: { source: f.dataset, ...(limit !== undefined ? { limit } : {}) },
+      epochs,
+      batchSize,
+      lr,
+      optimizer: f.optimizer,
       ...(f.optimizer === 'sgd' && momentum !== undefined ? { momentum } : {}),
     },
   };
 }
 
 /** Why Start is refused right now, or null when it may run. */
-export function startBlocker(o: { engineUp: boolean; errors: { message: string; path: string }[]; state: RunState | null; form: FormErrors; starting: boolean }): string | null {
+export function startBlocker(o: {
+  engineUp: boolean;
+  errors: { message: string; path: string }[];
+  state: RunState | null;
+  form: FormErrors;
+  starting: boolean;
+}): string | null {
   if (!o.engineUp) return 'The engine is offline: training needs it (it reconnects by itself).';
   if (o.starting || isActive(o.state)) return 'A run is in progress: stop it first.';
   if (o.errors.length) {

@@ -1,22 +1,63 @@
 // The training panel's logic without a browser: events → curves, snapshots → restored runs, the form,
 // and the controller against a fake engine served over an in-memory transport.
 import { afterEach, describe, expect, it } from 'vitest';
-import { createClient, memoryPair, RpcError, serve, type CallContext, type Handlers, type RunSnapshot } from '../../../../engine/protocol';
+import {
+  createClient,
+  memoryPair,
+  RpcError,
+  serve,
+  type CallContext,
+  type Handlers,
+  type RunSnapshot,
+} from '../../../../engine/protocol';
 import { docStore, useUi } from '../../app/store';
-import { bindTraining, FLUSH_MS, pauseTraining, resetTraining, startTraining, syncTraining, useTraining } from './controller';
-import { applyEvents, emptyRun, formFrom, fromSnapshot, MAX_POINTS, parseForm, startBlocker, type TrainEvent } from './run-state';
+import {
+  bindTraining,
+  FLUSH_MS,
+  pauseTraining,
+  resetTraining,
+  startTraining,
+  syncTraining,
+  useTraining,
+} from './controller';
+import {
+  applyEvents,
+  emptyRun,
+  formFrom,
+  fromSnapshot,
+  MAX_POINTS,
+  parseForm,
+  startBlocker,
+  type TrainEvent,
+} from './run-state';
 
-const progress = (step: number, loss: number, runId = 'r1'): TrainEvent => ({ name: 'train/progress', p: { runId, epoch: Math.floor((step - 1) / 8), step, stepsPerEpoch: 8, loss, acc: 0.5, lr: 0.1, samplesPerSec: 900 } });
+const progress = (step: number, loss: number, runId = 'r1'): TrainEvent => ({
+  name: 'train/progress',
+  p: { runId, epoch: Math.floor((step - 1) / 8), step, stepsPerEpoch: 8, loss, acc: 0.5, lr: 0.1, samplesPerSec: 900 },
+});
 
 describe('run state', () => {
   it('follows progress, epochs, state and done', () => {
-    let v = applyEvents(emptyRun(), [{ name: 'train/state', p: { runId: 'r1', state: 'running' } }, progress(1, 2.3), progress(2, 2.1)]);
+    let v = applyEvents(emptyRun(), [
+      { name: 'train/state', p: { runId: 'r1', state: 'running' } },
+      progress(1, 2.3),
+      progress(2, 2.1),
+    ]);
     expect(v).toMatchObject({ runId: 'r1', state: 'running', step: 2, stepsPerEpoch: 8, samplesPerSec: 900 });
-    expect(v.loss).toEqual([{ x: 1, y: 2.3 }, { x: 2, y: 2.1 }]);
-    v = applyEvents(v, [progress(8, 1.2), { name: 'train/epoch', p: { runId: 'r1', epoch: 0, trainLoss: 1.5, trainAcc: 0.6, valLoss: 1.1, valAcc: 0.7 } }]);
+    expect(v.loss).toEqual([
+      { x: 1, y: 2.3 },
+      { x: 2, y: 2.1 },
+    ]);
+    v = applyEvents(v, [
+      progress(8, 1.2),
+      { name: 'train/epoch', p: { runId: 'r1', epoch: 0, trainLoss: 1.5, trainAcc: 0.6, valLoss: 1.1, valAcc: 0.7 } },
+    ]);
     expect(v.valLoss).toEqual([{ x: 8, y: 1.1 }]);
     expect(v.valAcc).toEqual([{ x: 8, y: 0.7 }]);
-    v = applyEvents(v, [{ name: 'train/done', p: { runId: 'r1', state: 'done', epochs: 1, final: { valAcc: 0.71 } } }, { name: 'train/state', p: { runId: 'r1', state: 'running' } }]);
+    v = applyEvents(v, [
+      { name: 'train/done', p: { runId: 'r1', state: 'done', epochs: 1, final: { valAcc: 0.71 } } },
+      { name: 'train/state', p: { runId: 'r1', state: 'running' } },
+    ]);
     expect(v.state).toBe('done');
     expect(v.done?.final?.valAcc).toBe(0.71);
   });
@@ -24,7 +65,10 @@ describe('run state', () => {
   it('skips non-finite losses, keeps the curves bounded, and follows a new run', () => {
     let v = applyEvents(emptyRun(), [progress(1, NaN)]);
     expect(v.loss).toEqual([]);
-    v = applyEvents(v, Array.from({ length: MAX_POINTS + 10 }, (_, i) => progress(i + 2, 1)));
+    v = applyEvents(
+      v,
+      Array.from({ length: MAX_POINTS + 10 }, (_, i) => progress(i + 2, 1)),
+    );
     expect(v.loss.length).toBeLessThanOrEqual(MAX_POINTS);
     expect(v.loss[v.loss.length - 1].x).toBe(MAX_POINTS + 11);
     v = applyEvents(v, [progress(1, 2, 'r2')]);
@@ -35,27 +79,74 @@ describe('run state', () => {
   it('restores a run from its snapshot: per-epoch curves, the last batch and a pending anomaly', () => {
     const anomaly = { runId: 'r9', kind: 'nan' as const, block: 'conv1', step: 20, message: 'NaN', paused: true };
     const snap: RunSnapshot = {
-      runId: 'r9', state: 'paused', startedAt: 5, epoch: 2, step: 20,
-      config: { doc: {}, data: { source: 'fashion-mnist', limit: 512 }, epochs: 3, batchSize: 64, lr: 0.1, optimizer: 'sgd' },
+      runId: 'r9',
+      state: 'paused',
+      startedAt: 5,
+      epoch: 2,
+      step: 20,
+      config: {
+        doc: {},
+        data: { source: 'fashion-mnist', limit: 512 },
+        epochs: 3,
+        batchSize: 64,
+        lr: 0.1,
+        optimizer: 'sgd',
+      },
       lastProgress: { runId: 'r9', epoch: 2, step: 20, stepsPerEpoch: 8, loss: 0.9, acc: 0.7, lr: 0.1 },
-      epochs: [0, 1].map((epoch) => ({ runId: 'r9', epoch, trainLoss: 2 - epoch, trainAcc: 0.4 + epoch / 10, valLoss: 1.8 - epoch, valAcc: 0.5 })),
-      anomalies: [anomaly], done: null,
+      epochs: [0, 1].map((epoch) => ({
+        runId: 'r9',
+        epoch,
+        trainLoss: 2 - epoch,
+        trainAcc: 0.4 + epoch / 10,
+        valLoss: 1.8 - epoch,
+        valAcc: 0.5,
+      })),
+      anomalies: [anomaly],
+      done: null,
     };
     const v = fromSnapshot(emptyRun(), snap);
-    expect(v).toMatchObject({ runId: 'r9', state: 'paused', step: 20, config: { epochs: 3, limit: 512, dataset: 'fashion-mnist' }, anomaly });
+    expect(v).toMatchObject({
+      runId: 'r9',
+      state: 'paused',
+      step: 20,
+      config: { epochs: 3, limit: 512, dataset: 'fashion-mnist' },
+      anomaly,
+    });
     expect(v.loss.map((p) => p.x)).toEqual([8, 16, 20]);
-    expect(v.valLoss).toEqual([{ x: 8, y: 1.8 }, { x: 16, y: 0.8 }]);
+    expect(v.valLoss).toEqual([
+      { x: 8, y: 1.8 },
+      { x: 16, y: 0.8 },
+    ]);
   });
 
   it('parses the form and says why Start is refused', () => {
-    const f = formFrom({ dataset: 'fashion-mnist', optimizer: 'sgd', lr: 0.1, momentum: 0.9, batchSize: 128, epochs: 10 });
-    expect(parseForm({ ...f, limit: '512' }).config).toEqual({ data: { source: 'fashion-mnist', limit: 512 }, epochs: 10, batchSize: 128, lr: 0.1, optimizer: 'sgd', momentum: 0.9 });
+    const f = formFrom({
+      dataset: 'fashion-mnist',
+      optimizer: 'sgd',
+      lr: 0.1,
+      momentum: 0.9,
+      batchSize: 128,
+      epochs: 10,
+    });
+    expect(parseForm({ ...f, limit: '512' }).config).toEqual({
+      data: { source: 'fashion-mnist', limit: 512 },
+      epochs: 10,
+      batchSize: 128,
+      lr: 0.1,
+      optimizer: 'sgd',
+      momentum: 0.9,
+    });
     expect(parseForm({ ...f, optimizer: 'adam' }).config?.momentum).toBeUndefined();
-    expect(parseForm({ ...f, epochs: '2.5', lr: '-1' }).errors).toMatchObject({ epochs: expect.any(String), lr: expect.any(String) });
+    expect(parseForm({ ...f, epochs: '2.5', lr: '-1' }).errors).toMatchObject({
+      epochs: expect.any(String),
+      lr: expect.any(String),
+    });
     const ok = { engineUp: true, errors: [], state: null, form: {}, starting: false };
     expect(startBlocker(ok)).toBeNull();
     expect(startBlocker({ ...ok, engineUp: false })).toMatch(/offline/);
-    expect(startBlocker({ ...ok, errors: [{ path: 'conv1', message: 'kernel 40 is larger than the input 28' }] })).toMatch(/1 problem: conv1: kernel 40/);
+    expect(
+      startBlocker({ ...ok, errors: [{ path: 'conv1', message: 'kernel 40 is larger than the input 28' }] }),
+    ).toMatch(/1 problem: conv1: kernel 40/);
     expect(startBlocker({ ...ok, state: 'paused' })).toMatch(/in progress/);
   });
 });
@@ -67,18 +158,39 @@ function fakeEngine() {
   let snapshot: RunSnapshot | null = null;
   const handlers: Partial<Handlers> = {
     'train/attach': () => ({ run: snapshot }),
-    'data/list': () => ({ datasets: [{ id: 'fashion-mnist', name: 'fashion-mnist', kind: 'builtin', available: true, inputShape: [1, 28, 28], classes: 10 }] }),
+    'data/list': () => ({
+      datasets: [
+        {
+          id: 'fashion-mnist',
+          name: 'fashion-mnist',
+          kind: 'builtin',
+          available: true,
+          inputShape: [1, 28, 28],
+          classes: 10,
+        },
+      ],
+    }),
     'train/start': (config, c) => {
       if (config.data.source === 'nope') throw new RpcError('E_DATA', 'no such data set "nope"');
       ctx = c;
       c.emit('train/state', { runId: 'run-1', state: 'running' });
       return { runId: 'run-1' };
     },
-    'train/pause': () => { ctx!.emit('train/state', { runId: 'run-1', state: 'paused' }); return { runId: 'run-1', state: 'running', epoch: 0, step: 3 }; },
+    'train/pause': () => {
+      ctx!.emit('train/state', { runId: 'run-1', state: 'paused' });
+      return { runId: 'run-1', state: 'running', epoch: 0, step: 3 };
+    },
   };
   serve(handlers, a, { broadcast: (e, p) => a.send({ t: 'event', event: e, payload: p }) });
   const client = createClient(b);
-  return { client, emit: (...args: Parameters<CallContext['emit']>) => ctx!.emit(...args), setSnapshot: (s: RunSnapshot | null) => { snapshot = s; }, a };
+  return {
+    client,
+    emit: (...args: Parameters<CallContext['emit']>) => ctx!.emit(...args),
+    setSnapshot: (s: RunSnapshot | null) => {
+      snapshot = s;
+    },
+    a,
+  };
 }
 
 const until = async (cond: () => boolean, ms = 2000) => {
@@ -90,19 +202,29 @@ const until = async (cond: () => boolean, ms = 2000) => {
 };
 
 describe('controller', () => {
-  afterEach(() => { resetTraining(); useUi.setState({ engineBackend: undefined, flagged: undefined, selected: [], trainOpen: false }); });
+  afterEach(() => {
+    resetTraining();
+    useUi.setState({ engineBackend: undefined, flagged: undefined, selected: [], trainOpen: false });
+  });
 
   it('starts a run, batches progress into few renders, pauses, flags an anomaly, and loses the run on a crash', async () => {
     const e = fakeEngine();
     bindTraining(e.client);
     useUi.setState({ engineBackend: 'wasm' });
-    useTraining.getState().set({ form: { ...formFrom(docStore.getState().doc.training), limit: '512', epochs: '1', batchSize: '64' } });
+    useTraining
+      .getState()
+      .set({ form: { ...formFrom(docStore.getState().doc.training), limit: '512', epochs: '1', batchSize: '64' } });
     await startTraining();
-    expect(useTraining.getState().run).toMatchObject({ runId: 'run-1', state: 'running', config: { limit: 512, epochs: 1, batchSize: 64 } });
+    expect(useTraining.getState().run).toMatchObject({
+      runId: 'run-1',
+      state: 'running',
+      config: { limit: 512, epochs: 1, batchSize: 64 },
+    });
 
     let renders = 0;
     const un = useTraining.subscribe(() => renders++);
-    for (let i = 1; i <= 5; i++) e.emit('train/progress', { runId: 'run-1', epoch: 0, step: i, stepsPerEpoch: 8, loss: 2 / i, lr: 0.1 });
+    for (let i = 1; i <= 5; i++)
+      e.emit('train/progress', { runId: 'run-1', epoch: 0, step: i, stepsPerEpoch: 8, loss: 2 / i, lr: 0.1 });
     await until(() => useTraining.getState().run.step === 5, FLUSH_MS * 5);
     un();
     expect(renders).toBeLessThanOrEqual(2); // leading edge + one trailing flush
@@ -112,7 +234,14 @@ describe('controller', () => {
     await until(() => useTraining.getState().run.state === 'paused');
     expect(useTraining.getState().intent).toBeNull();
 
-    e.emit('train/anomaly', { runId: 'run-1', kind: 'nan', block: 'conv2', step: 6, message: 'the loss became NaN', paused: true });
+    e.emit('train/anomaly', {
+      runId: 'run-1',
+      kind: 'nan',
+      block: 'conv2',
+      step: 6,
+      message: 'the loss became NaN',
+      paused: true,
+    });
     await until(() => useTraining.getState().run.anomaly !== null);
     expect(useUi.getState()).toMatchObject({ flagged: 'conv2', selected: ['conv2'], trainOpen: true });
 
@@ -126,9 +255,17 @@ describe('controller', () => {
     bindTraining(e.client);
     useUi.setState({ engineBackend: 'wasm' });
     const before = docStore.getState().doc.training;
-    useTraining.getState().set({ form: { ...formFrom(before), optimizer: 'adam', lr: '0.002', momentum: '0.9', epochs: '2', limit: '512' } });
+    useTraining.getState().set({
+      form: { ...formFrom(before), optimizer: 'adam', lr: '0.002', momentum: '0.9', epochs: '2', limit: '512' },
+    });
     await startTraining();
-    expect(docStore.getState().doc.training).toEqual({ ...before, optimizer: 'adam', lr: 0.002, epochs: 2, momentum: undefined });
+    expect(docStore.getState().doc.training).toEqual({
+      ...before,
+      optimizer: 'adam',
+      lr: 0.002,
+      epochs: 2,
+      momentum: undefined,
+    });
     expect(docStore.getState().doc.training).not.toHaveProperty('momentum'); // adam has none
     expect(useTraining.getState().form).toMatchObject({ optimizer: 'adam', lr: '0.002', limit: '512' });
     docStore.getState().undo();
@@ -141,15 +278,31 @@ describe('controller', () => {
     useUi.setState({ engineBackend: 'wasm' });
     useTraining.getState().set({ form: { ...formFrom(undefined), dataset: 'nope' } });
     await startTraining();
-    expect(useTraining.getState().run).toMatchObject({ state: null, error: { code: 'E_DATA', message: 'no such data set "nope"' } });
+    expect(useTraining.getState().run).toMatchObject({
+      state: null,
+      error: { code: 'E_DATA', message: 'no such data set "nope"' },
+    });
 
     e.setSnapshot({
-      runId: 'run-7', state: 'running', startedAt: 1, epoch: 0, step: 4, epochs: [], anomalies: [], done: null,
+      runId: 'run-7',
+      state: 'running',
+      startedAt: 1,
+      epoch: 0,
+      step: 4,
+      epochs: [],
+      anomalies: [],
+      done: null,
       config: { doc: {}, data: { source: 'fashion-mnist' }, epochs: 2, batchSize: 64, lr: 0.05, optimizer: 'adam' },
       lastProgress: { runId: 'run-7', epoch: 0, step: 4, stepsPerEpoch: 10, loss: 1.5, lr: 0.05 },
     });
     await syncTraining(e.client);
-    expect(useTraining.getState().run).toMatchObject({ runId: 'run-7', state: 'running', step: 4, loss: [{ x: 4, y: 1.5 }], config: { optimizer: 'adam' } });
+    expect(useTraining.getState().run).toMatchObject({
+      runId: 'run-7',
+      state: 'running',
+      step: 4,
+      loss: [{ x: 4, y: 1.5 }],
+      config: { optimizer: 'adam' },
+    });
     expect(useTraining.getState().datasets?.[0].available).toBe(true);
     expect(useUi.getState().trainOpen).toBe(true);
 
