@@ -1,6 +1,7 @@
 // Payload schemas shared by several calls and events. Each is described once with zod; the TS types
 // are derived (`z.infer`) so the wire format and the types cannot drift apart.
 import { z } from 'zod';
+import { EarlyStop, Schedule } from '../core';
 
 // Typed arrays travel as binary (see codec.ts). zod checks the class, never the elements.
 export const f32 = z.instanceof(Float32Array);
@@ -26,8 +27,10 @@ export const dataSpec = z.object({
   limit: nonneg.optional(),
   /** Resize images to this side length (AlexNet 224, ResNet 96…). */
   resize: z.number().int().positive().optional(),
-  /** Fraction of the training set held out for validation. */
+  /** Fraction of the training set held out for validation (seeded; default DEFAULT_VALIDATION_SPLIT). */
   validationSplit: z.number().min(0).max(0.9).optional(),
+  /** CSV sources: the header name of the label column (default "label"). */
+  labelColumn: z.string().min(1).optional(),
 });
 
 export const trainConfig = z.object({
@@ -42,6 +45,12 @@ export const trainConfig = z.object({
   seed: int.optional(),
   /** Override the automatically chosen backend (`wasm`, `cpu`, `tensorflow`…). */
   backend: z.string().optional(),
+  schedule: Schedule.optional(),
+  earlyStop: EarlyStop.optional(),
+  /** Hold the run before its first batch (then `train/step` / `train/resume` drive it). */
+  startPaused: z.boolean().optional(),
+  /** Pause after this many batches in total (global step), deterministically, whatever the machine's speed. */
+  pauseAtStep: nonneg.optional(),
 });
 export type TrainConfig = z.infer<typeof trainConfig>;
 
@@ -78,6 +87,8 @@ export const epochEvent = z.object({
   trainAcc: z.number().optional(),
   valLoss: z.number().optional(),
   valAcc: z.number().optional(),
+  /** Which part the val* figures come from: the held-out validation split, or the test set when there is none. */
+  valSource: z.enum(['validation', 'test']).optional(),
   durationMs: z.number().optional(),
 });
 export type EpochEvent = z.infer<typeof epochEvent>;
@@ -101,7 +112,17 @@ export const doneEvent = z.object({
   state: z.enum(['done', 'stopped', 'failed']),
   epochs: nonneg,
   error: errorData.optional(),
-  final: z.object({ loss: z.number().optional(), acc: z.number().optional(), valLoss: z.number().optional(), valAcc: z.number().optional() }).optional(),
+  final: z
+    .object({
+      loss: z.number().optional(),
+      acc: z.number().optional(),
+      valLoss: z.number().optional(),
+      valAcc: z.number().optional(),
+      /** The test set, evaluated once at the end of the run. */
+      testLoss: z.number().optional(),
+      testAcc: z.number().optional(),
+    })
+    .optional(),
 });
 
 /** One block's tensor snapshot: values (possibly subsampled) plus stats that are always present. */
@@ -110,7 +131,14 @@ export const tensorSnapshot = z.object({
   kind: z.enum(['activation', 'gradient', 'weight']),
   shape: z.array(nonneg),
   data: f32.optional(),
-  stats: z.object({ mean: z.number(), std: z.number(), min: z.number(), max: z.number(), norm: z.number().optional(), zeroFraction: z.number().optional() }),
+  stats: z.object({
+    mean: z.number(),
+    std: z.number(),
+    min: z.number(),
+    max: z.number(),
+    norm: z.number().optional(),
+    zeroFraction: z.number().optional(),
+  }),
   histogram: z.object({ edges: f32, counts: u32 }).optional(),
 });
 
@@ -144,7 +172,16 @@ export const inferResult = z.looseObject({
   output: z.array(z.number()).nullable(),
   params: z.looseObject({ trainable: z.number(), nonTrainable: z.number() }),
   flops: z.number(),
-  blocks: z.array(z.looseObject({ path: z.string(), type: z.string(), outputShape: z.array(z.number()).nullable(), params: z.number() })),
-  errors: z.array(z.looseObject({ code: z.string(), path: z.string(), port: z.number().optional(), message: z.string() })),
+  blocks: z.array(
+    z.looseObject({
+      path: z.string(),
+      type: z.string(),
+      outputShape: z.array(z.number()).nullable(),
+      params: z.number(),
+    }),
+  ),
+  errors: z.array(
+    z.looseObject({ code: z.string(), path: z.string(), port: z.number().optional(), message: z.string() }),
+  ),
   warnings: z.array(z.looseObject({ code: z.string(), path: z.string(), message: z.string() })).optional(),
 });

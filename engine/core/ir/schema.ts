@@ -20,8 +20,16 @@ export const Init = z.discriminatedUnion('type', [
   z.object({ type: z.literal('ones') }).strict(),
   z.object({ type: z.literal('constant'), value: z.number() }).strict(),
   z.object({ type: z.literal('uniform'), low: z.number().default(-0.07), high: z.number().default(0.07) }).strict(),
-  z.object({ type: z.literal('normal'), mean: z.number().default(0), std: z.number().positive().default(0.01) }).strict(),
-  z.object({ type: z.literal('xavier'), magnitude: z.number().positive().default(3), distribution: z.enum(['uniform', 'normal']).default('uniform') }).strict(),
+  z
+    .object({ type: z.literal('normal'), mean: z.number().default(0), std: z.number().positive().default(0.01) })
+    .strict(),
+  z
+    .object({
+      type: z.literal('xavier'),
+      magnitude: z.number().positive().default(3),
+      distribution: z.enum(['uniform', 'normal']).default('uniform'),
+    })
+    .strict(),
   z.object({ type: z.literal('he'), distribution: z.enum(['uniform', 'normal']).default('normal') }).strict(),
   z.object({ type: z.literal('my-init') }).strict(),
 ]);
@@ -43,89 +51,195 @@ const common = {
 };
 
 export interface LayerBlock {
-  kind: 'layer'; id: string; type: string; params?: Record<string, Value>;
-  share?: string; constant?: boolean; init?: Record<string, Init>;
-  name?: string; trainable?: boolean; when?: Value; repeat?: Value;
+  kind: 'layer';
+  id: string;
+  type: string;
+  params?: Record<string, Value>;
+  share?: string;
+  constant?: boolean;
+  init?: Record<string, Init>;
+  name?: string;
+  trainable?: boolean;
+  when?: Value;
+  repeat?: Value;
 }
-export interface SequentialBlock { kind: 'sequential'; id: string; children: Block[]; name?: string; trainable?: boolean; when?: Value; repeat?: Value }
-export interface GraphEdge { from: string; to: string; port?: number }
-export interface GraphBlock { kind: 'graph'; id: string; nodes: Block[]; edges: GraphEdge[]; output: string; name?: string; trainable?: boolean; when?: Value; repeat?: Value }
-export interface InstanceBlock { kind: 'instance'; id: string; def: string; args?: Record<string, Value>; name?: string; trainable?: boolean; when?: Value; repeat?: Value }
-export interface ApplyBlock { kind: 'apply'; id: string; target: string; name?: string; trainable?: boolean; when?: Value; repeat?: Value }
+export interface SequentialBlock {
+  kind: 'sequential';
+  id: string;
+  children: Block[];
+  name?: string;
+  trainable?: boolean;
+  when?: Value;
+  repeat?: Value;
+}
+export interface GraphEdge {
+  from: string;
+  to: string;
+  port?: number;
+}
+export interface GraphBlock {
+  kind: 'graph';
+  id: string;
+  nodes: Block[];
+  edges: GraphEdge[];
+  output: string;
+  name?: string;
+  trainable?: boolean;
+  when?: Value;
+  repeat?: Value;
+}
+export interface InstanceBlock {
+  kind: 'instance';
+  id: string;
+  def: string;
+  args?: Record<string, Value>;
+  name?: string;
+  trainable?: boolean;
+  when?: Value;
+  repeat?: Value;
+}
+export interface ApplyBlock {
+  kind: 'apply';
+  id: string;
+  target: string;
+  name?: string;
+  trainable?: boolean;
+  when?: Value;
+  repeat?: Value;
+}
 export type Block = LayerBlock | SequentialBlock | GraphBlock | InstanceBlock | ApplyBlock;
 
-export const Block: z.ZodType<Block> = z.lazy(() =>
-  z.discriminatedUnion('kind', [
-    z.object({
-      kind: z.literal('layer'), ...common, type: z.string().min(1), params: z.record(z.string(), Value).optional(),
-      share: z.string().optional(), constant: z.boolean().optional(),
-      /** Per-parameter initializers by parameter name (`weight`, `bias`, …), like Gluon's weight_initializer. */
-      init: z.record(z.string(), Init).optional(),
-    }).strict(),
-    z.object({ kind: z.literal('sequential'), ...common, children: z.array(Block) }).strict(),
-    z.object({
-      kind: z.literal('graph'), ...common, nodes: z.array(Block),
-      edges: z.array(z.object({ from: z.string(), to: z.string(), port: z.number().int().min(0).optional() }).strict()),
-      output: z.string(),
-    }).strict(),
-    z.object({ kind: z.literal('instance'), ...common, def: z.string().min(1), args: z.record(z.string(), Value).optional() }).strict(),
-    z.object({ kind: z.literal('apply'), ...common, target: z.string().min(1) }).strict(),
-  ]) as z.ZodType<Block>,
+export const Block: z.ZodType<Block> = z.lazy(
+  () =>
+    z.discriminatedUnion('kind', [
+      z
+        .object({
+          kind: z.literal('layer'),
+          ...common,
+          type: z.string().min(1),
+          params: z.record(z.string(), Value).optional(),
+          share: z.string().optional(),
+          constant: z.boolean().optional(),
+          /** Per-parameter initializers by parameter name (`weight`, `bias`, …), like Gluon's weight_initializer. */
+          init: z.record(z.string(), Init).optional(),
+        })
+        .strict(),
+      z.object({ kind: z.literal('sequential'), ...common, children: z.array(Block) }).strict(),
+      z
+        .object({
+          kind: z.literal('graph'),
+          ...common,
+          nodes: z.array(Block),
+          edges: z.array(
+            z.object({ from: z.string(), to: z.string(), port: z.number().int().min(0).optional() }).strict(),
+          ),
+          output: z.string(),
+        })
+        .strict(),
+      z
+        .object({
+          kind: z.literal('instance'),
+          ...common,
+          def: z.string().min(1),
+          args: z.record(z.string(), Value).optional(),
+        })
+        .strict(),
+      z.object({ kind: z.literal('apply'), ...common, target: z.string().min(1) }).strict(),
+    ]) as z.ZodType<Block>,
 );
 
 export const ArgType = z.enum(['int', 'float', 'bool', 'string', 'ints']);
 export type ArgType = z.infer<typeof ArgType>;
 
 /** A reusable block definition with typed arguments, like a Gluon Block subclass (`Residual(num_channels, ...)`). */
-export const Definition = z.object({
-  doc: z.string().optional(),
-  args: z.array(z.object({
-    name: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/),
-    type: ArgType,
-    default: Literal.optional(),
-    min: z.number().optional(),
-    max: z.number().optional(),
+export const Definition = z
+  .object({
     doc: z.string().optional(),
-  }).strict()).default([]),
-  body: Block,
-}).strict();
+    args: z
+      .array(
+        z
+          .object({
+            name: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/),
+            type: ArgType,
+            default: Literal.optional(),
+            min: z.number().optional(),
+            max: z.number().optional(),
+            doc: z.string().optional(),
+          })
+          .strict(),
+      )
+      .default([]),
+    body: Block,
+  })
+  .strict();
 export type Definition = z.infer<typeof Definition>;
 
+/** A learning-rate schedule: constant, step decay (×gamma every `every` epochs) or cosine annealing to `minLr`. */
+export const Schedule = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('constant') }).strict(),
+  z.object({ type: z.literal('step'), every: z.number().int().positive(), gamma: z.number().gt(0).lte(1) }).strict(),
+  z.object({ type: z.literal('cosine'), minLr: z.number().min(0).optional() }).strict(),
+]);
+export type Schedule = z.infer<typeof Schedule>;
+
+/** Early stopping: end the run when validation loss has not improved by `minDelta` for `patience` epochs. */
+export const EarlyStop = z
+  .object({ patience: z.number().int().positive(), minDelta: z.number().min(0).optional() })
+  .strict();
+export type EarlyStop = z.infer<typeof EarlyStop>;
+
+/** Fraction of the training data held out for validation when a run does not say (seeded). */
+export const DEFAULT_VALIDATION_SPLIT = 0.1;
+
 /** Recommended training settings (NETWORKS.md's defaults) carried by templates and projects. */
-export const TrainingSettings = z.object({
-  dataset: z.string().default('fashion-mnist'),
-  resize: z.tuple([z.number().int().positive(), z.number().int().positive()]).optional(),
-  optimizer: z.enum(['sgd', 'adam']).default('sgd'),
-  lr: z.number().positive(),
-  momentum: z.number().min(0).max(1).optional(),
-  weightDecay: z.number().min(0).optional(),
-  batchSize: z.number().int().positive().default(256),
-  epochs: z.number().int().positive().default(10),
-}).strict();
+export const TrainingSettings = z
+  .object({
+    /** A built-in (`fashion-mnist`, `mnist`), an image folder or a .csv/.tsv file path. */
+    dataset: z.string().default('fashion-mnist'),
+    /** CSV sources: the header name of the label column (default "label"). */
+    labelColumn: z.string().min(1).optional(),
+    /** Fraction of the training data held out for validation (default DEFAULT_VALIDATION_SPLIT). */
+    validationSplit: z.number().min(0).max(0.9).optional(),
+    schedule: Schedule.optional(),
+    earlyStop: EarlyStop.optional(),
+    resize: z.tuple([z.number().int().positive(), z.number().int().positive()]).optional(),
+    optimizer: z.enum(['sgd', 'adam']).default('sgd'),
+    lr: z.number().positive(),
+    momentum: z.number().min(0).max(1).optional(),
+    weightDecay: z.number().min(0).optional(),
+    batchSize: z.number().int().positive().default(256),
+    epochs: z.number().int().positive().default(10),
+  })
+  .strict();
 export type TrainingSettings = z.infer<typeof TrainingSettings>;
 
 /**
  * Trained weights stored in a project file, keyed by Gluon parameter name. Values are little-endian
  * float32 in base64, in the parameter's Gluon shape (Dense (units, in), Conv2D (C, Cin, kh, kw)).
  */
-export const Weights = z.record(z.string(), z.object({ shape: z.array(z.number().int().nonnegative()), data: z.string() }).strict());
+export const Weights = z.record(
+  z.string(),
+  z.object({ shape: z.array(z.number().int().nonnegative()), data: z.string() }).strict(),
+);
 export type Weights = z.infer<typeof Weights>;
 
-export const NetworkDoc = z.object({
-  format: z.literal(FORMAT),
-  version: z.literal(VERSION),
-  name: z.string().min(1),
-  description: z.string().optional(),
-  input: z.object({ shape: z.array(z.number().int().positive()).min(1).max(3) }).strict(),
-  definitions: z.record(z.string(), Definition).default({}),
-  root: Block,
-  initializers: z.array(InitRule).default([]),
-  forceReinit: z.boolean().optional(),
-  training: TrainingSettings.optional(),
-  weights: Weights.optional(),
-  /** Editor view state (positions, collapsed groups). Opaque to the engine. */
-  view: z.record(z.string(), z.unknown()).optional(),
-}).strict();
+export const NetworkDoc = z
+  .object({
+    format: z.literal(FORMAT),
+    version: z.literal(VERSION),
+    name: z.string().min(1),
+    description: z.string().optional(),
+    input: z.object({ shape: z.array(z.number().int().positive()).min(1).max(3) }).strict(),
+    definitions: z.record(z.string(), Definition).default({}),
+    root: Block,
+    initializers: z.array(InitRule).default([]),
+    forceReinit: z.boolean().optional(),
+    training: TrainingSettings.optional(),
+    weights: Weights.optional(),
+    /** Editor view state (positions, collapsed groups). Opaque to the engine. */
+    view: z.record(z.string(), z.unknown()).optional(),
+  })
+  .strict();
 export type NetworkDoc = z.infer<typeof NetworkDoc>;
 /** What authors write: defaults may be omitted. */
 export type NetworkDocInput = z.input<typeof NetworkDoc>;
