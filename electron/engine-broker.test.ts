@@ -1,5 +1,6 @@
 // The broker and the preload's engine link together, over real MessageChannels, with an in-process
 // engine host standing in for the utilityProcess: connect, crash, restart, re-broker, next call works.
+import { until as untilCond } from '../engine/protocol/testing/until';
 import { EventEmitter } from 'node:events';
 import { MessageChannel } from 'node:worker_threads';
 import type { MessagePort } from 'node:worker_threads';
@@ -41,13 +42,7 @@ class FakeUtility extends EventEmitter {
   }
 }
 
-const until = async (cond: () => boolean, ms = 3000) => {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 5));
-  }
-};
+const until = (cond: () => unknown, ms = 3000) => untilCond(cond, { ms });
 
 describe('engine broker + engine link', () => {
   let broker: EngineBroker;

@@ -1,4 +1,5 @@
 // The real engine over the protocol (in-memory transport): real tfjs, a real slice of Fashion-MNIST.
+import { until as untilCond } from '../protocol/testing/until';
 import { describe, expect, it } from 'vitest';
 import { createClient, RpcError, type EventPayload } from '../protocol';
 import { memoryPair } from '../protocol/transports/memory';
@@ -6,13 +7,7 @@ import { loadTemplate } from '../../templates';
 import { createEngineHost } from './engine-host';
 import { createEngineApi } from './engine-api';
 
-const until = async (cond: () => boolean, ms = 60_000) => {
-  const t0 = Date.now();
-  while (!cond()) {
-    if (Date.now() - t0 > ms) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-};
+const until = (cond: () => unknown, ms = 60_000) => untilCond(cond, { ms });
 
 describe('engine api over the protocol', () => {
   it('trains LeNet with live events, pause/step/resume/stop, busy refusal and re-attach', async () => {

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { until as untilCond } from '../protocol/testing/until';
 import { createClient, memoryPair } from '../protocol';
 import type { Client, TrainConfig } from '../protocol';
 import { expectCode } from '../protocol/testing/rpc-suite';
@@ -15,13 +16,7 @@ const config: TrainConfig = {
   lr: 0.1,
   optimizer: 'sgd',
 };
-const until = async (cond: () => boolean | Promise<boolean>, ms = 3000) => {
-  const end = Date.now() + ms;
-  while (!(await cond())) {
-    if (Date.now() > end) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 5));
-  }
-};
+const until = (cond: () => unknown, ms = 3000) => untilCond(cond, { ms });
 
 describe('engine host', () => {
   let host: EngineHost;

@@ -1,5 +1,6 @@
 // `netloom serve` end to end at the http/WebSocket level: a real server, a real engine child process
 // (running the fake training api), real sockets.
+import { until as untilCond } from '../protocol/testing/until';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -23,13 +24,7 @@ const config: TrainConfig = {
   optimizer: 'sgd',
 };
 
-const until = async (cond: () => boolean, ms = 10_000) => {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 10));
-  }
-};
+const until = (cond: () => unknown, ms = 10_000) => untilCond(cond, { ms });
 
 /** Opens a socket; resolves with a client, or with the refused handshake's http status. */
 function openWs(url: string, origin?: string): Promise<{ client: Client; ws: WebSocket } | { status: number }> {

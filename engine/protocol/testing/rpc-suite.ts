@@ -1,6 +1,7 @@
 // The protocol's behaviour, written once and run over every transport (in-memory here, a real WebSocket
 // in engine/host). `makePair` returns a served fake api and a client transport, plus a raw sender for
 // messages no typed client would produce.
+import { until as untilCond } from './until';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createClient } from '../rpc';
 import type { Client } from '../rpc';
@@ -16,13 +17,7 @@ export interface Pair {
   dispose(): Promise<void> | void;
 }
 
-const until = async (cond: () => boolean, ms = 3000) => {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 5));
-  }
-};
+const until = (cond: () => unknown, ms = 3000) => untilCond(cond, { ms });
 
 /** Bits of a float array, so NaN payloads and -0 are compared exactly. */
 const bits = (a: Float32Array) => Array.from(new Uint32Array(a.buffer, a.byteOffset, a.length));

@@ -1,5 +1,6 @@
 // The training panel's logic without a browser: events → curves, snapshots → restored runs, the form,
 // and the controller against a fake engine served over an in-memory transport.
+import { until as untilCond } from '../../../../engine/protocol/testing/until';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   createClient,
@@ -193,13 +194,7 @@ function fakeEngine() {
   };
 }
 
-const until = async (cond: () => boolean, ms = 2000) => {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 5));
-  }
-};
+const until = (cond: () => unknown, ms = 2000) => untilCond(cond, { ms });
 
 describe('controller', () => {
   afterEach(() => {
