@@ -1,7 +1,7 @@
-import { size, type LayerDef } from './types';
+import { size, defineLayer } from './types';
 
 /** Gluon's `nn.BatchNorm()`: per-channel (axis 1) statistics; running_mean/var are updated, never trained. */
-export const BatchNorm: LayerDef = {
+export const BatchNorm = defineLayer({
   type: 'BatchNorm',
   category: 'Normalization',
   alias: 'batchnorm',
@@ -22,4 +22,4 @@ export const BatchNorm: LayerDef = {
     ];
   },
   flops: (ins) => 4 * size(ins[0]),
-};
+});

@@ -1,8 +1,8 @@
 import { activationParam, pair, spatial, XAVIER } from './util';
-import { size, type LayerDef, type ParamSpec } from './types';
+import { size, defineLayer, type ParamSpec } from './types';
 
 /** Gluon's `nn.Conv2D(channels, kernel_size, strides, padding)`; weight is (channels, in_channels, kh, kw). */
-export const Conv2D: LayerDef = {
+export const Conv2D = defineLayer({
   type: 'Conv2D',
   category: 'Convolution',
   alias: 'conv',
@@ -31,4 +31,4 @@ export const Conv2D: LayerDef = {
     const [kh, kw] = pair(p.kernelSize);
     return 2 * size(out) * ins[0][0] * kh * kw;
   },
-};
+});

@@ -1,8 +1,8 @@
 import { activationParam, XAVIER } from './util';
-import { size, type LayerDef, type ParamSpec } from './types';
+import { size, defineLayer, type ParamSpec } from './types';
 
 /** Gluon's `nn.Dense(units, activation)`: flattens its input (flatten=True), weight is (units, in_units). */
-export const Dense: LayerDef = {
+export const Dense = defineLayer({
   type: 'Dense',
   category: 'Core',
   alias: 'dense',
@@ -22,4 +22,4 @@ export const Dense: LayerDef = {
     return specs;
   },
   flops: (ins, out) => 2 * size(ins[0]) * out[0],
-};
+});

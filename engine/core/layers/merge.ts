@@ -1,10 +1,10 @@
 // Merge layers: the only layers with more than one input (graph blocks wire them).
-import { size, type LayerDef, type Shape, type ShapeIssue } from './types';
+import { size, defineLayer, type Shape, type ShapeIssue } from './types';
 
 const fmt = (s: Shape) => `(${s.join(', ')})`;
 
 /** `nd.concat(..., dim=1)`: concatenates on channels; every other dimension must agree. */
-export const Concat: LayerDef = {
+export const Concat = defineLayer({
   type: 'Concat',
   category: 'Merge',
   alias: 'concat',
@@ -26,10 +26,10 @@ export const Concat: LayerDef = {
     return [ins.reduce((c, s) => c + s[0], 0), ...first.slice(1)];
   },
   flops: () => 0,
-};
+});
 
 /** Element-wise sum (the Residual's `Y + X`): all inputs must have the same shape. */
-export const Add: LayerDef = {
+export const Add = defineLayer({
   type: 'Add',
   category: 'Merge',
   alias: 'add',
@@ -48,4 +48,4 @@ export const Add: LayerDef = {
     return ins[0];
   },
   flops: (ins, out) => (ins.length - 1) * size(out),
-};
+});

@@ -1,5 +1,5 @@
 import { pair, spatial } from './util';
-import { size, type LayerDef, type ParamDescriptor } from './types';
+import { size, defineLayer, type LayerDef, type ParamDescriptor } from './types';
 
 const poolParams: Record<string, ParamDescriptor> = {
   poolSize: { kind: 'size2', default: 2, min: 1, doc: 'window size' },
@@ -14,7 +14,7 @@ const poolParams: Record<string, ParamDescriptor> = {
   ceilMode: { kind: 'bool', default: false, doc: 'round the output size up instead of down' },
 };
 
-function pool(type: 'MaxPool2D' | 'AvgPool2D', doc: string): LayerDef {
+function pool<K extends 'MaxPool2D' | 'AvgPool2D'>(type: K, doc: string): LayerDef<K> {
   return {
     type,
     category: 'Pooling',
@@ -38,7 +38,7 @@ export const MaxPool2D = pool('MaxPool2D', 'Max over each window of every channe
 export const AvgPool2D = pool('AvgPool2D', 'Average over each window of every channel');
 
 /** Gluon's GlobalAvgPool2D keeps (C, 1, 1), as the seed's ResNet/NiN shape traces print. */
-export const GlobalAvgPool2D: LayerDef = {
+export const GlobalAvgPool2D = defineLayer({
   type: 'GlobalAvgPool2D',
   category: 'Pooling',
   alias: 'pool',
@@ -50,4 +50,4 @@ export const GlobalAvgPool2D: LayerDef = {
       ? [ins[0][0], 1, 1]
       : { code: 'E_RANK', detail: `needs a (C, H, W) input but got (${ins[0].join(', ')})`, port: 0 },
   flops: (ins) => size(ins[0]),
-};
+});

@@ -1,8 +1,8 @@
 // Layers without parameters that keep or reshape their input.
 import { ACTIVATIONS } from './util';
-import { size, type LayerDef } from './types';
+import { size, defineLayer } from './types';
 
-export const Flatten: LayerDef = {
+export const Flatten = defineLayer({
   type: 'Flatten',
   category: 'Core',
   alias: 'flatten',
@@ -11,9 +11,9 @@ export const Flatten: LayerDef = {
   inputs: { min: 1, max: 1 },
   shape: (ins) => [size(ins[0])],
   flops: () => 0,
-};
+});
 
-export const Activation: LayerDef = {
+export const Activation = defineLayer({
   type: 'Activation',
   category: 'Activation',
   alias: 'activation',
@@ -22,9 +22,9 @@ export const Activation: LayerDef = {
   inputs: { min: 1, max: 1 },
   shape: (ins) => ins[0],
   flops: (ins) => size(ins[0]),
-};
+});
 
-export const Dropout: LayerDef = {
+export const Dropout = defineLayer({
   type: 'Dropout',
   category: 'Regularization',
   alias: 'dropout',
@@ -33,10 +33,10 @@ export const Dropout: LayerDef = {
   inputs: { min: 1, max: 1 },
   shape: (ins) => ins[0],
   flops: (ins) => size(ins[0]),
-};
+});
 
 /** The seed's `CenteredLayer`: x − mean(x), a custom layer with no parameters. */
-export const Centered: LayerDef = {
+export const Centered = defineLayer({
   type: 'Centered',
   category: 'Custom',
   alias: 'centeredlayer',
@@ -45,4 +45,4 @@ export const Centered: LayerDef = {
   inputs: { min: 1, max: 1 },
   shape: (ins) => ins[0],
   flops: (ins) => 2 * size(ins[0]),
-};
+});

@@ -34,8 +34,9 @@ export interface ShapeIssue {
 export type Category =
   'Core' | 'Convolution' | 'Pooling' | 'Activation' | 'Normalization' | 'Regularization' | 'Merge' | 'Custom';
 
-export interface LayerDef {
-  type: string;
+/** `K` is the kind's literal name, so the catalogue's kinds form a union (`LayerKind`) that tables are typed against. */
+export interface LayerDef<K extends string = string> {
+  type: K;
   category: Category;
   /** Gluon's name prefix: Dense → `dense`, Conv2D → `conv`. */
   alias: string;
@@ -51,6 +52,9 @@ export interface LayerDef {
   /** Floating-point operations for one sample (a multiply-add counts 2). */
   flops(inputs: Shape[], out: Shape, p: ParamValues): number;
 }
+
+/** Declares a layer kind, keeping its `type` as a literal (write `defineLayer({ type: 'Dense', ... })`). */
+export const defineLayer = <K extends string>(def: LayerDef<K>): LayerDef<K> => def;
 
 export const isIssue = (s: Shape | ShapeIssue): s is ShapeIssue => !Array.isArray(s);
 export const size = (s: Shape): number => s.reduce((a, b) => a * b, 1);
