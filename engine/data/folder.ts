@@ -41,7 +41,7 @@ async function entries(dir: string): Promise<Dirent[]> {
 }
 
 /** Class name → image files (sorted), for one folder of class folders. */
-async function scanClasses(dir: string): Promise<Map<string, string[]>> {
+export async function scanClasses(dir: string): Promise<Map<string, string[]>> {
   const classes = new Map<string, string[]>();
   for (const e of await entries(dir)) {
     if (!e.isDirectory()) continue; // loose files next to class folders (README, labels.txt) are not samples

@@ -133,6 +133,7 @@ export function createEngineApi(): EngineApi {
       return { id, path: located.dir };
     },
 
+    'data/inspect': async (p) => (await import('./data-inspect')).inspectData(p),
     'train/start': async (config: HandlerParams<'train/start'>, ctx: CallContext) => {
       const chosen = await ensureBackend(config.backend);
       let session: Session;

@@ -75,6 +75,33 @@ export const calls = {
     params: z.object({ id: z.string() }),
     result: z.object({ id: z.string(), path: z.string() }),
   },
+  /**
+   * A quick look at a data source before training (the panel's "Image folder…" / "CSV file…"): a CSV's header
+   * and classes, a folder's class folders. Bad files fail with the loader's code and one-line message.
+   */
+  'data/inspect': {
+    params: z.object({
+      /** A built-in id, an image folder or a .csv/.tsv file on the engine's machine. */
+      source: z.string().min(1),
+      /** CSV: the label column (default: "label" when the header has it, else the last column). */
+      labelColumn: z.string().min(1).optional(),
+    }),
+    result: z.object({
+      kind: z.enum(['builtin', 'folder', 'csv']),
+      name: z.string(),
+      classes: nonneg,
+      classNames: z.array(z.string()).optional(),
+      /** Per sample: images [C, H, W] (a folder's from its first images), tables [features]. */
+      inputShape: z.array(nonneg),
+      /** Samples in the training and test parts (before any validation split or limit). */
+      sizes: z.object({ train: nonneg, test: nonneg }).optional(),
+      /** CSV: the header, in file order, and the column used as the label. */
+      columns: z.array(z.string()).optional(),
+      labelColumn: z.string().optional(),
+      /** Built-ins: whether the files are on disk (else `data/download` fetches them). */
+      available: z.boolean().optional(),
+    }),
+  },
   'train/start': { params: trainConfig, result: z.object({ runId: z.string() }) },
   'train/pause': { params: runRef, result: runStatus },
   'train/resume': { params: runRef, result: runStatus },
