@@ -18,6 +18,7 @@ import type { IpcMainEvent, IpcMainInvokeEvent } from 'electron';
 import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { writeFileAtomic } from '../engine/io';
 import type { OpenedFile } from '../engine/protocol/host';
 import { AppStateStore, placeOnScreen } from './app-state';
 import { resolveAppRequest } from './app-protocol';
@@ -170,7 +171,7 @@ function run() {
       if (r.canceled || !r.filePath) return null;
       file = withProjectExtension(r.filePath);
     }
-    fs.writeFileSync(file, payload.data);
+    writeFileAtomic(file, payload.data); // never a half-written project: temp file + rename
     remember(e.sender.id, file);
     return { path: file, name: path.basename(file) };
   });
