@@ -2,7 +2,7 @@
 // schemas. This is the whole surface the page can reach in main, so it stays small; every message is
 // validated (sender origin + payload) by `validateIpc` before main acts on it.
 import { z } from 'zod';
-import { MENU_COMMANDS } from '../engine/protocol/host';
+import { DATA_SOURCE_KINDS, MENU_COMMANDS } from '../engine/protocol/host';
 
 export const IPC = {
   /** invoke → OpenedFile | null */
@@ -11,6 +11,8 @@ export const IPC = {
   initialFile: 'netloom:initial-file',
   /** invoke {data, path?, suggestedName?} → {path, name} | null */
   saveFile: 'netloom:save-file',
+  /** invoke 'folder' | 'csv' → the chosen path | null */
+  pickDataSource: 'netloom:pick-data-source',
   /** send {title, path?, dirty} */
   setDocumentState: 'netloom:set-document-state',
   /** send (no payload): asks main for a MessagePort to the engine; answered on `enginePort`. */
@@ -36,6 +38,7 @@ export const IPC_PAYLOADS = {
       .regex(/^[^/\\]+$/, 'a file name, not a path')
       .optional(),
   }),
+  [IPC.pickDataSource]: z.enum(DATA_SOURCE_KINDS as [string, ...string[]]),
   [IPC.setDocumentState]: z.object({
     title: z.string().max(500),
     path: z.string().max(4096).optional(),

@@ -175,6 +175,21 @@ function run() {
     remember(e.sender.id, file);
     return { path: file, name: path.basename(file) };
   });
+  ipcMain.handle(IPC.pickDataSource, async (e, p) => {
+    const { entry, payload } = check(e, IPC.pickDataSource, p);
+    // Only a path comes back: the engine (a utilityProcess on this machine) reads the data, never the page.
+    const r = await dialog.showOpenDialog(
+      entry.win,
+      payload === 'folder'
+        ? { title: 'Image folder (one sub-folder per class)', properties: ['openDirectory'] }
+        : {
+            title: 'CSV table',
+            filters: [{ name: 'CSV table', extensions: ['csv', 'tsv'] }],
+            properties: ['openFile'],
+          },
+    );
+    return r.canceled || !r.filePaths[0] ? null : r.filePaths[0];
+  });
   ipcMain.on(IPC.setDocumentState, (e, p) => {
     try {
       const { entry, payload } = check(e, IPC.setDocumentState, p);

@@ -74,6 +74,9 @@ describe('electron security configuration', () => {
     expect(validateIpc('netloom:run-shell', app, {}).ok).toBe(false);
     expect(validateIpc(IPC.menu, app, 'save').ok).toBe(false); // main → renderer only
     expect(validateIpc(IPC.setDocumentState, app, { title: 't', dirty: 'yes' }).ok).toBe(false);
+    // The data picker takes a kind, never a path from the page.
+    expect(validateIpc(IPC.pickDataSource, app, 'csv').ok).toBe(true);
+    expect(validateIpc(IPC.pickDataSource, app, '/etc/passwd').ok).toBe(false);
   });
 
   it('the app protocol resolves files inside the renderer build only, with the CSP header', () => {

@@ -141,6 +141,9 @@ export function createBrowserHost(win: Window = window): Host {
       dirty = s.dirty;
       win.document.title = `${s.dirty ? '• ' : ''}${s.title} — Netloom`;
     },
+    // A page cannot learn a path from a file chooser, and the engine may run on another machine: the panel
+    // shows a path field instead.
+    pickDataSource: async () => null,
     onMenu: (cb) => menu.add(cb),
   };
 }

@@ -25,6 +25,10 @@ export const MENU_COMMANDS: readonly MenuCommand[] = [
   'about',
 ];
 
+/** The user's own data a Host can ask for: an image folder or a CSV table. */
+export type DataSourceKind = 'folder' | 'csv';
+export const DATA_SOURCE_KINDS: readonly DataSourceKind[] = ['folder', 'csv'];
+
 export interface DocumentState {
   title: string;
   /** The `path` of the file the document was opened from / saved to, if any. */
@@ -55,6 +59,12 @@ export interface Host {
   ): Promise<{ path: string; name: string } | null>;
   /** Tell the shell the document's title and whether it has unsaved changes. */
   setDocumentState(state: DocumentState): void;
+  /**
+   * Ask the user for their own training data: an image folder (one sub-folder per class) or a .csv/.tsv file.
+   * Returns its path on the engine's machine; null when cancelled or when the shell has no such dialog (the
+   * browser shell: the engine may run elsewhere, so the panel asks for the path as text instead).
+   */
+  pickDataSource(kind: DataSourceKind): Promise<string | null>;
   /** Menu commands (and their shortcuts). Returns an unsubscribe. */
   onMenu(cb: (cmd: MenuCommand) => void): () => void;
 }
