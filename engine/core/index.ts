@@ -13,4 +13,5 @@ export {
   type XNode,
 } from './infer';
 export { paramProblem } from './infer/params';
+export { estimateMemoryBytes } from './infer/memory';
 export { GRAPH_INPUT, incoming as graphInputs } from './infer/graph';

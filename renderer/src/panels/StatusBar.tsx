@@ -2,6 +2,7 @@
 import { useDoc, useInference, useUi } from '../app/store';
 import { isDirty } from '../doc/history';
 import { fmtBytes, fmtCount, fmtShape } from '../canvas/format';
+import { estimateMemoryBytes } from '../../../engine/core';
 
 export function StatusBar() {
   const inf = useInference();
@@ -14,7 +15,7 @@ export function StatusBar() {
   const dirty = useDoc((s) => isDirty(s));
   const total = inf.params.trainable + inf.params.nonTrainable;
   // Memory: weights (fp32) + one batch of activations (fp32); training roughly doubles the latter.
-  const mem = total * 4 + inf.activations * 4 * batch;
+  const mem = estimateMemoryBytes(inf, batch);
   return (
     <footer className="statusbar" data-testid="statusbar">
       <span
