@@ -32,6 +32,8 @@ export function infoJson(r: InferResult) {
 }
 
 export function infoTable(r: InferResult): string {
+  // A file that is not a document has no table to show: just its errors, one line each.
+  if (!r.doc) return r.errors.map(errorLine).join('\n');
   const rows = r.blocks.map((b) => {
     const depth = b.path ? b.path.split('/').length : 0;
     return [
@@ -59,11 +61,13 @@ export function infoTable(r: InferResult): string {
   out.push(
     `output ${shape(r.output)} · ${r.params.trainable.toLocaleString('en-US')} trainable + ${r.params.nonTrainable.toLocaleString('en-US')} non-trainable parameters · ${human(r.flops)}FLOPs per sample`,
   );
-  for (const e of r.errors)
-    out.push(`error ${e.code} at ${e.path || '(root)'}${e.port !== undefined ? ` port ${e.port}` : ''}: ${e.message}`);
+  for (const e of r.errors) out.push(errorLine(e));
   for (const e of r.warnings) out.push(`warning ${e.code} at ${e.path}: ${e.message}`);
   return out.join('\n');
 }
+
+const errorLine = (e: InferResult['errors'][number]) =>
+  `error ${e.code} at ${e.path || '(root)'}${e.port !== undefined ? ` port ${e.port}` : ''}: ${e.message}`;
 
 export async function infoCommand(argv: string[]): Promise<number> {
   const p = parseArgs(argv, ['json']);

@@ -31,6 +31,8 @@ export const ERRORS = {
   E_APPLY_TARGET: 'the block to apply again does not exist or is not a layer',
   E_BAD_REGEX: 'an initializer pattern is not a valid regular expression',
   E_REPEAT: 'repeat must be a non-negative integer',
+  E_TOO_DEEP: 'the document is nested too deeply',
+  E_TOO_LARGE: 'the network expands to too many blocks',
 } as const;
 
 export type ErrorCode = keyof typeof ERRORS;

@@ -44,11 +44,29 @@ export type XNode =
 
 type Args = Record<string, Literal>;
 
+/**
+ * The most blocks a document may expand to (after `repeat` and definitions). Inference runs on every edit,
+ * so `repeat: 1e8` must be refused before anything is allocated; the largest template (DenseNet, expanded)
+ * has under 400 blocks, so 100,000 refuses only what could never train.
+ */
+export const MAX_BLOCKS = 100_000;
+
 interface Ctx {
   doc: NetworkDoc;
   errors: NetError[];
   /** Definitions being expanded, to catch recursion. */
   stack: string[];
+  /** Blocks expanded so far; once over MAX_BLOCKS (`full`), expansion stops with one E_TOO_LARGE. */
+  count: number;
+  full: boolean;
+}
+
+/** Reports E_TOO_LARGE once, at the block that crossed the limit. */
+function tooLarge(ctx: Ctx, path: string, what: string) {
+  ctx.full = true;
+  ctx.errors.push(
+    netError('E_TOO_LARGE', path, `${what}; at most ${MAX_BLOCKS.toLocaleString('en-US')} blocks after expansion`),
+  );
 }
 
 const join = (parent: string, id: string) => (parent ? `${parent}/${id}` : id);
@@ -149,6 +167,11 @@ function expandList(
     return [];
   }
   if (b.repeat === undefined) return [expandOne(b, b.id, parentPath, parentPrefix, namer, args, inherited, ctx)];
+  // Each copy is at least one block: refuse before allocating the copies.
+  if (ctx.count + (n as number) > MAX_BLOCKS) {
+    if (!ctx.full) tooLarge(ctx, here, `repeat ${(n as number).toLocaleString('en-US')}`);
+    return [];
+  }
   return Array.from({ length: n as number }, (_, k) =>
     expandOne(b, `${b.id}.${k}`, parentPath, parentPrefix, namer, args, inherited, ctx),
   );
@@ -166,6 +189,10 @@ function expandOne(
 ): XNode {
   // The root's path is '' so that paths read as the route from the root: `stage2/res0/conv1`.
   const path = parentPath === undefined ? '' : join(parentPath, id);
+  if (ctx.full || ++ctx.count > MAX_BLOCKS) {
+    if (!ctx.full) tooLarge(ctx, path, 'definitions and repeats multiply past the limit here');
+    return { kind: 'identity', path, id, prefix: '', type: 'Identity' };
+  }
   if (b.when !== undefined && resolve(b.when, args, ctx, path) === false)
     return { kind: 'identity', path, id, prefix: '', type: 'Identity' };
   const trainable = inherited && b.trainable !== false;
@@ -254,6 +281,6 @@ function uniqueIds(blocks: Block[], path: string, ctx: Ctx): Block[] {
 
 /** Expands the document's root. Errors are appended to `errors`; the tree is always returned. */
 export function expand(doc: NetworkDoc, errors: NetError[]): XNode {
-  const ctx: Ctx = { doc, errors, stack: [] };
+  const ctx: Ctx = { doc, errors, stack: [], count: 0, full: false };
   return expandOne(doc.root, doc.root.id, undefined, '', new Namer(), {}, true, ctx);
 }

@@ -1,7 +1,7 @@
 // Whole-network inference: parse → validate → expand → propagate shapes. Pure and synchronous, so the
 // editor runs it on every edit and the engine at every boundary. Bad documents never throw.
 import { netError, type NetError } from '../errors';
-import { NetworkDoc, FORMAT, VERSION } from '../ir/schema';
+import { NetworkDoc, FORMAT, MAX_DEPTH, VERSION, jsonDepthExceeds } from '../ir/schema';
 import type { Init } from '../ir/schema';
 import { size } from '../layers';
 import { expand, type XNode } from './expand';
@@ -69,6 +69,12 @@ export function parseDocument(input: unknown): { doc: NetworkDoc | null; errors:
       return { doc: null, errors: [netError('E_JSON', '', (e as Error).message)] };
     }
   }
+  // Before the schema: zod (and everything after it) recurses per level and would overflow the stack.
+  if (jsonDepthExceeds(raw, MAX_DEPTH))
+    return {
+      doc: null,
+      errors: [netError('E_TOO_DEEP', '', `more than ${MAX_DEPTH} levels of nested objects and arrays`)],
+    };
   if (
     raw &&
     typeof raw === 'object' &&
@@ -110,6 +116,9 @@ export function inferNetwork(input: unknown): InferResult {
     }
   });
   const tree = expand(doc, errors);
+  // A network past the size limit is not inferred further: its partial tree is no use to anyone.
+  if (errors.some((e) => e.code === 'E_TOO_LARGE'))
+    return { ...empty(errors), name: doc.name, input: doc.input.shape, doc };
   const inf = new ShapeInference(new Scope(tree));
   const output = inf.node(tree, [doc.input.shape]);
   const st = inf.st;

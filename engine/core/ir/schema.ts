@@ -5,6 +5,29 @@ import { z } from 'zod';
 export const FORMAT = 'netloom/network';
 export const VERSION = 1;
 
+/**
+ * The deepest nesting of objects and arrays a document may have. The schema, expansion and shape inference
+ * recurse per level, and a stack overflows near 1,600 levels (800 nested blocks); the templates use 9 and a
+ * block level costs 2 (a block and its `children`), so 100 leaves room for 45 nested blocks. Checked
+ * iteratively by `jsonDepthExceeds` before any recursive parsing.
+ */
+export const MAX_DEPTH = 100;
+
+/**
+ * True when `value` nests objects/arrays more than `limit` levels deep (`{a: [1]}` is 2 levels).
+ * Iterative, so it cannot overflow the stack however deep the input; typed arrays count as leaves.
+ */
+export function jsonDepthExceeds(value: unknown, limit: number): boolean {
+  const stack: [unknown, number][] = [[value, 1]];
+  while (stack.length) {
+    const [v, depth] = stack.pop()!;
+    if (v === null || typeof v !== 'object' || ArrayBuffer.isView(v) || v instanceof ArrayBuffer) continue;
+    if (depth > limit) return true;
+    for (const k in v) stack.push([(v as Record<string, unknown>)[k], depth + 1]);
+  }
+  return false;
+}
+
 /** A reference to a block-definition argument, usable wherever a literal value is. `index` picks a tuple element. */
 export const ArgRef = z.object({ $arg: z.string().min(1), index: z.number().int().min(0).optional() }).strict();
 export type ArgRef = z.infer<typeof ArgRef>;
