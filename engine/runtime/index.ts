@@ -6,4 +6,13 @@ export { Optimizer, type OptimizerConfig, type OptimizerState } from './optim';
 export { trainStep, evalBatch, predictBatch, firstNonFinite, type StepResult } from './step';
 export { Rng } from './rng';
 export { initValues } from './init';
-export { selectBackend, backendNames, type BackendChoice } from './backends/registry';
+export {
+  selectBackend,
+  initEngineBackend,
+  activeBackend,
+  backendReport,
+  backendStarts,
+  backendNames,
+  type BackendChoice,
+} from './backends/registry';
+export { engineMemory, type EngineMemory } from './backends/memory';

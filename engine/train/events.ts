@@ -39,7 +39,8 @@ export type TrainEvent =
     }
   | {
       event: 'anomaly';
-      kind: 'non-finite-loss';
+      /** The loss itself: NaN, or ±Infinity ('inf'). The update of that batch was skipped. */
+      kind: 'nan' | 'inf';
       step: number;
       epoch: number;
       batch: number;
@@ -50,13 +51,20 @@ export type TrainEvent =
   | {
       event: 'done';
       trainAccuracy: number;
+      /** The last epoch's held-out figures (absent when no epoch completed); `valSource` says which part. */
+      valLoss?: number;
+      valAccuracy?: number;
+      valSource?: 'validation' | 'test';
+      /** The test set, evaluated once at the end. */
       testAccuracy: number;
       testLoss: number;
       imagesPerSecond: number;
       backend: string;
       epochs: number;
       steps: number;
+      /** stop() ended the run. */
       stopped: boolean;
+      /** Early stopping ended the run (its state event carries the reason). */
       earlyStopped: boolean;
     };
 

@@ -1,8 +1,8 @@
 // Sets up a training session from a document and a data-set choice: validates that the network fits the
 // data (input shape, number of classes), resizes images to the network's input, compiles the model.
-import { inferNetwork, type InferResult, type NetworkDoc } from '../core';
+import { DEFAULT_VALIDATION_SPLIT, inferNetwork, type InferResult, type NetworkDoc } from '../core';
 import { loadDataset, type Dataset, type DataProgress } from '../data';
-import { Model, selectBackend, type BackendChoice } from '../runtime';
+import { Model, initEngineBackend, type BackendChoice } from '../runtime';
 import { decodeWeights } from './weights';
 
 export class SessionError extends Error {
@@ -18,8 +18,16 @@ export interface SessionSpec {
   doc: unknown;
   data?: string;
   limit?: number;
+  /** A registry name (`wasm`, `cpu`…); default: the best one present. Selected once per process per choice. */
   backend?: string;
+  /** Seeds the model's initialisation and every random draw of the data (test and validation hold-outs). */
   seed?: number;
+  /**
+   * Fraction of the training data held out for per-epoch validation, drawn with `seed`; default
+   * DEFAULT_VALIDATION_SPLIT (0.1). 0: no validation part (the trainer then reports the test set, labelled so).
+   */
+  validationSplit?: number;
+  /** CSV sources: the label column's header name (default "label"). */
   labelColumn?: string;
   onProgress?: (p: DataProgress) => void;
 }
@@ -43,7 +51,7 @@ export async function openSession(spec: SessionSpec): Promise<Session> {
     );
   }
   const doc = net.doc;
-  const backend = await selectBackend(spec.backend);
+  const backend = await initEngineBackend(spec.backend);
   const source = spec.data ?? doc.training?.dataset ?? 'fashion-mnist';
   const want = doc.input.shape;
   const resize = want.length === 3 ? ([want[1], want[2]] as [number, number]) : undefined;
@@ -52,6 +60,7 @@ export async function openSession(spec: SessionSpec): Promise<Session> {
     source,
     limit: spec.limit,
     labelColumn: spec.labelColumn,
+    split: spec.validationSplit ?? doc.training?.validationSplit ?? DEFAULT_VALIDATION_SPLIT,
     onProgress: spec.onProgress,
     seed: spec.seed,
     resize: isTable ? undefined : resize,
@@ -70,6 +79,11 @@ export async function openSession(spec: SessionSpec): Promise<Session> {
     );
   }
   const model = new Model(net, spec.seed ?? 0);
-  if (doc.weights && !doc.forceReinit) model.params.load(decodeWeights(doc.weights));
+  try {
+    if (doc.weights && !doc.forceReinit) model.params.load(decodeWeights(doc.weights));
+  } catch (e) {
+    model.dispose(); // weights that do not fit must not leave the model's tensors behind
+    throw e;
+  }
   return { net, doc, model, data, backend };
 }

@@ -15,6 +15,8 @@ import {
 import { scheduledLr, type Schedule } from './schedule';
 import type { RunState, TrainEvent, TrainListener } from './events';
 
+type DoneEvent = Extract<TrainEvent, { event: 'done' }>;
+
 export interface TrainConfig {
   epochs: number;
   batchSize: number;
@@ -23,8 +25,14 @@ export interface TrainConfig {
   schedule?: Schedule;
   /** Stop when validation loss has not improved for this many epochs. */
   earlyStopping?: { patience: number; minDelta?: number };
-  /** Start paused (the UI's "step" button drives it). */
+  /** Start paused: no batch runs until step(n) or resume() (the UI's "step" button drives it). */
   startPaused?: boolean;
+  /**
+   * Pause once the global step count (batches taken, over all epochs) reaches this, whatever the machine's
+   * speed: the progress event of that batch is sent, then the paused state. 0 is the same as startPaused.
+   * A point at or beyond the run's last batch never pauses (the run finishes).
+   */
+  pauseAtStep?: number;
   /** Minimum milliseconds between progress events (default 100: ~10 Hz). */
   progressEveryMs?: number;
 }
@@ -38,13 +46,18 @@ export interface Checkpoint {
 }
 
 const tick = () => new Promise<void>((r) => setImmediate(r));
+const HELD: readonly RunState[] = ['paused', 'stopped', 'done', 'failed'];
 
 export class Trainer {
   state: RunState = 'idle';
   private pos = { epoch: 0, batch: 0, step: 0 };
   private baseLr: number;
   private stepsLeft = Infinity;
+  /** A one-shot pause point (global step), from config.pauseAtStep. */
+  private pauseAt: number | undefined;
   private wake: (() => void) | null = null;
+  /** Callers of whenHeld(), released when the run next pauses or ends. */
+  private holdWaiters: (() => void)[] = [];
   private listeners = new Set<TrainListener>();
   /** The last progress event held back by throttling: flushed when the run pauses, so a paused view is exact. */
   private unsent: Extract<TrainEvent, { event: 'progress' }> | null = null;
@@ -59,6 +72,7 @@ export class Trainer {
     this.opt = new Optimizer(config.optimizer);
     this.baseLr = config.optimizer.lr;
     if (config.startPaused) this.stepsLeft = 0;
+    this.pauseAt = config.pauseAtStep;
   }
 
   on(l: TrainListener): () => void {
@@ -71,6 +85,11 @@ export class Trainer {
   private setState(s: RunState, reason?: string) {
     this.state = s;
     this.emit(reason ? { event: 'state', state: s, reason } : { event: 'state', state: s });
+    if (HELD.includes(s)) for (const release of this.holdWaiters.splice(0)) release();
+  }
+  /** Control calls report the state they caused at once, so a status read right after one is never stale. */
+  private leavePause() {
+    if (this.state === 'paused') this.setState('running');
   }
 
   get position() {
@@ -80,19 +99,36 @@ export class Trainer {
     return this.opt.lr;
   }
 
+  /** Pauses after the batch in flight (whenHeld() tells when). */
   pause(): void {
-    if (this.state === 'running') {
-      this.stepsLeft = 0;
-    }
+    if (this.state === 'running' || this.state === 'idle') this.stepsLeft = 0;
   }
   resume(): void {
+    if (!this.active) return;
     this.stepsLeft = Infinity;
+    this.leavePause();
     this.wake?.();
   }
-  /** Runs exactly one batch, then pauses again. */
-  step(): void {
-    this.stepsLeft = 1;
+  /** Runs exactly `batches` more batches (default 1), then pauses again (whenHeld() tells when). */
+  step(batches = 1): void {
+    if (!(Number.isInteger(batches) && batches > 0))
+      throw new Error(`step takes a positive whole number of batches, got ${batches}`);
+    if (!this.active) return;
+    this.stepsLeft = batches;
+    this.leavePause();
     this.wake?.();
+  }
+  /**
+   * Resolves when the run is held: paused with no batch pending, or ended. Use after pause() or step(n):
+   * `t.step(3); await t.whenHeld()` → exactly 3 more batches were taken (fewer only if the run ended).
+   */
+  whenHeld(): Promise<void> {
+    const settled = this.state === 'paused' && this.stepsLeft <= 0;
+    if (settled || (HELD.includes(this.state) && this.state !== 'paused')) return Promise.resolve();
+    return new Promise((r) => this.holdWaiters.push(r));
+  }
+  private get active() {
+    return this.state === 'idle' || this.state === 'running' || this.state === 'paused';
   }
   stop(): void {
     if (this.state === 'running' || this.state === 'paused') {
@@ -143,7 +179,17 @@ export class Trainer {
   }
 
   /** Trains until the epochs are done, stop() is called or early stopping triggers. */
-  async run(): Promise<Extract<TrainEvent, { event: 'done' }>> {
+  async run(): Promise<DoneEvent> {
+    try {
+      return await this.train();
+    } catch (e) {
+      // A held-waiter must never hang on a run that threw (out of memory, a kernel error…).
+      this.setState('failed', (e as Error).message);
+      throw e;
+    }
+  }
+
+  private async train(): Promise<DoneEvent> {
     const { epochs, batchSize, seed = 0, schedule, earlyStopping, progressEveryMs = 100 } = this.config;
     const split = getPart(this.data, 'train');
     const filler = createFiller(split, this.data.inputShape, this.data.normalize);
@@ -151,7 +197,8 @@ export class Trainer {
     const total = batches * epochs;
     const x = new Float32Array(Math.min(batchSize, split.n) * filler.sampleSize),
       y = new Int32Array(Math.min(batchSize, split.n));
-    const valPart: PartName = this.data.validation ? 'validation' : 'test';
+    // Without a validation split (or one too small to hold a sample) the test set stands in, labelled so.
+    const valPart: PartName = this.data.validation?.n ? 'validation' : 'test';
     const params = this.model.net.params.trainable + this.model.net.params.nonTrainable;
     this.emit({
       event: 'start',
@@ -164,6 +211,7 @@ export class Trainer {
       epochs,
       batchSize,
     });
+    this.holdAt(this.pos.step);
     this.setState(this.stepsLeft > 0 ? 'running' : 'paused');
     let trainTime = 0,
       trainImages = 0,
@@ -171,7 +219,9 @@ export class Trainer {
       best = Infinity,
       bad = 0,
       earlyStopped = false,
-      lastTrainAcc = 0;
+      stopReason: string | undefined,
+      lastTrainAcc = 0,
+      lastVal: { loss: number; accuracy: number } | undefined;
     outer: for (; this.pos.epoch < epochs; this.pos.epoch++, this.pos.batch = 0) {
       const order = epochOrder(split.n, true, seed, this.pos.epoch);
       const t0 = performance.now();
@@ -190,11 +240,12 @@ export class Trainer {
         trainTime += performance.now() - s0;
         trainImages += n;
         this.pos.step++;
+        this.holdAt(this.pos.step);
         if (!Number.isFinite(r.loss)) {
           const block = await firstNonFinite(this.model, bx, n);
           this.emit({
             event: 'anomaly',
-            kind: 'non-finite-loss',
+            kind: Number.isNaN(r.loss) ? 'nan' : 'inf',
             step: this.pos.step,
             epoch,
             batch,
@@ -229,6 +280,7 @@ export class Trainer {
         if (batch % 2 === 1) await tick(); // let control messages in
       }
       const val = await this.evaluate(valPart);
+      lastVal = val;
       lastTrainAcc = eN ? eCorrect / eN : 0;
       this.emit({
         event: 'epoch',
@@ -247,6 +299,7 @@ export class Trainer {
           bad = 0;
         } else if (++bad >= earlyStopping.patience) {
           earlyStopped = true;
+          stopReason = `early stopping: ${valPart} loss has not improved${earlyStopping.minDelta ? ` by ${earlyStopping.minDelta}` : ''} for ${bad} epoch${bad === 1 ? '' : 's'} (best ${best.toFixed(4)})`;
           this.pos.epoch++;
           this.pos.batch = 0;
           break;
@@ -254,11 +307,13 @@ export class Trainer {
       }
     }
     const stopped = this.state === 'stopping';
+    // The test set is evaluated once, here, and reported as such (never as validation).
     const test = await this.evaluate('test');
-    this.setState(stopped ? 'stopped' : 'done');
-    const done = {
+    this.setState(stopped || earlyStopped ? 'stopped' : 'done', stopReason);
+    const done: DoneEvent = {
       event: 'done' as const,
       trainAccuracy: lastTrainAcc,
+      ...(lastVal ? { valLoss: lastVal.loss, valAccuracy: lastVal.accuracy, valSource: valPart } : {}),
       testAccuracy: test.accuracy,
       testLoss: test.loss,
       imagesPerSecond: trainTime ? trainImages / (trainTime / 1000) : 0,
@@ -270,6 +325,13 @@ export class Trainer {
     };
     this.emit(done);
     return done;
+  }
+
+  /** Arms the one-shot pause point when the run reaches it (before the first batch or after a batch). */
+  private holdAt(step: number) {
+    if (this.pauseAt === undefined || step < this.pauseAt) return;
+    if (step === this.pauseAt) this.stepsLeft = 0;
+    this.pauseAt = undefined;
   }
 
   async checkpoint(): Promise<Checkpoint> {

@@ -9,7 +9,10 @@ export const cpuBackend: BackendEntry = {
   tfName: 'cpu',
   priority: 100,
   async available() {
-    return { ok: true, reason: 'pure JavaScript, always available (slow)' };
+    // The probe: the package registered its factory in our tfjs-core (a second copy of tfjs-core would not).
+    if (!tf.findBackendFactory('cpu'))
+      return { ok: false, reason: '@tensorflow/tfjs-backend-cpu did not register in this tfjs-core' };
+    return { ok: true, reason: 'pure JavaScript (slow)' };
   },
   async init() {
     if (!(await tf.setBackend('cpu'))) throw new Error("tf.setBackend('cpu') failed");

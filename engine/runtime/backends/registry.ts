@@ -35,15 +35,31 @@ function find(name: string): BackendEntry | undefined {
   return BACKENDS.find((b) => b.name === name);
 }
 
+/** Backends that failed to start this process, with why (engine/info reports them unavailable). */
+const startFailures = new Map<string, string>();
+let starts = 0;
+
 async function start(
   entry: BackendEntry,
   options: BackendInitOptions,
   why: string,
   tried: BackendTry[],
 ): Promise<BackendChoice> {
-  await entry.init(options);
+  try {
+    await entry.init(options);
+  } catch (e) {
+    startFailures.set(entry.name, `failed to start: ${(e as Error).message}`);
+    throw e;
+  }
+  starts++;
+  startFailures.delete(entry.name);
   const extra = entry.describe?.();
   return { name: entry.name, reason: `${why}${extra ? ` (${extra})` : ''}`, tried };
+}
+
+/** How many times a backend was initialised in this process: stays put while runs reuse the one selected. */
+export function backendStarts(): number {
+  return starts;
 }
 
 /**
@@ -73,8 +89,8 @@ export async function selectBackend(requested?: string, options: BackendInitOpti
     }
     try {
       return await start(entry, options, a.reason, tried);
-    } catch (e) {
-      tried.push({ name: entry.name, reason: `failed to start: ${(e as Error).message}` });
+    } catch {
+      tried.push({ name: entry.name, reason: startFailures.get(entry.name)! });
     }
   }
   throw new Error(`No tfjs backend could start: ${tried.map((t) => `${t.name}: ${t.reason}`).join('; ')}`);
@@ -82,22 +98,58 @@ export async function selectBackend(requested?: string, options: BackendInitOpti
 
 let current: Promise<BackendChoice> | undefined;
 let currentKey = '';
+/** The name the automatic choice (key `|threads`) settled on, so asking for it by name reuses it. */
+let chosenName: string | undefined;
 
 /**
- * The engine's entry point: activates a backend once per process (repeat calls with the same request return the
- * same choice) and waits for tfjs to be ready. The compiler and trainer call this before building tensors.
+ * The engine's entry point: activates a backend once per process and waits for tfjs to be ready. A repeat
+ * call that asks for the same thing (the same name, or none after an automatic choice, with the same
+ * threads) returns the same choice without touching the backend; the compiler and trainer call it freely.
  */
 export function initEngineBackend(requested?: string, options: BackendInitOptions = {}): Promise<BackendChoice> {
-  const key = `${requested ?? ''}|${options.threads ?? ''}`;
-  if (!current || key !== currentKey) {
+  const threads = `${options.threads ?? ''}`;
+  const key = `${requested ?? ''}|${threads}`;
+  // A request naming the backend the automatic choice already started is the same request.
+  const same =
+    key === currentKey || (requested !== undefined && currentKey === `|${threads}` && chosenName === requested);
+  if (!current || !same) {
     currentKey = key;
-    current = selectBackend(requested, options).then(async (c) => {
+    chosenName = undefined;
+    const p: Promise<BackendChoice> = selectBackend(requested, options).then(async (c) => {
       await tf.ready();
+      if (current === p) chosenName = c.name;
       return c;
     });
-    current.catch(() => (current = undefined));
+    current = p;
+    p.catch(() => {
+      if (current === p) current = undefined;
+    });
   }
   return current;
+}
+
+/** The backend initEngineBackend activated, once it is ready; null before (or after a failed start). */
+export async function activeBackend(): Promise<BackendChoice | null> {
+  return (await current?.catch(() => null)) ?? null;
+}
+
+/**
+ * What engine/info shows: every backend with whether it can run here. Available only when it started in this
+ * process or passes its cheap probe (`available()`); one that failed to start is unavailable with the error.
+ */
+export async function backendReport(): Promise<{ name: string; available: boolean; note: string }[]> {
+  const active = await activeBackend();
+  const out = [];
+  for (const entry of BACKENDS) {
+    if (active?.name === entry.name) {
+      out.push({ name: entry.name, available: true, note: `active: ${active.reason}` });
+      continue;
+    }
+    const failed = startFailures.get(entry.name);
+    const a = failed ? { ok: false, reason: failed } : await entry.available();
+    out.push({ name: entry.name, available: a.ok, note: a.reason });
+  }
+  return out;
 }
 
 const TF_PRIORITY: Record<string, number> = { tensorflow: 3, wasm: 2, cpu: 1 };
@@ -109,6 +161,8 @@ const TF_PRIORITY: Record<string, number> = { tensorflow: 3, wasm: 2, cpu: 1 };
 export async function shutdownEngineBackend(): Promise<void> {
   const choice = await current?.catch(() => undefined);
   current = undefined;
+  currentKey = '';
+  chosenName = undefined;
   const entry = choice && find(choice.name);
   if (!entry) return;
   const factory = tf.findBackendFactory(entry.tfName);

@@ -13,6 +13,9 @@ import { useThreadedWasm, wasmPackageDir } from './wasm-threads';
 
 const MAX_THREADS = 8; // the Emscripten build pre-spawns 8 pthread workers
 let note = '';
+/** Threads of the wasm instance tfjs holds now (0: none), so selecting wasm again reuses it. */
+let liveThreads = 0;
+let probe: Promise<{ ok: boolean; reason: string }> | undefined;
 
 function defaultThreads(): number {
   const env = Number(process.env.NETLOOM_WASM_THREADS);
@@ -24,23 +27,36 @@ export const wasmBackend: BackendEntry = {
   name: 'wasm',
   tfName: 'wasm',
   priority: 200,
-  async available() {
-    if (typeof WebAssembly !== 'object') return { ok: false, reason: 'WebAssembly is not available' };
-    const dist = path.join(wasmPackageDir(), 'dist');
-    if (!fs.existsSync(path.join(dist, 'tfjs-backend-wasm-simd.wasm'))) {
-      return { ok: false, reason: `wasm binaries missing in ${dist}` };
-    }
-    return { ok: true, reason: 'WebAssembly + XNNPACK, binaries shipped in @tensorflow/tfjs-backend-wasm' };
+  available() {
+    // A cheap probe (once): WebAssembly.validate checks, without instantiating, that this runtime accepts the
+    // SIMD binary init() loads; a file on disk alone proves nothing.
+    probe ??= (async () => {
+      if (typeof WebAssembly !== 'object') return { ok: false, reason: 'WebAssembly is not available' };
+      const file = path.join(wasmPackageDir(), 'dist', 'tfjs-backend-wasm-simd.wasm');
+      const bytes = await fs.promises.readFile(file).catch(() => null);
+      if (!bytes) return { ok: false, reason: `wasm binary missing: ${file}` };
+      if (!WebAssembly.validate(bytes))
+        return { ok: false, reason: `this runtime rejects ${path.basename(file)} (SIMD)` };
+      return { ok: true, reason: 'WebAssembly + XNNPACK, binaries shipped in @tensorflow/tfjs-backend-wasm' };
+    })();
+    return probe;
   },
   async init(options: BackendInitOptions = {}) {
     // Node has no fetch of relative URLs: point the loader at the package's dist/ folder.
     setWasmPaths(path.join(wasmPackageDir(), 'dist') + path.sep);
     registerWasmKernels();
     const threads = Math.min(MAX_THREADS, Math.max(1, options.threads ?? defaultThreads()));
+    // Selecting wasm again (a new run) must not tear down the instance and its memory and build another.
+    if (liveThreads === threads && tf.engine().registry.wasm) {
+      if (!(await tf.setBackend('wasm'))) throw new Error("tf.setBackend('wasm') failed");
+      return;
+    }
+    liveThreads = 0;
     if (threads > 1) {
       const restore = useThreadedWasm(threads);
       if (await tf.setBackend('wasm')) {
         note = `SIMD, ${getThreadsCount()} threads`;
+        liveThreads = threads;
         return;
       }
       restore();
@@ -49,6 +65,7 @@ export const wasmBackend: BackendEntry = {
       note = 'SIMD, 1 thread';
     }
     if (!(await tf.setBackend('wasm'))) throw new Error("tf.setBackend('wasm') failed");
+    liveThreads = threads;
   },
   describe: () => note,
 };
