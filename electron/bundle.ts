@@ -7,10 +7,10 @@
 // Run: `npx tsx electron/bundle.ts`.
 import { build } from 'esbuild';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
+import { ELECTRON_ENTRIES, ELECTRON_OUT, REPO } from './builds';
 
-const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-export const OUT_DIR = path.join(REPO, 'out', 'electron');
+export const OUT_DIR = ELECTRON_OUT;
 
 /** Packages that must stay in node_modules: Electron itself, and tfjs with its native and wasm binaries. */
 export const NODE_EXTERNALS = ['electron', '@tensorflow/*', 'onnxruntime-node', 'webgpu'];
@@ -23,11 +23,11 @@ export async function bundleElectron(outDir = OUT_DIR): Promise<string[]> {
     logLevel: 'warning',
     legalComments: 'none',
   } as const;
-  const entries = [
-    { in: 'electron/main.ts', out: 'main.cjs', platform: 'node', external: NODE_EXTERNALS, format: 'cjs' },
-    { in: 'electron/engine-entry.ts', out: 'engine.mjs', platform: 'node', external: NODE_EXTERNALS, format: 'esm' },
-    { in: 'electron/preload.ts', out: 'preload.cjs', platform: 'browser', external: ['electron'], format: 'cjs' },
-  ] as const;
+  // The sandboxed preload may require nothing but electron; node entries keep NODE_EXTERNALS in node_modules.
+  const entries = ELECTRON_ENTRIES.map((e) => ({
+    ...e,
+    external: e.platform === 'browser' ? ['electron'] : NODE_EXTERNALS,
+  }));
   await Promise.all(
     entries.map((e) =>
       build({
