@@ -24,7 +24,7 @@ const LAYERS = [
   { from: 'electron', allow: ['electron', 'engine/protocol', 'engine/host', 'engine/core', 'engine/io'] },
   { from: 'renderer', allow: ['renderer', 'engine/core', 'engine/protocol', 'templates'] },
   { from: 'templates', allow: ['templates', 'engine/core'] },
-  { from: 'e2e', allow: ['e2e', 'engine', 'templates'] },
+  { from: 'e2e', allow: ['e2e', 'engine', 'templates', 'electron'] },
   { from: 'build', allow: ['build'] },
 ];
 
