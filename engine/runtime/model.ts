@@ -2,7 +2,7 @@
 // tree. Parameters live in a ParamStore (one variable per owner → sharing and reuse are real).
 import { graphInputs, GRAPH_INPUT, type InferResult, type XNode } from '../core';
 import { tf } from './backends/tf';
-import { OPS, type OpCtx } from './ops';
+import { opFor, type OpCtx } from './ops';
 import { ParamStore } from './params';
 import { Rng } from './rng';
 
@@ -72,9 +72,7 @@ export class Model {
   }
 
   private layerOp(layer: XLayer, owner: string, ins: tf.Tensor[], ctx: OpCtx): tf.Tensor {
-    const op = OPS[layer.type];
-    if (!op) throw new Error(`no tfjs implementation for ${layer.type}`);
-    return op(ins, layer.params, (param) => this.params.get(owner, param), ctx);
+    return opFor(layer.type)(ins, layer.params, (param) => this.params.get(owner, param), ctx);
   }
 
   private run(n: XNode, ins: tf.Tensor[], ctx: OpCtx, record?: Map<string, tf.Tensor>): tf.Tensor {

@@ -1,7 +1,8 @@
-// The tfjs implementation of each layer kind, keyed by the catalogue's `type`. Activations are NHWC
+// The tfjs implementation of each layer kind: a LayerTable, so a kind added to the catalogue without its op
+// fails the type check (ops.test.ts keeps that guarantee from silently disappearing). Activations are NHWC
 // (tfjs's native layout) or [N, features]; flattening follows Gluon's (C, H, W) order so weights and
 // exports mean the same thing as in the seed.
-import type { ParamValues } from '../core';
+import { isLayerKind, type LayerTable, type ParamValues } from '../core';
 import { tf } from './backends/tf';
 import { batchNormTrain } from './batchnorm';
 import { conv2dAct, denseAct, type Activation } from './kernels/fused-ops';
@@ -15,7 +16,7 @@ export interface OpCtx {
 }
 
 export type ParamGetter = (param: string) => tf.Variable;
-type Op = (ins: tf.Tensor[], p: ParamValues, get: ParamGetter, ctx: OpCtx) => tf.Tensor;
+export type Op = (ins: tf.Tensor[], p: ParamValues, get: ParamGetter, ctx: OpCtx) => tf.Tensor;
 
 const pair = (v: unknown, fallback?: [number, number]): [number, number] =>
   Array.isArray(v) ? [v[0], v[1] ?? v[0]] : typeof v === 'number' ? [v, v] : fallback!;
@@ -102,7 +103,7 @@ function pool(kind: 'max' | 'avg'): Op {
   };
 }
 
-export const OPS: Record<string, Op> = {
+export const OPS: LayerTable<Op> = {
   Dense: ([x], p, get) => {
     const bias = p.useBias ? (get('bias') as tf.Tensor1D) : undefined;
     const act = fusedAct(p.activation);
@@ -155,3 +156,10 @@ export const OPS: Record<string, Op> = {
   Add: (ins) => (ins.length === 2 ? tf.add(ins[0], ins[1]) : tf.addN(ins)),
   Centered: ([x]) => tf.sub(x, tf.mean(x)),
 };
+
+/** The op of a document's layer type; the compiler guarantees every catalogue kind has one. */
+export function opFor(type: string): Op {
+  if (!isLayerKind(type))
+    throw new Error(`no tfjs implementation for ${type}: it is not a layer kind of the catalogue`);
+  return OPS[type];
+}

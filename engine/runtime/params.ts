@@ -1,7 +1,8 @@
 // Parameters: one tf.Variable per parameter *owner*, so a shared parameter is one variable used by every
 // layer that shares it and gradients from each use accumulate. Storage is tfjs-friendly (Dense [in, units],
 // Conv2D [kh, kw, Cin, C]); import/export speak Gluon's layout (Dense (units, in), Conv2D (C, Cin, kh, kw)).
-import type { InferResult, ParamInfo } from '../core';
+// Which is which comes from the axes each layer declares in its `paramSpecs`, never from its kind.
+import type { InferResult, ParamAxis, ParamInfo, Shape, XNode } from '../core';
 import { tf } from './backends/tf';
 import { initValues } from './init';
 import type { Rng } from './rng';
@@ -13,12 +14,29 @@ export interface GluonTensor {
 
 let modelCounter = 0;
 
-/** Permutation from Gluon layout to storage layout for a parameter, or null when they are the same. */
-function toStorage(p: ParamInfo, layerType: string): number[] | null {
-  if (p.param !== 'weight') return null;
-  if (layerType === 'Dense') return [1, 0];
-  if (layerType === 'Conv2D') return [2, 3, 1, 0];
-  return null;
+/** The order tfjs's kernels want a parameter's axes in: conv2d filters [kh, kw, in, out], matMul's b [in, out]. */
+const STORAGE_ORDER: readonly ParamAxis[] = ['kh', 'kw', 'in', 'out'];
+
+/** Permutation from a parameter's Gluon layout (its declared axes) to storage, or null when they are the same. */
+export function storagePerm(axes: readonly ParamAxis[]): number[] | null {
+  const perm = STORAGE_ORDER.filter((a) => axes.includes(a)).map((a) => axes.indexOf(a));
+  if (perm.length !== axes.length) throw new Error(`parameter axes (${axes.join(', ')}) name an axis twice`);
+  return perm.every((p, i) => p === i) ? null : perm;
+}
+
+/** The declared axes of every parameter of an inferred network, keyed `owner:param`. */
+function declaredAxes(r: InferResult): Map<string, readonly ParamAxis[]> {
+  const inputs = new Map(r.blocks.map((b) => [b.path, b.inputShapes as Shape[]]));
+  const out = new Map<string, readonly ParamAxis[]>();
+  const visit = (n: XNode) => {
+    if (n.kind === 'layer')
+      for (const s of n.def.paramSpecs?.(inputs.get(n.path) ?? [], n.params) ?? [])
+        out.set(`${n.path}:${s.name}`, s.axes);
+    if (n.kind === 'sequential') n.children.forEach(visit);
+    if (n.kind === 'graph') n.nodes.forEach(visit);
+  };
+  if (r.tree) visit(r.tree);
+  return out;
 }
 const inverse = (perm: number[]) => perm.map((_, i) => perm.indexOf(i));
 
@@ -31,11 +49,11 @@ export class ParamStore {
   /** Creates and initializes every parameter of an inferred network (deterministic for a given rng). */
   constructor(
     readonly infos: ParamInfo[],
-    typeOf: (ownerPath: string) => string,
+    axesOf: (p: ParamInfo) => readonly ParamAxis[],
     rng: Rng,
   ) {
     for (const p of infos) {
-      const perm = toStorage(p, typeOf(p.owner));
+      const perm = storagePerm(axesOf(p));
       this.perms.set(p.name, perm);
       const v = tf.tidy(() => {
         const t = tf.tensor(initValues(p.init, p.name, p.shape, rng), p.shape);
@@ -49,8 +67,13 @@ export class ParamStore {
   }
 
   static forNetwork(r: InferResult, rng: Rng): ParamStore {
-    const types = new Map(r.blocks.map((b) => [b.path, b.type]));
-    return new ParamStore(r.parameters, (o) => types.get(o) ?? '', rng);
+    const axes = declaredAxes(r);
+    const axesOf = (p: ParamInfo) => {
+      const a = axes.get(`${p.owner}:${p.param}`);
+      if (!a) throw new Error(`no declared layout for ${p.name} (${p.owner}:${p.param})`);
+      return a;
+    };
+    return new ParamStore(r.parameters, axesOf, rng);
   }
 
   /** The variable for `param` of the layer at `owner` (the owner of shared parameters). */

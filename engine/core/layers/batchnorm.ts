@@ -15,10 +15,10 @@ export const BatchNorm = defineLayer({
   paramSpecs: (ins) => {
     const c = [ins[0][0]];
     return [
-      { name: 'gamma', shape: c, trainable: true, init: { type: 'ones' } },
-      { name: 'beta', shape: c, trainable: true, init: { type: 'zeros' } },
-      { name: 'running_mean', shape: c, trainable: false, init: { type: 'zeros' } },
-      { name: 'running_var', shape: c, trainable: false, init: { type: 'ones' } },
+      { name: 'gamma', shape: c, axes: ['out'], trainable: true, init: { type: 'ones' } },
+      { name: 'beta', shape: c, axes: ['out'], trainable: true, init: { type: 'zeros' } },
+      { name: 'running_mean', shape: c, axes: ['out'], trainable: false, init: { type: 'zeros' } },
+      { name: 'running_var', shape: c, axes: ['out'], trainable: false, init: { type: 'ones' } },
     ];
   },
   flops: (ins) => 4 * size(ins[0]),

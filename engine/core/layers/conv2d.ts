@@ -23,8 +23,10 @@ export const Conv2D = defineLayer({
   paramSpecs: (ins, p) => {
     const [kh, kw] = pair(p.kernelSize);
     const c = p.channels as number;
-    const specs: ParamSpec[] = [{ name: 'weight', shape: [c, ins[0][0], kh, kw], trainable: true, init: XAVIER }];
-    if (p.useBias) specs.push({ name: 'bias', shape: [c], trainable: true, init: { type: 'zeros' } });
+    const specs: ParamSpec[] = [
+      { name: 'weight', shape: [c, ins[0][0], kh, kw], axes: ['out', 'in', 'kh', 'kw'], trainable: true, init: XAVIER },
+    ];
+    if (p.useBias) specs.push({ name: 'bias', shape: [c], axes: ['out'], trainable: true, init: { type: 'zeros' } });
     return specs;
   },
   flops: (ins, out, p) => {

@@ -16,9 +16,10 @@ export const Dense = defineLayer({
   shape: (_ins, p) => [p.units as number],
   paramSpecs: (ins, p) => {
     const specs: ParamSpec[] = [
-      { name: 'weight', shape: [p.units as number, size(ins[0])], trainable: true, init: XAVIER },
+      { name: 'weight', shape: [p.units as number, size(ins[0])], axes: ['out', 'in'], trainable: true, init: XAVIER },
     ];
-    if (p.useBias) specs.push({ name: 'bias', shape: [p.units as number], trainable: true, init: { type: 'zeros' } });
+    if (p.useBias)
+      specs.push({ name: 'bias', shape: [p.units as number], axes: ['out'], trainable: true, init: { type: 'zeros' } });
     return specs;
   },
   flops: (ins, out) => 2 * size(ins[0]) * out[0],

@@ -38,6 +38,12 @@ const byType = new Map<string, LayerDef<LayerKind>>(LAYERS.map((l) => [l.type, l
 /** The declaration of a layer type, or undefined for an unknown type. */
 export const layerDef = (type: string): LayerDef<LayerKind> | undefined => byType.get(type);
 
+/**
+ * Whether a layer kind takes several inputs, each on its own numbered port (Concat, Add): declared once, as the
+ * kind's input arity. False for unknown kinds.
+ */
+export const isMerge = (type: string): boolean => (layerDef(type)?.inputs.max ?? 1) > 1;
+
 /** Whether `type` names a kind of the catalogue (narrows a document's string to a LayerTable key). */
 export const isLayerKind = (type: string): type is LayerKind => byType.has(type);
 

@@ -1,5 +1,6 @@
 // What a layer kind declares, once. Palette, inspector form, validation, shape inference, parameter
-// shapes and FLOPs all derive from this declaration; the runtime and exporters key their mappings on `type`.
+// shapes, FLOPs, parameter layouts and the editor's per-kind behaviour (palette group, numbered input ports) all
+// derive from this declaration; the runtime and exporters key their mappings on `type` (a LayerTable).
 import type { ErrorCode } from '../errors';
 import type { Init } from '../ir/schema';
 
@@ -16,23 +17,56 @@ export type ParamDescriptor =
 
 export type ParamValues = Record<string, number | boolean | string | number[] | null>;
 
+/**
+ * What one axis of a parameter tensor indexes: `out` the layer's outputs (units, filters, or the channels a
+ * per-channel parameter scales), `in` its inputs (features, input channels), `kh`/`kw` the kernel window.
+ * Each backend or format derives its own layout from these (tfjs: [kh, kw, in, out]) instead of per-kind code.
+ */
+export type ParamAxis = 'out' | 'in' | 'kh' | 'kw';
+
 /** A parameter tensor a layer owns, e.g. `weight` of shape (units, in_units). */
 export interface ParamSpec {
   name: string;
+  /** In Gluon's layout, which import/export and the document's numbers speak. */
   shape: number[];
+  /** The meaning of each axis of `shape`, in the same order: Dense's weight (units, in_units) is ['out', 'in']. */
+  axes: readonly ParamAxis[];
   /** false for running statistics (BatchNorm's running_mean/var): updated, never trained. */
   trainable: boolean;
   init: Init;
 }
 
+/**
+ * Problems with what reaches a layer's inputs: what `shape` may report, and the wiring checks (a wrong number of
+ * inputs, a port fed twice). The editor pins them on the layer's input port (port 0 when none is named).
+ */
+export const INPUT_ERRORS = [
+  'E_RANK',
+  'E_SHAPE_TOO_SMALL',
+  'E_SHAPE_MISMATCH',
+  'E_ARITY',
+  'E_PORT_TAKEN',
+] as const satisfies readonly ErrorCode[];
+
 export interface ShapeIssue {
-  code: ErrorCode;
+  /** Only input problems: a layer's `shape` reporting another code would not show on its port. */
+  code: (typeof INPUT_ERRORS)[number];
   detail: string;
   port?: number;
 }
 
-export type Category =
-  'Core' | 'Convolution' | 'Pooling' | 'Activation' | 'Normalization' | 'Regularization' | 'Merge' | 'Custom';
+/** The palette's groups, in the order it shows them; each has its colour (`--cat-<name>`) in the stylesheet. */
+export const CATEGORIES = [
+  'Core',
+  'Convolution',
+  'Pooling',
+  'Activation',
+  'Normalization',
+  'Regularization',
+  'Merge',
+  'Custom',
+] as const;
+export type Category = (typeof CATEGORIES)[number];
 
 /** `K` is the kind's literal name, so the catalogue's kinds form a union (`LayerKind`) that tables are typed against. */
 export interface LayerDef<K extends string = string> {
@@ -43,7 +77,7 @@ export interface LayerDef<K extends string = string> {
   /** One line for the palette. */
   doc: string;
   params: Record<string, ParamDescriptor>;
-  /** Number of inputs: 1 for most layers, 2..∞ for merges. */
+  /** Number of inputs: 1 for most layers, 2..∞ for merges (whose inputs are numbered ports; see `isMerge`). */
   inputs: { min: number; max: number };
   /** Output shape, or the reason there is none. Inputs already have the arity checked. */
   shape(inputs: Shape[], p: ParamValues): Shape | ShapeIssue;
