@@ -38,7 +38,7 @@ const PACKAGE_RULES = [
   },
   { pattern: /^electron$/, only: ['electron'], why: 'only electron/ imports electron' },
   {
-    pattern: /^(react|react-dom|@xyflow\/react|zustand|elkjs)(\/|$)/,
+    pattern: /^(react|react-dom|@xyflow\/react|zustand)(\/|$)/,
     only: ['renderer'],
     why: 'UI libraries belong to renderer/',
   },
