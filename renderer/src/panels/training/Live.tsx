@@ -1,5 +1,6 @@
 // The run as it goes: loss and accuracy curves (train per batch, validation per epoch), the epoch table
-// and the final test accuracy.
+// and the final test accuracy. Figures are named for what the engine measured them on: the held-out
+// validation split, or the test set when a run has none (`valSource`); the final one is always the test set.
 import { useMemo } from 'react';
 import { Chart, type Series } from './Chart';
 import { useTraining } from './controller';
@@ -21,24 +22,28 @@ export function smooth(points: Point[], k = 0.8): Point[] {
   });
 }
 
+/** The epochs' held-out figures as the engine labelled them (validation unless it said test). */
+const heldLabel = (source: 'validation' | 'test' | null) => (source === 'test' ? 'test' : 'validation');
+
 export function Curves() {
   const run = useTraining((s) => s.run);
+  const held = heldLabel(run.valSource);
   const total = run.config && run.stepsPerEpoch ? run.config.epochs * run.stepsPerEpoch : run.step;
   const loss = useMemo<Series[]>(
     () => [
       { id: 'train', label: 'train', points: run.loss, color: TRAIN, faint: true },
       { id: 'smooth', label: 'train', points: smooth(run.loss), color: TRAIN },
-      { id: 'val', label: 'validation', points: run.valLoss, color: VAL, dots: true },
+      { id: 'val', label: held, points: run.valLoss, color: VAL, dots: true },
     ],
-    [run.loss, run.valLoss],
+    [run.loss, run.valLoss, held],
   );
   const acc = useMemo<Series[]>(
     () => [
       { id: 'train', label: 'train', points: run.acc, color: TRAIN, faint: true },
       { id: 'smooth', label: 'train', points: smooth(run.acc), color: TRAIN },
-      { id: 'val', label: 'validation', points: run.valAcc, color: VAL, dots: true },
+      { id: 'val', label: held, points: run.valAcc, color: VAL, dots: true },
     ],
-    [run.acc, run.valAcc],
+    [run.acc, run.valAcc, held],
   );
   return (
     <div className="train-charts">
@@ -59,15 +64,26 @@ export function Curves() {
 
 export function Results() {
   const run = useTraining((s) => s.run);
-  const test = run.done?.final?.valAcc;
+  const test = run.done?.final?.testAcc;
+  const held = run.valSource === 'test' ? 'test' : 'val';
+  const heldTitle =
+    run.valSource === 'test' ? 'on the test set (this run held out no validation data)' : 'on the validation split';
+  const c = run.config;
+  const extras = [
+    c?.validationSplit !== undefined ? `${+(c.validationSplit * 100).toFixed(1)}% validation` : '',
+    c?.schedule && c.schedule.type !== 'constant' ? `${c.schedule.type} lr` : '',
+    c?.earlyStop ? `early stop ${c.earlyStop.patience}` : '',
+  ].filter(Boolean);
   return (
     <div className="train-results">
       {run.config && (
         <div className="train-caption" data-testid="train-caption">
-          {run.config.dataset}
+          <span title={run.config.dataset}>{run.config.dataset.split(/[/\\]/).pop()}</span>
+          {run.config.labelColumn ? ` (label ${run.config.labelColumn})` : ''}
           {run.config.limit ? ` · first ${run.config.limit.toLocaleString()} samples` : ''} · batch{' '}
           {run.config.batchSize} · {run.config.optimizer === 'adam' ? 'Adam' : 'SGD'} · {run.config.epochs} epoch
           {run.config.epochs > 1 ? 's' : ''}
+          {extras.map((x) => ` · ${x}`).join('')}
         </div>
       )}
       {run.done && run.done.state !== 'failed' && (
@@ -77,7 +93,7 @@ export function Results() {
             {opt(test, (v) => `${(v * 100).toFixed(1)}%`)}
           </b>
           <span className="muted">
-            test loss {opt(run.done.final?.valLoss, num)} · train acc {opt(run.done.final?.acc, pct)}
+            test loss {opt(run.done.final?.testLoss, num)} · train acc {opt(run.done.final?.acc, pct)}
           </span>
         </div>
       )}
@@ -87,8 +103,10 @@ export function Results() {
             <th>epoch</th>
             <th>loss</th>
             <th>acc</th>
-            <th title="validation loss">val loss</th>
-            <th title="validation accuracy">val acc</th>
+            <th title={`loss ${heldTitle}`} data-testid="epoch-held-loss">
+              {held} loss
+            </th>
+            <th title={`accuracy ${heldTitle}`}>{held} acc</th>
             <th>time</th>
           </tr>
         </thead>

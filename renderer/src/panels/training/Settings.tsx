@@ -2,7 +2,6 @@
 // Step, Stop. The learning rate stays editable during a run and applies live (`train/setLr`).
 import { useState } from 'react';
 import { useInference, useUi } from '../../app/store';
-import { fmtShape } from '../../canvas/format';
 import {
   pauseTraining,
   resumeTraining,
@@ -11,9 +10,11 @@ import {
   stepTraining,
   stopTraining,
   useTraining,
-  type DatasetInfo,
 } from './controller';
-import { isActive, parseForm, startBlocker, type TrainForm } from './run-state';
+import { inspectKey } from './data';
+import { DataChoice } from './DataChoice';
+import { parseForm, startBlocker, type ScheduleKind, type TrainForm } from './form';
+import { isActive } from './run-state';
 
 function Field({
   label,
@@ -21,17 +22,19 @@ function Field({
   error,
   children,
   live,
+  title,
 }: {
   label: string;
   name: string;
   error?: string;
   live?: boolean;
+  title?: string;
   children: React.ReactNode;
 }) {
   return (
     <label
       className={live ? 'tf-field tf-live' : 'tf-field'}
-      title={error ?? (live ? 'Applies to the running training (Enter)' : undefined)}
+      title={error ?? (live ? 'Applies to the running training (Enter)' : title)}
     >
       <span className="tf-label">{label}</span>
       {children}
@@ -41,21 +44,6 @@ function Field({
         </span>
       )}
     </label>
-  );
-}
-
-function Availability({ d }: { d: DatasetInfo | undefined }) {
-  const datasets = useTraining((s) => s.datasets);
-  if (!datasets) return <div className="tf-avail muted">looking for data sets…</div>;
-  if (!d) return <div className="tf-avail tf-warn">not known to the engine</div>;
-  return (
-    <div
-      className={d.available ? 'tf-avail tf-ok' : 'tf-avail tf-warn'}
-      data-testid="train-availability"
-      title={d.location}
-    >
-      {d.available ? '● on disk' : '↓ downloaded on Start'} · {d.classes} classes · {fmtShape(d.inputShape)}
-    </div>
   );
 }
 
@@ -91,21 +79,33 @@ function LrInput({ form, live, error }: { form: TrainForm; live: boolean; error?
   );
 }
 
-/** Start, Pause/Resume, Step, Stop: in the panel's header, always in view. */
-export function Controls() {
+/** Why Start is refused now (the engine, the network, the form, or the engine's look at the chosen data). */
+function useStartBlocker(): string | null {
   const form = useTraining((s) => s.form);
   const state = useTraining((s) => s.run.state);
   const intent = useTraining((s) => s.intent);
+  const inspect = useTraining((s) => s.inspect);
   const engineUp = useUi((s) => s.engineBackend !== undefined);
   const inf = useInference();
-  const why = startBlocker({
+  const data = form.dataKind !== 'builtin' && inspect?.key === inspectKey(form) ? inspect.error : null;
+  return startBlocker({
     engineUp,
     errors: inf.errors,
     state,
     form: parseForm(form).errors,
     starting: intent === 'start',
+    data,
   });
+}
+
+/** Start, Pause/Resume, Step, Stop: in the panel's header, always in view. */
+export function Controls() {
+  const state = useTraining((s) => s.run.state);
+  const intent = useTraining((s) => s.intent);
+  const why = useStartBlocker();
   const paused = state === 'paused';
+  // Step with no run starts one held before its first batch and takes that batch.
+  const idle = !isActive(state) && intent === null;
   return (
     <div className="train-buttons">
       <button
@@ -128,9 +128,9 @@ export function Controls() {
       <button
         className="btn"
         data-testid="train-step"
-        disabled={!paused || intent === 'step'}
+        disabled={!(paused && intent !== 'step') && !(idle && why === null)}
         onClick={() => void stepTraining()}
-        title="Train one batch, then pause"
+        title={idle ? (why ?? 'Start paused and train one batch') : 'Train one batch, then pause'}
       >
         Step
       </button>
@@ -149,57 +149,37 @@ export function Controls() {
 
 export function Settings() {
   const form = useTraining((s) => s.form);
-  const datasets = useTraining((s) => s.datasets);
   const state = useTraining((s) => s.run.state);
   const intent = useTraining((s) => s.intent);
-  const engineUp = useUi((s) => s.engineBackend !== undefined);
-  const inf = useInference();
   const parsed = parseForm(form);
   const active = isActive(state) || intent === 'start';
-  const why = startBlocker({ engineUp, errors: inf.errors, state, form: parsed.errors, starting: intent === 'start' });
+  const why = useStartBlocker();
   const put = (p: Partial<TrainForm>) => useTraining.getState().set({ form: { ...form, ...p } });
-  const text = (name: 'epochs' | 'batchSize' | 'momentum' | 'limit', placeholder?: string) => (
+  type TextField =
+    'epochs' | 'batchSize' | 'momentum' | 'limit' | 'validation' | 'stepEvery' | 'stepGamma' | 'minLr' | 'patience';
+  const text = (name: TextField, placeholder?: string) => (
     <input
       data-testid={`train-${name}`}
       value={form[name]}
       placeholder={placeholder}
       disabled={active || (name === 'momentum' && form.optimizer === 'adam')}
       className={parsed.errors[name] ? 'invalid' : ''}
-      inputMode="numeric"
+      inputMode={name === 'stepGamma' || name === 'minLr' ? 'decimal' : 'numeric'}
       onChange={(e) => put({ [name]: e.target.value })}
     />
   );
-  const options = datasets?.some((d) => d.id === form.dataset)
-    ? datasets
-    : [...(datasets ?? []), { id: form.dataset, name: form.dataset } as DatasetInfo];
+  const field = (label: string, name: TextField, placeholder?: string, title?: string) => (
+    <Field label={label} name={name} error={parsed.errors[name]} title={title}>
+      {text(name, placeholder)}
+    </Field>
+  );
   return (
     <div className="train-settings" data-testid="train-settings">
-      <Field label="Data set" name="dataset">
-        <select
-          data-testid="train-dataset"
-          value={form.dataset}
-          disabled={active}
-          onChange={(e) => put({ dataset: e.target.value })}
-        >
-          {options.map((d) => (
-            <option key={d.id} value={d.id}>
-              {d.name}
-              {d.available === false ? ' (download)' : ''}
-            </option>
-          ))}
-        </select>
-      </Field>
-      <Availability d={datasets?.find((d) => d.id === form.dataset)} />
+      <DataChoice form={form} disabled={active} error={parsed.errors.dataset} />
       <div className="tf-row">
-        <Field label="Epochs" name="epochs" error={parsed.errors.epochs}>
-          {text('epochs')}
-        </Field>
-        <Field label="Batch size" name="batchSize" error={parsed.errors.batchSize}>
-          {text('batchSize')}
-        </Field>
-        <Field label="Limit samples" name="limit" error={parsed.errors.limit}>
-          {text('limit', 'all')}
-        </Field>
+        {field('Epochs', 'epochs')}
+        {field('Batch size', 'batchSize')}
+        {field('Limit samples', 'limit', 'all')}
       </div>
       <div className="tf-row">
         <Field label="Optimizer" name="optimizer">
@@ -216,10 +196,40 @@ export function Settings() {
         <Field label="Learning rate" name="lr" error={parsed.errors.lr} live={active}>
           <LrInput form={form} live={active} error={parsed.errors.lr} />
         </Field>
-        <Field label="Momentum" name="momentum" error={parsed.errors.momentum}>
-          {text('momentum', form.optimizer === 'adam' ? 'n/a' : '0')}
-        </Field>
+        {field('Momentum', 'momentum', form.optimizer === 'adam' ? 'n/a' : '0')}
       </div>
+      <div className="tf-row">
+        {field(
+          'Validation %',
+          'validation',
+          '0',
+          'Share of the training data held out to validate each epoch (seeded)',
+        )}
+        <Field label="LR schedule" name="schedule">
+          <select
+            data-testid="train-schedule"
+            value={form.schedule}
+            disabled={active}
+            onChange={(e) => put({ schedule: e.target.value as ScheduleKind })}
+          >
+            <option value="constant">constant</option>
+            <option value="step">step decay</option>
+            <option value="cosine">cosine</option>
+          </select>
+        </Field>
+        {field('Early stop', 'patience', 'off', 'Stop after this many epochs without a better validation loss')}
+      </div>
+      {form.schedule === 'step' && (
+        <div className="tf-row">
+          {field('Every (epochs)', 'stepEvery')}
+          {field('Multiply lr by', 'stepGamma')}
+        </div>
+      )}
+      {form.schedule === 'cosine' && (
+        <div className="tf-row">
+          {field('Down to lr', 'minLr', '0', 'Cosine annealing from the learning rate down to this one')}
+        </div>
+      )}
       {why && !active && (
         <p className="train-why" data-testid="train-why">
           {why}

@@ -4,7 +4,8 @@ import { useEffect } from 'react';
 import { useDoc, useUi } from '../../app/store';
 import { revealBlock, useTraining } from './controller';
 import { Curves, Results } from './Live';
-import { formFrom, isActive } from './run-state';
+import { formFrom } from './form';
+import { isActive } from './run-state';
 import { Controls, Settings } from './Settings';
 import './training.css';
 

@@ -1,24 +1,41 @@
 // The training panel's link to the engine, over the app's one client (app/engine.ts binds it): event
 // subscriptions (buffered and flushed a few times a second so React renders cheaply), `train/attach` on
 // every (re)connection, the run controls, and `data/list`. The store is zustand, read by the components.
+// The data choice (inspect, download, the Host's picker) is data.ts, over the same client.
 import { create } from 'zustand';
 import { RpcError, type CallName, type Client, type Params, type Result } from '../../../../engine/protocol';
 import { docStore, inferOf, run as runCommand, useUi } from '../../app/store';
+import { formFrom, parseForm, settingsAfter, type StartConfig, type TrainForm } from './form';
 import {
   applyEvents,
   configOf,
   emptyRun,
-  formFrom,
   fromSnapshot,
   isActive,
   lostRun,
-  parseForm,
   type RunView,
   type TrainEvent,
-  type TrainForm,
 } from './run-state';
 
 export type DatasetInfo = Result<'data/list'>['datasets'][number];
+export type InspectInfo = Result<'data/inspect'>;
+/** The engine's look at the chosen folder / CSV file, for `key` (source + label column). */
+export interface Inspection {
+  key: string;
+  pending: boolean;
+  result?: InspectInfo;
+  error?: { code: string; message: string };
+}
+/** A built-in being downloaded (`data/download` + its `data/progress` events), or its failure. */
+export interface Download {
+  id: string;
+  received: number;
+  total: number | null;
+  done: boolean;
+  error?: { code: string; message: string };
+}
+/** Deterministic controls the form does not show; set by e2e specs through `window.__netloom.training`. */
+export type StartExtras = Pick<StartConfig, 'pauseAtStep' | 'startPaused' | 'seed'>;
 /** A control call in flight or asked for and not yet visible in the run's state. */
 export type Intent = null | 'start' | 'pause' | 'resume' | 'step' | 'stop';
 
@@ -29,6 +46,10 @@ export interface TrainingState {
   formSource: string;
   datasets: DatasetInfo[] | null;
   intent: Intent;
+  inspect: Inspection | null;
+  download: Download | null;
+  /** Added to the next Start only, then cleared. */
+  startExtras: StartExtras | null;
   set(p: Partial<TrainingState>): void;
 }
 
@@ -38,6 +59,9 @@ export const useTraining = create<TrainingState>()((set) => ({
   formSource: '',
   datasets: null,
   intent: null,
+  inspect: null,
+  download: null,
+  startExtras: null,
   set: (p) => set(p),
 }));
 
@@ -45,6 +69,8 @@ export const useTraining = create<TrainingState>()((set) => ({
 export const FLUSH_MS = 200;
 
 let client: Client | null = null;
+/** The app's engine client while connected (data.ts calls over it too). */
+export const engineClient = (): Client | null => client;
 let queue: TrainEvent[] = [];
 let timer: ReturnType<typeof setTimeout> | undefined;
 let lastFlush = 0;
@@ -106,6 +132,11 @@ export function bindTraining(c: Client): void {
     c.on('train/state', (p) => push({ name: 'train/state', p })),
     c.on('train/anomaly', (p) => push({ name: 'train/anomaly', p })),
     c.on('train/done', (p) => push({ name: 'train/done', p })),
+    c.on('data/progress', (p) => {
+      const d = useTraining.getState().download;
+      if (d?.id === p.id && !d.error && p.phase !== 'done')
+        useTraining.getState().set({ download: { ...d, received: p.received, total: p.total } });
+    }),
     c.on('engine/crashed', (p) => {
       flush();
       const s = useTraining.getState();
@@ -148,6 +179,11 @@ export async function syncTraining(c: Client | null = client): Promise<void> {
   } catch {
     /* an older engine without attach: nothing to restore */
   }
+  await listDatasets(c);
+}
+
+/** Asks which built-ins the engine has on disk (after connecting, and after a download). */
+export async function listDatasets(c: Client): Promise<void> {
   try {
     const { datasets } = await c.call('data/list');
     useTraining.getState().set({ datasets });
@@ -161,12 +197,16 @@ const errorOf = (e: unknown) => {
   return { code: r.code, message: r.message };
 };
 
-/** Starts a run of the current document with the form's settings. */
-export async function startTraining(): Promise<void> {
+/**
+ * Starts a run of the current document with the form's settings; `startPaused` holds it before its first batch.
+ * Resolves true once the engine accepted the run.
+ */
+export async function startTraining(extra: StartExtras = {}): Promise<boolean> {
   const s = useTraining.getState();
   const parsed = parseForm(s.form);
-  if (!client || !parsed.config) return;
-  const config = { ...parsed.config, doc: docStore.getState().doc };
+  if (!client || !parsed.config) return false;
+  const config = { ...parsed.config, ...s.startExtras, ...extra, doc: docStore.getState().doc };
+  s.set({ startExtras: null });
   useUi.getState().set({ flagged: undefined });
   s.set({
     intent: 'start',
@@ -178,11 +218,19 @@ export async function startTraining(): Promise<void> {
     flush();
     const run = useTraining.getState().run;
     if (run.runId === null)
-      useTraining.getState().set({ run: { ...run, runId, state: run.state === 'starting' ? 'running' : run.state } });
+      useTraining.getState().set({
+        run: {
+          ...run,
+          runId,
+          state: run.state === 'starting' ? (config.startPaused ? 'paused' : 'running') : run.state,
+        },
+      });
+    return true;
   } catch (e) {
     flush();
     const run = useTraining.getState().run;
     if (!run.lost) useTraining.getState().set({ run: { ...run, state: null, error: errorOf(e) } });
+    return false;
   } finally {
     useTraining.getState().set({ intent: null });
   }
@@ -192,18 +240,9 @@ export async function startTraining(): Promise<void> {
  * Keeps the settings a run started with in the document (undoable, saved with the project), so reopening it
  * trains the same way. Whatever the form does not show (input resize, weight decay) is kept as it was.
  */
-function recordSettings(c: NonNullable<ReturnType<typeof parseForm>['config']>) {
+function recordSettings(c: StartConfig) {
   const before = docStore.getState().doc.training;
-  const training = {
-    ...before,
-    dataset: c.data.source,
-    optimizer: c.optimizer,
-    lr: c.lr,
-    batchSize: c.batchSize,
-    epochs: c.epochs,
-    momentum: c.optimizer === 'sgd' ? c.momentum : undefined,
-  };
-  if (training.momentum === undefined) delete training.momentum;
+  const training = settingsAfter(before, c);
   const key = JSON.stringify(training);
   if (key === JSON.stringify(before ?? null)) return;
   // the form already shows these: no refill (which would also clear its sample limit)
@@ -232,7 +271,11 @@ async function control<M extends Control>(method: M, intent: Intent, params: Par
 
 export const pauseTraining = () => control('train/pause', 'pause', {});
 export const resumeTraining = () => control('train/resume', 'resume', {});
-export const stepTraining = () => control('train/step', 'step', { batches: 1 });
+/** One batch, then paused. With no run (Step while idle) it starts one held before its first batch, then steps. */
+export async function stepTraining(): Promise<void> {
+  if (!isActive(useTraining.getState().run.state) && !(await startTraining({ startPaused: true }))) return;
+  await control('train/step', 'step', { batches: 1 });
+}
 export const stopTraining = () => control('train/stop', 'stop', {});
 /** Changes the learning rate of the running run; the next progress event shows it. */
 export async function setLearningRate(lr: number): Promise<void> {
@@ -248,5 +291,14 @@ export function resetTraining() {
   lastFlush = 0;
   queue = [];
   client = null;
-  useTraining.setState({ run: emptyRun(), form: formFrom(undefined), formSource: '', datasets: null, intent: null });
+  useTraining.setState({
+    run: emptyRun(),
+    form: formFrom(undefined),
+    formSource: '',
+    datasets: null,
+    intent: null,
+    inspect: null,
+    download: null,
+    startExtras: null,
+  });
 }

@@ -1,6 +1,6 @@
 // The training run as the panel shows it: pure reducers from protocol events (and `train/attach`
-// snapshots) to a view with curves, plus the form's parsing and the reasons Start is refused.
-// No React, no client: controller.ts feeds it, the components read it, run-state.test.ts checks it.
+// snapshots) to a view with curves. No React, no client: controller.ts feeds it, the components read it,
+// training.test.ts checks it. The form (settings → config) is form.ts.
 import {
   ACTIVE_STATES,
   type AnomalyEvent,
@@ -32,6 +32,11 @@ export interface RunConfig {
   optimizer: 'sgd' | 'adam';
   limit?: number;
   lr: number;
+  /** Held out for validation (the engine's default when the run did not say). */
+  validationSplit?: number;
+  labelColumn?: string;
+  schedule?: TrainConfig['schedule'];
+  earlyStop?: TrainConfig['earlyStop'];
 }
 
 export interface RunView {
@@ -51,6 +56,8 @@ export interface RunView {
   valLoss: Point[];
   valAcc: Point[];
   epochs: EpochEvent[];
+  /** Where the epochs' val* figures come from (the engine says; null until an epoch ends). */
+  valSource: 'validation' | 'test' | null;
   done: DoneEvent | null;
   /** The latest anomaly while it is still relevant (cleared on resume, stop and a new run). */
   anomaly: AnomalyEvent | null;
@@ -75,6 +82,7 @@ export const emptyRun = (): RunView => ({
   valLoss: [],
   valAcc: [],
   epochs: [],
+  valSource: null,
   done: null,
   anomaly: null,
   error: null,
@@ -102,6 +110,10 @@ export const configOf = (c: TrainConfig): RunConfig => ({
   optimizer: c.optimizer,
   limit: c.data.limit,
   lr: c.lr,
+  ...(c.data.validationSplit !== undefined ? { validationSplit: c.data.validationSplit } : {}),
+  ...(c.data.labelColumn ? { labelColumn: c.data.labelColumn } : {}),
+  ...(c.schedule ? { schedule: c.schedule } : {}),
+  ...(c.earlyStop ? { earlyStop: c.earlyStop } : {}),
 });
 
 /** x of the end of epoch `e` (0-based): steps per epoch from progress events, else the step counter. */
@@ -110,6 +122,7 @@ const epochX = (v: RunView, e: number) => (v.stepsPerEpoch ? (e + 1) * v.stepsPe
 function addEpoch(v: RunView, e: EpochEvent) {
   v.epochs = [...v.epochs.filter((x) => x.epoch !== e.epoch), e].sort((a, b) => a.epoch - b.epoch);
   const x = epochX(v, e.epoch);
+  if (e.valSource) v.valSource = e.valSource;
   if (fin(e.valLoss)) v.valLoss = [...v.valLoss, { x, y: e.valLoss }];
   if (fin(e.valAcc)) v.valAcc = [...v.valAcc, { x, y: e.valAcc }];
 }
@@ -212,90 +225,4 @@ export function fromSnapshot(prev: RunView, s: RunSnapshot): RunView {
 export function lostRun(v: RunView, why: string): RunView {
   if (!isActive(v.state)) return v;
   return { ...v, state: 'failed', lost: true, anomaly: null, error: { code: 'E_ENGINE_CRASHED', message: why } };
-}
-
-// ---- the form ----
-
-/** The form as typed (strings), so a half-typed number is never lost. */
-export interface TrainForm {
-  dataset: string;
-  epochs: string;
-  batchSize: string;
-  optimizer: 'sgd' | 'adam';
-  lr: string;
-  momentum: string;
-  limit: string;
-}
-
-export interface TrainingDefaults {
-  dataset?: string;
-  optimizer?: 'sgd' | 'adam';
-  lr?: number;
-  momentum?: number;
-  batchSize?: number;
-  epochs?: number;
-}
-
-export const formFrom = (t: TrainingDefaults | undefined): TrainForm => ({
-  dataset: t?.dataset ?? 'fashion-mnist',
-  epochs: String(t?.epochs ?? 10),
-  batchSize: String(t?.batchSize ?? 128),
-  optimizer: t?.optimizer ?? 'sgd',
-  lr: String(t?.lr ?? (t?.optimizer === 'adam' ? 0.001 : 0.1)),
-  momentum: t?.momentum === undefined ? '' : String(t.momentum),
-  limit: '',
-});
-
-export type FormErrors = Partial<Record<keyof TrainForm, string>>;
-export interface ParsedForm {
-  config?: Omit<TrainConfig, 'doc'>;
-  errors: FormErrors;
-}
-
-const int = (s: string) => (/^\s*\d+\s*$/.test(s) ? Number(s) : NaN);
-
-export function parseForm(f: TrainForm): ParsedForm {
-  const errors: FormErrors = {};
-  const epochs = int(f.epochs),
-    batchSize = int(f.batchSize),
-    lr = Number(f.lr),
-    momentum = f.momentum.trim() === '' ? undefined : Number(f.momentum);
-  const limit = f.limit.trim() === '' ? undefined : int(f.limit);
-  if (!(epochs >= 1 && epochs <= 10_000)) errors.epochs = 'a whole number from 1 to 10000';
-  if (!(batchSize >= 1 && batchSize <= 65_536)) errors.batchSize = 'a whole number from 1 to 65536';
-  if (f.lr.trim() === '' || !(lr > 0) || !Number.isFinite(lr)) errors.lr = 'a positive number';
-  if (momentum !== undefined && !(momentum >= 0 && momentum <= 1)) errors.momentum = 'between 0 and 1';
-  if (limit !== undefined && !(limit >= 1)) errors.limit = 'a whole number ≥ 1, or empty for all';
-  if (!f.dataset) errors.dataset = 'choose a data set';
-  if (Object.keys(errors).length) return { errors };
-  return {
-    errors,
-    config: {
-      data: { source: f.dataset, ...(limit !== undefined ? { limit } : {}) },
-      epochs,
-      batchSize,
-      lr,
-      optimizer: f.optimizer,
-      ...(f.optimizer === 'sgd' && momentum !== undefined ? { momentum } : {}),
-    },
-  };
-}
-
-/** Why Start is refused right now, or null when it may run. */
-export function startBlocker(o: {
-  engineUp: boolean;
-  errors: { message: string; path: string }[];
-  state: RunState | null;
-  form: FormErrors;
-  starting: boolean;
-}): string | null {
-  if (!o.engineUp) return 'The engine is offline: training needs it (it reconnects by itself).';
-  if (o.starting || isActive(o.state)) return 'A run is in progress: stop it first.';
-  if (o.errors.length) {
-    const e = o.errors[0];
-    return `The network has ${o.errors.length} problem${o.errors.length > 1 ? 's' : ''}: ${e.path ? `${e.path}: ` : ''}${e.message}`;
-  }
-  const bad = Object.entries(o.form)[0];
-  if (bad) return `Fix the settings: ${bad[0]} must be ${bad[1]}.`;
-  return null;
 }

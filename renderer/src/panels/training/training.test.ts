@@ -9,6 +9,7 @@ import {
   serve,
   type CallContext,
   type Handlers,
+  type Params,
   type RunSnapshot,
 } from '../../../../engine/protocol';
 import { docStore, useUi } from '../../app/store';
@@ -18,19 +19,13 @@ import {
   pauseTraining,
   resetTraining,
   startTraining,
+  stepTraining,
   syncTraining,
   useTraining,
 } from './controller';
-import {
-  applyEvents,
-  emptyRun,
-  formFrom,
-  fromSnapshot,
-  MAX_POINTS,
-  parseForm,
-  startBlocker,
-  type TrainEvent,
-} from './run-state';
+import { downloadDataset, inspectSource } from './data';
+import { formFrom } from './form';
+import { applyEvents, emptyRun, fromSnapshot, MAX_POINTS, type TrainEvent } from './run-state';
 
 const progress = (step: number, loss: number, runId = 'r1'): TrainEvent => ({
   name: 'train/progress',
@@ -51,16 +46,20 @@ describe('run state', () => {
     ]);
     v = applyEvents(v, [
       progress(8, 1.2),
-      { name: 'train/epoch', p: { runId: 'r1', epoch: 0, trainLoss: 1.5, trainAcc: 0.6, valLoss: 1.1, valAcc: 0.7 } },
+      {
+        name: 'train/epoch',
+        p: { runId: 'r1', epoch: 0, trainLoss: 1.5, trainAcc: 0.6, valLoss: 1.1, valAcc: 0.7, valSource: 'validation' },
+      },
     ]);
+    expect(v.valSource).toBe('validation');
     expect(v.valLoss).toEqual([{ x: 8, y: 1.1 }]);
     expect(v.valAcc).toEqual([{ x: 8, y: 0.7 }]);
     v = applyEvents(v, [
-      { name: 'train/done', p: { runId: 'r1', state: 'done', epochs: 1, final: { valAcc: 0.71 } } },
+      { name: 'train/done', p: { runId: 'r1', state: 'done', epochs: 1, final: { valAcc: 0.7, testAcc: 0.71 } } },
       { name: 'train/state', p: { runId: 'r1', state: 'running' } },
     ]);
     expect(v.state).toBe('done');
-    expect(v.done?.final?.valAcc).toBe(0.71);
+    expect(v.done?.final?.testAcc).toBe(0.71);
   });
 
   it('skips non-finite losses, keeps the curves bounded, and follows a new run', () => {
@@ -119,37 +118,6 @@ describe('run state', () => {
       { x: 16, y: 0.8 },
     ]);
   });
-
-  it('parses the form and says why Start is refused', () => {
-    const f = formFrom({
-      dataset: 'fashion-mnist',
-      optimizer: 'sgd',
-      lr: 0.1,
-      momentum: 0.9,
-      batchSize: 128,
-      epochs: 10,
-    });
-    expect(parseForm({ ...f, limit: '512' }).config).toEqual({
-      data: { source: 'fashion-mnist', limit: 512 },
-      epochs: 10,
-      batchSize: 128,
-      lr: 0.1,
-      optimizer: 'sgd',
-      momentum: 0.9,
-    });
-    expect(parseForm({ ...f, optimizer: 'adam' }).config?.momentum).toBeUndefined();
-    expect(parseForm({ ...f, epochs: '2.5', lr: '-1' }).errors).toMatchObject({
-      epochs: expect.any(String),
-      lr: expect.any(String),
-    });
-    const ok = { engineUp: true, errors: [], state: null, form: {}, starting: false };
-    expect(startBlocker(ok)).toBeNull();
-    expect(startBlocker({ ...ok, engineUp: false })).toMatch(/offline/);
-    expect(
-      startBlocker({ ...ok, errors: [{ path: 'conv1', message: 'kernel 40 is larger than the input 28' }] }),
-    ).toMatch(/1 problem: conv1: kernel 40/);
-    expect(startBlocker({ ...ok, state: 'paused' })).toMatch(/in progress/);
-  });
 });
 
 /** A fake engine: train/start emits a few events; pause/attach/crash are driven by the test. */
@@ -157,6 +125,10 @@ function fakeEngine() {
   const [a, b] = memoryPair();
   let ctx: CallContext | null = null;
   let snapshot: RunSnapshot | null = null;
+  let step = 0;
+  const started: Params<'train/start'>[] = [];
+  let openGate!: () => void;
+  const downloadGate = new Promise<void>((r) => (openGate = r));
   const handlers: Partial<Handlers> = {
     'train/attach': () => ({ run: snapshot }),
     'data/list': () => ({
@@ -174,8 +146,33 @@ function fakeEngine() {
     'train/start': (config, c) => {
       if (config.data.source === 'nope') throw new RpcError('E_DATA', 'no such data set "nope"');
       ctx = c;
-      c.emit('train/state', { runId: 'run-1', state: 'running' });
+      started.push(config);
+      c.emit('train/state', { runId: 'run-1', state: config.startPaused ? 'paused' : 'running' });
       return { runId: 'run-1' };
+    },
+    'train/step': ({ batches }, c) => {
+      step += batches;
+      c.emit('train/progress', { runId: 'run-1', epoch: 0, step, stepsPerEpoch: 8, loss: 1, lr: 0.1 });
+      return { runId: 'run-1', state: 'paused', epoch: 0, step };
+    },
+    'data/inspect': ({ source, labelColumn }) => {
+      if (source.endsWith('bad.csv'))
+        throw new RpcError('E_DATA_CSV', `${source}: line 3, column "b": "x" is not a number`);
+      return {
+        kind: 'csv',
+        name: 't',
+        classes: labelColumn === 'a' ? 4 : 2,
+        inputShape: [1],
+        columns: ['a', 'b'],
+        labelColumn: labelColumn ?? 'b',
+        sizes: { train: 8, test: 2 },
+      };
+    },
+    'data/download': async ({ id }, c) => {
+      c.emit('data/progress', { id, phase: 'download', received: 5, total: 10 });
+      await downloadGate;
+      if (id === 'offline') throw new RpcError('E_DATA_DOWNLOAD', 'getaddrinfo ENOTFOUND fashion-mnist.s3');
+      return { id, path: `/cache/${id}` };
     },
     'train/pause': () => {
       ctx!.emit('train/state', { runId: 'run-1', state: 'paused' });
@@ -190,6 +187,8 @@ function fakeEngine() {
     setSnapshot: (s: RunSnapshot | null) => {
       snapshot = s;
     },
+    started,
+    openGate: () => openGate(),
     a,
   };
 }
@@ -304,5 +303,71 @@ describe('controller', () => {
     e.setSnapshot(null); // the engine restarted under a reconnecting page
     await syncTraining(e.client);
     expect(useTraining.getState().run.lost).toBe(true);
+  });
+
+  it('Step with no run starts one held before its first batch and takes exactly that batch', async () => {
+    const e = fakeEngine();
+    bindTraining(e.client);
+    useUi.setState({ engineBackend: 'wasm' });
+    useTraining.getState().set({ form: { ...formFrom(undefined), limit: '64', epochs: '1', schedule: 'cosine' } });
+    await stepTraining();
+    expect(e.started).toHaveLength(1);
+    expect(e.started[0]).toMatchObject({ startPaused: true, schedule: { type: 'cosine', minLr: 0 } });
+    await until(() => useTraining.getState().run.step === 1);
+    expect(useTraining.getState().run.state).toBe('paused');
+    await until(() => useTraining.getState().intent === null);
+    await stepTraining(); // a paused run: one more batch, no second start
+    await until(() => useTraining.getState().run.step === 2);
+    expect(e.started).toHaveLength(1);
+  });
+
+  it('adds the next-Start extras a spec sets (pauseAtStep) once', async () => {
+    const e = fakeEngine();
+    bindTraining(e.client);
+    useUi.setState({ engineBackend: 'wasm' });
+    useTraining.getState().set({ startExtras: { pauseAtStep: 12 } });
+    await startTraining();
+    expect(e.started[0].pauseAtStep).toBe(12);
+    expect(useTraining.getState().startExtras).toBeNull();
+  });
+
+  it("asks the engine about a CSV file: the label column fills from its choice, a bad file shows the loader's line", async () => {
+    const e = fakeEngine();
+    bindTraining(e.client);
+    const put = (p: object) => useTraining.getState().set({ form: { ...useTraining.getState().form, ...p } });
+    put({ dataKind: 'csv', dataset: '/d/t.csv', labelColumn: '' });
+    await inspectSource();
+    expect(useTraining.getState().form.labelColumn).toBe('b');
+    expect(useTraining.getState().inspect).toMatchObject({
+      key: '/d/t.csv\nb',
+      pending: false,
+      result: { classes: 2 },
+    });
+    put({ labelColumn: 'a' });
+    await inspectSource();
+    expect(useTraining.getState().inspect?.result?.classes).toBe(4);
+    put({ dataset: '/d/bad.csv', labelColumn: '' });
+    await inspectSource();
+    expect(useTraining.getState().inspect?.error).toEqual({
+      code: 'E_DATA_CSV',
+      message: '/d/bad.csv: line 3, column "b": "x" is not a number',
+    });
+  });
+
+  it('downloads a built-in with progress, and keeps a failure with its code', async () => {
+    const e = fakeEngine();
+    bindTraining(e.client);
+    const done = downloadDataset('mnist');
+    await until(() => useTraining.getState().download?.received === 5);
+    expect(useTraining.getState().download).toMatchObject({ id: 'mnist', total: 10, done: false });
+    e.openGate();
+    await done;
+    expect(useTraining.getState().download).toMatchObject({ id: 'mnist', done: true });
+    expect(useTraining.getState().datasets).not.toBeNull(); // the list was asked again
+    await downloadDataset('offline');
+    expect(useTraining.getState().download?.error).toEqual({
+      code: 'E_DATA_DOWNLOAD',
+      message: 'getaddrinfo ENOTFOUND fashion-mnist.s3',
+    });
   });
 });
