@@ -1,73 +1,147 @@
-// The real engine over the protocol (in-memory transport): real tfjs, a real slice of Fashion-MNIST.
+// The real engine over the protocol (in-memory transport): real tfjs, a real slice of Fashion-MNIST. Runs are
+// held by the deterministic controls (pauseAtStep, startPaused, train/step {batches}), never by a timer, so
+// every assertion holds on a machine 10× faster or 3× slower. Backend expectations come from the registry.
+import { afterEach, describe, expect, it } from 'vitest';
 import { until as untilCond } from '../protocol/testing/until';
-import { describe, expect, it } from 'vitest';
-import { createClient, RpcError, type EventPayload } from '../protocol';
+import { createClient, RpcError, type Client, type EventName, type EventPayload, type TrainConfig } from '../protocol';
 import { memoryPair } from '../protocol/transports/memory';
 import { loadTemplate } from '../../templates';
-import { createEngineHost } from './engine-host';
+import { initEngineBackend } from '../runtime';
+import { createEngineHost, type EngineHost } from './engine-host';
 import { createEngineApi } from './engine-api';
 
-const until = (cond: () => unknown, ms = 60_000) => untilCond(cond, { ms });
+const until = (cond: () => unknown, what: string) => untilCond(cond, { ms: 120_000, what });
+
+/** A client on the host that records every event it receives, by name. */
+const problems: string[] = [];
+afterEach(() => expect(problems.splice(0)).toEqual([]));
+
+function connect(host: EngineHost) {
+  const [a, b] = memoryPair();
+  host.connect(a);
+  const client = createClient(b);
+  // Every event must pass the contract's schema: a refused one (NaN in a figure…) lands here.
+  client.onProblem((p) => problems.push(`${p.code}: ${p.message}`));
+  const seen = new Map<string, unknown[]>();
+  const events = <E extends EventName>(name: E) => (seen.get(name) ?? []) as EventPayload<E>[];
+  const names: EventName[] = ['train/progress', 'train/state', 'train/epoch', 'train/done', 'engine/log'];
+  for (const name of names)
+    client.on(name, (e) => {
+      if (!seen.has(name)) seen.set(name, []);
+      seen.get(name)!.push(e);
+    });
+  const lastState = () => events('train/state').at(-1)?.state;
+  return { client, events, lastState };
+}
+const attach = async (c: Client) => (await c.call('train/attach')).run!;
+
+const lenet = (extra: Partial<TrainConfig> = {}): TrainConfig => ({
+  doc: loadTemplate('lenet') as object,
+  data: { source: 'fashion-mnist', limit: 640 }, // 576 to train (10% held out): 9 batches of 64 per epoch
+  epochs: 2,
+  batchSize: 64,
+  lr: 0.05,
+  optimizer: 'sgd',
+  momentum: 0.9,
+  seed: 3,
+  ...extra,
+});
 
 describe('engine api over the protocol', () => {
-  it('trains LeNet with live events, pause/step/resume/stop, busy refusal and re-attach', async () => {
+  it('holds a run exactly where asked: pauseAtStep, step N, pause, re-attach, stop; E_BUSY while it lives', async () => {
     const host = createEngineHost(createEngineApi());
-    const [a, b] = memoryPair();
-    host.connect(a);
-    const client = createClient(b);
-    const progress: EventPayload<'train/progress'>[] = [];
-    const states: string[] = [];
-    client.on('train/progress', (e) => progress.push(e));
-    client.on('train/state', (e) => states.push(e.state));
+    const { client, events, lastState } = connect(host);
     const info = await client.call('engine/info');
-    expect(info.backend).toBe('wasm');
+    expect(info.backend).toBe((await initEngineBackend()).name); // whatever the registry picks here
+    expect(info.backends!.find((b) => b.name === info.backend)).toMatchObject({ available: true });
 
-    const config = {
-      doc: loadTemplate('lenet'),
-      data: { source: 'fashion-mnist', limit: 8192 },
-      epochs: 2,
-      batchSize: 64,
-      lr: 0.05,
-      optimizer: 'sgd' as const,
-      momentum: 0.9,
-      seed: 3,
-    };
-    const { runId } = await client.call('train/start', config);
-    await expect(client.call('train/start', config)).rejects.toMatchObject({ code: 'E_BUSY' });
-    await until(() => progress.length >= 2);
+    // 20 epochs: far more batches than the test takes, so a resume → pause round trip never meets the end.
+    const { runId } = await client.call('train/start', lenet({ pauseAtStep: 2, epochs: 20 }));
+    await expect(client.call('train/start', lenet())).rejects.toMatchObject({ code: 'E_BUSY' });
+    await until(() => lastState() === 'paused', 'the run to pause at step 2');
+    expect(await attach(client)).toMatchObject({ state: 'paused', step: 2, lastProgress: { step: 2 } });
 
-    await client.call('train/pause', { runId });
-    await until(() => states.at(-1) === 'paused');
-    const pausedAt = (await client.call('train/attach')).run!.step;
-    await new Promise((r) => setTimeout(r, 300));
-    expect((await client.call('train/attach')).run!.step).toBe(pausedAt); // paused means paused
+    // train/step answers once the batches are taken and the run holds again.
+    expect(await client.call('train/step', { runId, batches: 3 })).toMatchObject({ state: 'paused', step: 5 });
+    expect(events('train/progress').at(-1)).toMatchObject({ step: 5 });
+    expect(await client.call('train/step', { runId })).toMatchObject({ state: 'paused', step: 6 });
 
-    await client.call('train/step', { runId });
-    await until(() => progress.some((p) => p.step === pausedAt + 1));
-    expect(states.at(-1)).toBe('paused');
-
-    // A client that disconnects does not stop training; a new one re-attaches.
+    // A client that disconnects does not stop training; a new one re-attaches to the run, still held at 6.
     client.close();
-    const [c, d] = memoryPair();
-    host.connect(c);
-    const again = createClient(d);
-    const snap = (await again.call('train/attach')).run!;
-    expect(snap.runId).toBe(runId);
-    expect(snap.state).toBe('paused');
-    await again.call('train/resume', { runId });
-    const stopped = await again.call('train/stop', { runId });
-    expect(stopped.state).toBe('stopped');
-    const err = await again.call('train/pause', { runId: 'nope' }).catch((e) => e);
+    const again = connect(host);
+    const snap = await attach(again.client);
+    expect(snap).toMatchObject({ runId, state: 'paused', step: 6 });
+    expect(await again.client.call('train/resume', { runId })).toMatchObject({ state: 'running' });
+    const paused = await again.client.call('train/pause', { runId });
+    expect(paused.state).toBe('paused');
+    expect(paused.step).toBeGreaterThanOrEqual(6);
+    expect(await again.client.call('train/step', { runId, batches: 2 })).toMatchObject({ step: paused.step + 2 });
+
+    const stopped = await again.client.call('train/stop', { runId });
+    expect(stopped).toMatchObject({ state: 'stopped', step: paused.step + 2 });
+    await until(() => again.events('train/done').length === 1, 'the done event');
+    expect(again.events('train/done')[0]).toMatchObject({ state: 'stopped', final: { testAcc: expect.any(Number) } });
+    const err = await again.client.call('train/pause', { runId: 'nope' }).catch((e) => e);
     expect(err).toBeInstanceOf(RpcError);
     expect(err.code).toBe('E_NO_RUN');
     await host.close();
   });
 
+  it('starts paused and stops without taking a batch; the test set is still reported, as test', async () => {
+    const host = createEngineHost(createEngineApi());
+    const { client, events, lastState } = connect(host);
+    const { runId } = await client.call('train/start', lenet({ startPaused: true }));
+    await until(() => lastState() === 'paused', 'the paused start');
+    expect(await client.call('train/stop', { runId })).toMatchObject({ state: 'stopped', step: 0 });
+    await until(() => events('train/done').length === 1, 'the done event');
+    expect(events('train/progress')).toHaveLength(0);
+    const done = events('train/done')[0];
+    expect(done).toMatchObject({ state: 'stopped', epochs: 0 });
+    expect(done.final).toEqual({ acc: 0, testLoss: expect.any(Number), testAcc: expect.any(Number) });
+    await host.close();
+  });
+
+  it('validates on a seeded held-out split; the test set is evaluated at the end and called test', async () => {
+    const host = createEngineHost(createEngineApi());
+    const mlp = (validationSplit: number): TrainConfig => ({
+      doc: loadTemplate('mlp') as object,
+      data: { source: 'fashion-mnist', limit: 200, validationSplit },
+      epochs: 2,
+      batchSize: 50,
+      lr: 0.1,
+      optimizer: 'sgd',
+      seed: 5,
+    });
+    const run = async (validationSplit: number) => {
+      const c = connect(host);
+      await c.client.call('train/start', mlp(validationSplit));
+      await until(() => c.events('train/done').length === 1, 'the done event');
+      c.client.close();
+      return { epochs: c.events('train/epoch'), done: c.events('train/done')[0], log: c.events('engine/log') };
+    };
+
+    const held = await run(0.25);
+    expect(held.log.at(-1)!.message).toMatch(/ on 150 samples /); // 200 − 25 % held out
+    expect(held.epochs.map((e) => e.valSource)).toEqual(['validation', 'validation']);
+    const last = held.epochs[1];
+    expect(held.done.final).toMatchObject({ valLoss: last.valLoss, valAcc: last.valAcc });
+    expect(held.done.final!.testLoss).toEqual(expect.any(Number));
+    expect(held.done.final!.testLoss).not.toBe(last.valLoss);
+    // Seeded: the same seed holds out the same samples and trains the same way.
+    expect((await run(0.25)).epochs[1].valLoss).toBe(last.valLoss);
+
+    // A split of 0: no validation part; the per-epoch figures are the test set's, labelled so, never valAcc.
+    const none = await run(0);
+    expect(none.log.at(-1)!.message).toMatch(/ on 200 samples /);
+    expect(none.epochs.map((e) => e.valSource)).toEqual(['test', 'test']);
+    expect(none.done.final).not.toHaveProperty('valAcc');
+    expect(none.done.final!.testLoss).toBe(none.epochs[1].valLoss); // the same model on the same test set
+    await host.close();
+  });
+
   it('refuses a network with errors, naming the problem', async () => {
     const host = createEngineHost(createEngineApi());
-    const [a, b] = memoryPair();
-    host.connect(a);
-    const client = createClient(b);
+    const { client } = connect(host);
     const doc = loadTemplate('lenet') as { root: { children: unknown[] } };
     doc.root.children.splice(
       4,

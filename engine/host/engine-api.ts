@@ -9,7 +9,7 @@ import {
   type HandlerParams,
   type RunState,
 } from '../protocol';
-import { selectBackend, backendNames, predictBatch, type BackendChoice } from '../runtime';
+import { activeBackend, backendReport, initEngineBackend, predictBatch } from '../runtime';
 import { openSession, Trainer, SessionError, withWeights, type Session, type TrainEvent } from '../train';
 import type { EngineApi, Emit } from './engine-host';
 
@@ -23,9 +23,17 @@ interface Run {
 
 const toRunState = (s: TrainEvent & { event: 'state' }): RunState => (s.state === 'idle' ? 'starting' : s.state);
 
+/**
+ * The protocol carries measurements, and NaN or ±Infinity is no measurement (its schema refuses them):
+ * a figure that is not finite (a diverged model's loss) is left out rather than sent.
+ */
+function measured<T extends object>(o: T): T {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => typeof v !== 'number' || Number.isFinite(v))) as T;
+}
+
 /** Maps a trainer event to the protocol's event (one place, so the two vocabularies never drift). */
 function forward(runId: string, e: TrainEvent, emit: Emit): void {
-  const send = <E extends EventName>(name: E, payload: EventPayload<E>) => emit(name, payload);
+  const send = <E extends EventName>(name: E, payload: EventPayload<E>) => emit(name, measured(payload));
   switch (e.event) {
     case 'progress':
       return send('train/progress', {
@@ -39,6 +47,11 @@ function forward(runId: string, e: TrainEvent, emit: Emit): void {
         samplesPerSec: e.imagesPerSecond,
       });
     case 'epoch':
+      if (!Number.isFinite(e.trainLoss))
+        return send('engine/log', {
+          level: 'warn',
+          message: `epoch ${e.epoch + 1}: every batch had a non-finite loss and was skipped; no training loss to report`,
+        });
       return send('train/epoch', {
         runId,
         epoch: e.epoch,
@@ -46,6 +59,7 @@ function forward(runId: string, e: TrainEvent, emit: Emit): void {
         trainAcc: e.trainAccuracy,
         valLoss: e.valLoss,
         valAcc: e.valAccuracy,
+        valSource: e.valSource,
         durationMs: e.seconds * 1000,
       });
     case 'state':
@@ -53,7 +67,7 @@ function forward(runId: string, e: TrainEvent, emit: Emit): void {
     case 'anomaly':
       return send('train/anomaly', {
         runId,
-        kind: 'nan',
+        kind: e.kind,
         block: e.block ?? undefined,
         step: e.step,
         message: e.message,
@@ -62,9 +76,15 @@ function forward(runId: string, e: TrainEvent, emit: Emit): void {
     case 'done':
       return send('train/done', {
         runId,
-        state: e.stopped ? 'stopped' : 'done',
+        state: e.stopped || e.earlyStopped ? 'stopped' : 'done',
         epochs: e.epochs,
-        final: { acc: e.trainAccuracy, valAcc: e.testAccuracy, valLoss: e.testLoss },
+        final: measured({
+          acc: e.trainAccuracy,
+          // val* only when a validation split measured them; test figures are always called test*.
+          ...(e.valSource === 'validation' ? { valLoss: e.valLoss, valAcc: e.valAccuracy } : {}),
+          testLoss: e.testLoss,
+          testAcc: e.testAccuracy,
+        }),
       });
     case 'start':
       return send('engine/log', {
@@ -75,16 +95,8 @@ function forward(runId: string, e: TrainEvent, emit: Emit): void {
 }
 
 export function createEngineApi(): EngineApi {
-  let backend: Promise<BackendChoice> | null = null;
-  let chosen: BackendChoice | null = null;
   let run: Run | null = null;
-  // One selection in flight at a time: two concurrent first calls must not both initialize wasm.
-  const ensureBackend = async (name?: string): Promise<BackendChoice> => {
-    const have = backend ? await backend.catch(() => null) : null;
-    if (have && (!name || have.name === name)) return have;
-    backend = selectBackend(name);
-    return (chosen = await backend);
-  };
+  let runs = 0;
   const status = (r: Run) => ({
     runId: r.id,
     state: (r.trainer.state === 'idle' ? 'starting' : r.trainer.state) as RunState,
@@ -97,14 +109,16 @@ export function createEngineApi(): EngineApi {
     return run;
   };
 
+  /** Held again (paused or ended): control calls answer where the run really is, not where it was heading. */
+  const held = async (r: Run) => {
+    await r.trainer.whenHeld();
+    return status(r);
+  };
+
   return {
-    backend: async () => (await ensureBackend()).name,
-    backends: () =>
-      backendNames().map((name) => ({
-        name,
-        available: name === chosen?.name || name === 'cpu' || name === 'wasm',
-        note: name === chosen?.name ? chosen.reason : undefined,
-      })),
+    // The backend a run uses (or, before any, the automatic choice); the registry selects it once.
+    backend: async () => ((await activeBackend()) ?? (await initEngineBackend())).name,
+    backends: () => backendReport(),
 
     'data/list': async () => {
       const found = await listDatasets();
@@ -135,13 +149,24 @@ export function createEngineApi(): EngineApi {
 
     'data/inspect': async (p) => (await import('./data-inspect')).inspectData(p),
     'train/start': async (config: HandlerParams<'train/start'>, ctx: CallContext) => {
-      const chosen = await ensureBackend(config.backend);
+      // The last run's model stays for predictions and checkpoints until the next run starts: free it now.
+      if (run) {
+        const last = run;
+        run = null;
+        last.trainer.stop();
+        await last.finished;
+        last.trainer.dispose();
+        last.session.model.dispose();
+      }
       let session: Session;
       try {
+        // openSession selects the backend (once: the same request reuses the running one).
         session = await openSession({
           doc: config.doc,
           data: config.data.source,
           limit: config.data.limit,
+          validationSplit: config.data.validationSplit,
+          labelColumn: config.data.labelColumn,
           backend: config.backend,
           seed: config.seed,
         });
@@ -164,10 +189,14 @@ export function createEngineApi(): EngineApi {
             momentum: config.momentum,
             weightDecay: config.weightDecay,
           },
+          schedule: config.schedule,
+          earlyStopping: config.earlyStop,
+          startPaused: config.startPaused,
+          pauseAtStep: config.pauseAtStep,
         },
-        chosen,
+        session.backend,
       );
-      const id = `run-${Date.now().toString(36)}`;
+      const id = `run-${Date.now().toString(36)}-${++runs}`;
       trainer.on((e) => forward(id, e, ctx.emit));
       const finished = trainer.run().catch((err: Error) => {
         ctx.emit('train/done', {
@@ -183,17 +212,17 @@ export function createEngineApi(): EngineApi {
     'train/pause': ({ runId }) => {
       const r = current(runId);
       r.trainer.pause();
-      return status(r);
+      return held(r);
     },
     'train/resume': ({ runId }) => {
       const r = current(runId);
       r.trainer.resume();
       return status(r);
     },
-    'train/step': ({ runId }) => {
+    'train/step': ({ runId, batches }) => {
       const r = current(runId);
-      r.trainer.step();
-      return status(r);
+      r.trainer.step(batches);
+      return held(r); // after exactly `batches` batches (fewer only when the run ends first)
     },
     'train/stop': async ({ runId }) => {
       const r = current(runId);
@@ -235,6 +264,7 @@ export function createEngineApi(): EngineApi {
       if (run) {
         run.trainer.stop();
         await run.finished;
+        run.trainer.dispose();
         run.session.model.dispose();
         run = null;
       }

@@ -252,9 +252,8 @@ export class Trainer {
             block,
             message: `the loss became ${r.loss} at step ${this.pos.step}${block ? `; the first block with a non-finite output is "${block}"` : ''}; the update was skipped and training paused`,
           });
-          this.pos.batch++;
           this.stepsLeft = 0; // pause so the user can inspect; resume or stop is theirs
-          continue;
+          continue; // (the loop moves on to the next batch: this one is skipped, not retried)
         }
         eLoss += r.loss * n;
         eCorrect += r.correct;
