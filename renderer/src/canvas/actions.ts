@@ -1,7 +1,7 @@
 // Canvas gestures turned into commands: connect, drop from the palette (onto the pane, a group or an
 // edge), add after the selection, delete.
 import type { Block } from '../../../engine/core';
-import { GRAPH_INPUT } from '../../../engine/core';
+import { GRAPH_INPUT, isMerge } from '../../../engine/core';
 import { docStore, run, useUi } from '../app/store';
 import { blockAt, containerOf, idOf, listOf, parentOf } from '../doc/locate';
 import { newLayer } from '../doc/commands';
@@ -91,7 +91,8 @@ export function connectHandles(
   const m = /^in-(\d+)$/.exec(targetHandle ?? '');
   const port = m ? Number(m[1]) : undefined;
   const b = blockAt(docStore.getState().doc, target);
-  const multi = b?.kind === 'layer' && (b.type === 'Concat' || b.type === 'Add');
+  // Only a merge's inputs are numbered ports; any other layer takes the edge on its one input.
+  const multi = b?.kind === 'layer' && isMerge(b.type);
   run('connect', { graph: container, from, to: idOf(target), port: multi ? port : undefined });
 }
 

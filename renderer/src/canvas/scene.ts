@@ -3,6 +3,7 @@
 import type { Edge, Node } from '@xyflow/react';
 import {
   GRAPH_INPUT,
+  INPUT_ERRORS,
   layerDef,
   type Block,
   type BlockInfo,
@@ -79,7 +80,8 @@ interface Ctx {
 }
 
 const infoOf = (c: Ctx, path: string) => c.info.get(path) ?? c.info.get(`${path}.0`);
-const PORT_CODES = new Set(['E_RANK', 'E_SHAPE_TOO_SMALL', 'E_ARITY', 'E_SHAPE_MISMATCH', 'E_PORT_TAKEN']);
+/** Errors about what reaches a layer's inputs: shown on an input port even when they name none. */
+const PORT_CODES: ReadonlySet<string> = new Set(INPUT_ERRORS);
 
 function nodeData(c: Ctx, b: Block, path: string, inputs: number): NodeData {
   const inf = infoOf(c, path);

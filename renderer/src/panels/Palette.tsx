@@ -1,11 +1,9 @@
 // The palette, generated from the layer catalogue (and the document's block definitions):
 // categories, search, a one-line doc. Drag onto the canvas, or double-click / Enter to add after the selection.
 import { useMemo, useState, type DragEvent, type KeyboardEvent } from 'react';
-import { LAYERS } from '../../../engine/core';
+import { CATEGORIES, LAYERS } from '../../../engine/core';
 import { useDoc } from '../app/store';
 import { addAfterSelection, type Item } from '../canvas/actions';
-
-const ORDER = ['Core', 'Convolution', 'Pooling', 'Activation', 'Normalization', 'Regularization', 'Merge', 'Custom'];
 
 function Entry({ item, name, doc, cat }: { item: Item; name: string; doc: string; cat: string }) {
   const onDragStart = (e: DragEvent) => {
@@ -40,7 +38,7 @@ export function Palette() {
   const groups = useMemo(() => {
     const needle = q.trim().toLowerCase();
     const hit = (s: string) => !needle || s.toLowerCase().includes(needle);
-    const g = ORDER.map((cat) => ({
+    const g = CATEGORIES.map((cat) => ({
       cat,
       items: LAYERS.filter((l) => l.category === cat && (hit(l.type) || hit(l.doc) || hit(l.alias))),
     })).filter((x) => x.items.length);

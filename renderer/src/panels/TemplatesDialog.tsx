@@ -1,22 +1,14 @@
 // The templates gallery: every bundled network with a generated thumbnail (its layer sequence as
 // colored bars), description and size. Opening one replaces the document (undoable) and fits the view.
 import { useMemo } from 'react';
-import { inferNetwork, layerDef, type InferResult } from '../../../engine/core';
+import { inferNetwork, layerDef, type Category, type InferResult } from '../../../engine/core';
 import { loadTemplate, TEMPLATE_IDS } from '../../../templates';
 import { fmtCount, fmtShape } from '../canvas/format';
 import { openTemplate } from '../app/files';
 import { useUi } from '../app/store';
 
-const CAT_COLOR: Record<string, string> = {
-  Core: 'var(--cat-core)',
-  Convolution: 'var(--cat-convolution)',
-  Pooling: 'var(--cat-pooling)',
-  Activation: 'var(--cat-activation)',
-  Normalization: 'var(--cat-normalization)',
-  Regularization: 'var(--cat-regularization)',
-  Merge: 'var(--cat-merge)',
-  Custom: 'var(--cat-custom)',
-};
+/** A category's colour: the stylesheet's `--cat-<name>`, as the palette and the canvas nodes use it. */
+const categoryColor = (cat: Category) => `var(--cat-${cat.toLowerCase()})`;
 
 function Thumb({ inf }: { inf: InferResult }) {
   const layers = inf.blocks.filter((b) => b.kind === 'layer');
@@ -38,7 +30,7 @@ function Thumb({ inf }: { inf: InferResult }) {
             width={Math.max(1, bw - (bw > 4 ? 1.5 : 0.4))}
             height={bh}
             rx={bw > 4 ? 2 : 0}
-            fill={CAT_COLOR[cat]}
+            fill={categoryColor(cat)}
           />
         );
       })}
