@@ -45,6 +45,15 @@ export interface RunningServer {
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
+/**
+ * The largest WebSocket message a client may send; ws refuses a longer one from its header (close 1009)
+ * before buffering it. The largest message the UI sends today is `train/start` carrying the open document,
+ * which may hold trained weights as base64 JSON (the legacy project form): AlexNet's 46.8 M parameters are
+ * 238 MiB. VGG-11's (655 MiB) were already over the old 512 MiB limit: documents that large must travel in
+ * chunks (not implemented yet), so 256 MiB refuses nothing that works today and halves what one client
+ * can make the server hold per message.
+ */
+export const MAX_MESSAGE_BYTES = 256 * 1024 * 1024;
 
 /** Constant-time token comparison, so response timing does not leak the token byte by byte. */
 export function tokenMatches(given: string | null, token: string): boolean {
@@ -86,13 +95,15 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
     send(res, 404, 'not found', headers);
   });
 
-  const wss = new WebSocketServer({ noServer: true, maxPayload: 512 * 1024 * 1024 });
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
   const refuse = (socket: Duplex, status: number, text: string) => {
     socket.end(
       `HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${text.length}\r\n\r\n${text}`,
     );
   };
   server.on('upgrade', (req, socket, head) => {
+    // A client that resets mid-handshake must not take the server down with an unhandled 'error'.
+    socket.on('error', () => socket.destroy());
     const url = new URL(req.url ?? '/', origin);
     if (url.pathname !== '/engine') return refuse(socket, 404, 'Not Found');
     if (!tokenMatches(url.searchParams.get('token'), token)) return refuse(socket, 401, 'Unauthorized');
@@ -101,6 +112,10 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
     if (reqOrigin !== undefined && !allowedOrigins().includes(reqOrigin)) return refuse(socket, 403, 'Forbidden');
     if (LOOPBACK.has(host) && !allowedHosts().includes(req.headers.host ?? '')) return refuse(socket, 403, 'Forbidden');
     wss.handleUpgrade(req, socket, head, (ws) => {
+      // A malformed frame (bad UTF-8, no mask, reserved opcode or RSV bit, bad close code, fragmented control
+      // frame, oversize header) is an 'error' on this socket; ws has already sent the close code and closes it.
+      // Unhandled, it would kill the server, the engine and every run: the broken client loses only itself.
+      ws.on('error', () => ws.terminate());
       const transport = websocketTransport(ws as unknown as WebSocketLike);
       const conn = engine.connect();
       transport.onMessage((m) => conn.send(m));

@@ -5,6 +5,14 @@ import { decodeFrame, encodeFrame } from '../codec';
 import { Listeners } from '../transport';
 import type { Transport } from '../transport';
 import { RpcError } from '../errors';
+import { jsonDepthExceeds } from '../../core';
+
+/**
+ * The deepest nesting a decoded message may have: a document's limit (MAX_DEPTH, 100) plus the envelope,
+ * with room to spare. Deeper messages would overflow the stack of whatever recurses over them next
+ * (structured clone to the engine process fails near 2,000 levels), so they become malformed frames here.
+ */
+export const MAX_FRAME_DEPTH = 1000;
 
 /** The part of the WebSocket API used here. */
 export interface WebSocketLike {
@@ -19,6 +27,27 @@ export interface WebSocketLike {
 
 const OPEN = 1;
 
+/**
+ * The `id` of a message that failed to decode, read without the codec's reviver (which recurses, so a
+ * deeply nested message overflows it; plain JSON.parse does not). `{}` when there is none to read.
+ */
+function idOf(data: unknown): { id?: number } {
+  try {
+    let text: string;
+    if (typeof data === 'string') text = data;
+    else {
+      // A binary frame: [u32 magic][u32 header length][JSON header]… (codec.ts).
+      const u8 = new Uint8Array(data as ArrayBuffer);
+      const len = new DataView(u8.buffer, u8.byteOffset, u8.byteLength).getUint32(4, true);
+      text = new TextDecoder().decode(u8.subarray(8, 8 + len));
+    }
+    const id = (JSON.parse(text) as { id?: unknown }).id;
+    return typeof id === 'number' ? { id } : {};
+  } catch {
+    return {};
+  }
+}
+
 /** Wrap an open (or opening) WebSocket. Undecodable bytes are handed on as a marker that fails validation. */
 export function websocketTransport(ws: WebSocketLike): Transport {
   ws.binaryType = 'arraybuffer';
@@ -32,9 +61,12 @@ export function websocketTransport(ws: WebSocketLike): Transport {
     let msg: unknown;
     try {
       msg = decodeFrame(e.data as string | ArrayBuffer);
+      if (jsonDepthExceeds(msg, MAX_FRAME_DEPTH)) throw new Error(`nested deeper than ${MAX_FRAME_DEPTH} levels`);
     } catch (err) {
-      // Not a frame: pass a value the frame schema rejects, so serve/createClient answer E_BAD_FRAME.
-      msg = { malformed: String((err as Error).message ?? err) };
+      // Not a frame: pass a value the frame schema rejects, so serve/createClient answer E_BAD_FRAME — with the
+      // call id when one can be read, so the caller's call is answered instead of hanging.
+      const error = err instanceof RangeError ? `nested too deeply (${err.message})` : String((err as Error).message);
+      msg = { malformed: error, ...idOf(e.data) };
     }
     messages.emit(msg);
   });
