@@ -1,7 +1,8 @@
-// The `netloom://app/` protocol: serves the built renderer from disk with the app's CSP. Pure resolution
-// here (tested); main.ts registers it with `protocol.handle`.
+// The `netloom://app/` protocol: serves the built renderer from disk with the app's CSP, never a file
+// outside it (no `..`, no encodings, no symlinks out). Resolution here (tested); main.ts registers it with
+// `protocol.handle`.
 import path from 'node:path';
-import { MIME, resolveInside } from '../engine/host/static';
+import { MIME, realInside, resolveInside } from '../engine/host/static';
 import { APP_SCHEME, APP_HOST, appResponseHeaders } from './security';
 
 export interface AppFile {
@@ -26,5 +27,11 @@ export function resolveAppRequest(url: string, root: string, exists: (file: stri
     file = path.join(root, 'index.html');
     if (!exists(file)) return null;
   }
-  return { file, headers: appResponseHeaders(MIME[path.extname(file).toLowerCase()] ?? 'application/octet-stream') };
+  // A symlink whose target lies outside the root (by its real path) is refused like a missing file.
+  const real = realInside(root, file);
+  if (!real) return null;
+  return {
+    file: real,
+    headers: appResponseHeaders(MIME[path.extname(file).toLowerCase()] ?? 'application/octet-stream'),
+  };
 }

@@ -2,7 +2,7 @@
 // engine endpoint for a desktop app on another machine. Runs until Ctrl-C.
 import { spawn } from 'node:child_process';
 import process from 'node:process';
-import { startServer } from '../host/server';
+import { startServer, tokenProblem } from '../host/server';
 import { CliError, numFlag, parseArgs } from './args';
 
 export const SERVE_USAGE = `usage: netloom serve [--port N] [--host 127.0.0.1] [--open] [--token T]
@@ -10,7 +10,8 @@ export const SERVE_USAGE = `usage: netloom serve [--port N] [--host 127.0.0.1] [
   --port N             port to listen on (default: a free one)
   --host H             address to bind (default 127.0.0.1; anything else exposes the engine to the network)
   --open               open the URL in the default browser
-  --token T            use this token instead of a random one
+  --token T            use this token instead of a random one (at least 128 bits: 32 hex digits
+                       or 22 base64url characters)
   --engine-only        serve only the WebSocket endpoint /engine (for a remote desktop app)
   --allow-origin O     also accept WebSocket connections from origin O (repeatable; e.g. netloom://app)
   --engine-api M       module exporting createEngineApi() (default: the built-in engine)`;
@@ -28,10 +29,13 @@ export async function serveCommand(argv: string[]): Promise<number> {
     .flatMap((a, i) => (a === '--allow-origin' ? [argv[i + 1]] : a.startsWith('--allow-origin=') ? [a.slice(15)] : []))
     .filter(Boolean);
   const host = str('host') ?? '127.0.0.1';
+  const token = str('token');
+  const weak = token === undefined ? null : tokenProblem(token);
+  if (weak) throw new CliError(`--token: ${weak}`);
   const server = await startServer({
     port: numFlag(args, 'port', 0),
     host,
-    token: str('token'),
+    token,
     engineOnly: Boolean(args.flags['engine-only']),
     allowOrigins,
     engine: { apiModule: str('engine-api') },

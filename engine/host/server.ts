@@ -63,8 +63,24 @@ export function tokenMatches(given: string | null, token: string): boolean {
   return a.length === b.length && crypto.timingSafeEqual(a, b);
 }
 
+/**
+ * Why a user-given token is too weak, or null. It must carry at least 128 bits: 32 hex digits, or 22
+ * characters of base64url (letters, digits, '-', '_': the characters a URL carries unescaped), with at
+ * least 8 different characters (`aaaa…` is long, not strong). The default token is 256 random bits.
+ */
+export function tokenProblem(token: string): string | null {
+  const need = 'the token needs at least 128 bits: 32 hex digits or 22 base64url characters (letters, digits, - and _)';
+  if (!/^[A-Za-z0-9_-]*$/.test(token)) return `${need}; it may use only those characters`;
+  const bits = token.length * (/^[0-9a-fA-F]*$/.test(token) ? 4 : 6);
+  if (bits < 128) return `${need}; this one has ${token.length} characters (${bits} bits)`;
+  if (new Set(token).size < 8) return `${need}; this one repeats too few different characters`;
+  return null;
+}
+
 export async function startServer(opts: ServerOptions = {}): Promise<RunningServer> {
   const host = opts.host ?? '127.0.0.1';
+  const problem = opts.token === undefined ? null : tokenProblem(opts.token);
+  if (problem) throw new Error(`netloom serve: ${problem}`);
   const token = opts.token ?? crypto.randomBytes(32).toString('base64url');
   const rendererDir = opts.rendererDir ?? path.join(REPO, 'renderer', 'dist');
   const log = opts.log ?? ((l: string) => process.stderr.write(l + '\n'));

@@ -1,5 +1,6 @@
 // Static files of the built renderer for the browser shell: correct MIME types, a strict CSP on every
-// response, index.html for client-side routes, and no way out of the root directory.
+// response, index.html for client-side routes, and no way out of the root directory (by `..`, encodings or
+// symlinks).
 import fs from 'node:fs';
 import path from 'node:path';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -73,6 +74,28 @@ export function resolveInside(root: string, urlPath: string): string | null {
   return rel.startsWith('..') || path.isAbsolute(rel) ? null : full;
 }
 
+/**
+ * The real path of `file` (symlinks resolved) when it lies inside the real `root`; null when it does not
+ * (a symlink out of the served tree) or cannot be resolved; `file` itself when it does not exist (the
+ * caller finds it missing). Exported for tests and Electron's app protocol.
+ */
+export function realInside(root: string, file: string): string | null {
+  let real: string;
+  try {
+    real = fs.realpathSync(file);
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'ENOENT' ? file : null;
+  }
+  let realRoot: string;
+  try {
+    realRoot = fs.realpathSync(root);
+  } catch {
+    realRoot = path.resolve(root);
+  }
+  const rel = path.relative(realRoot, real);
+  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel)) ? real : null;
+}
+
 /** Serve `req` from `root`. Returns false when the file is not there (the caller answers). */
 export function serveStatic(
   root: string,
@@ -83,17 +106,19 @@ export function serveStatic(
   const url = new URL(req.url ?? '/', 'http://x');
   let file = resolveInside(root, url.pathname);
   if (!file) return (send(res, 400, 'bad path', headers), true);
-  let stat = statFile(file);
+  let stat = statFile(file, root);
   // Client-side routes (no extension) get the app; a missing asset stays a 404.
   if (!stat && path.extname(file) === '') {
     file = path.join(root, 'index.html');
-    stat = statFile(file);
+    stat = statFile(file, root);
   }
   if (stat?.isDirectory()) {
     file = path.join(file, 'index.html');
-    stat = statFile(file);
+    stat = statFile(file, root);
   }
-  if (!stat) return false;
+  // Read the resolved path, not the link: what was checked is what is read.
+  const real = stat && realInside(root, file);
+  if (!stat || !real) return false;
   const type = MIME[path.extname(file).toLowerCase()] ?? 'application/octet-stream';
   res.writeHead(200, {
     ...headers,
@@ -103,7 +128,7 @@ export function serveStatic(
     'Cache-Control': url.pathname.startsWith('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache',
   });
   if (req.method === 'HEAD') res.end();
-  else fs.createReadStream(file).pipe(res);
+  else fs.createReadStream(real).pipe(res);
   return true;
 }
 
@@ -123,9 +148,12 @@ export function send(
   res.end(body);
 }
 
-function statFile(file: string): fs.Stats | null {
+/** Stats a file under `root`; a file whose real path leaves the root counts as missing. */
+function statFile(file: string, root: string): fs.Stats | null {
+  const real = realInside(root, file);
+  if (!real) return null;
   try {
-    return fs.statSync(file);
+    return fs.statSync(real);
   } catch {
     return null;
   }

@@ -35,7 +35,12 @@ export function parseFrame(
   if (r.success) return { ok: true, frame: r.data as Frame };
   // Echo the id back when we can find one, so the caller's pending call fails instead of hanging.
   const maybeId = typeof msg === 'object' && msg !== null ? (msg as { id?: unknown }).id : undefined;
-  const reason = r.error.issues.map((i) => `${i.path.join('.') || '(frame)'}: ${i.message}`).join('; ');
+  // A transport's marker for bytes it could not decode carries the reason (websocket.ts).
+  const marker = typeof msg === 'object' && msg !== null ? (msg as { malformed?: unknown }).malformed : undefined;
+  const reason =
+    typeof marker === 'string'
+      ? `undecodable message: ${marker}`
+      : r.error.issues.map((i) => `${i.path.join('.') || '(frame)'}: ${i.message}`).join('; ');
   return {
     ok: false,
     reason,
