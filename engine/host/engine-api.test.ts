@@ -92,6 +92,7 @@ describe('engine api over the protocol', () => {
     const { client, events, lastState } = connect(host);
     const { runId } = await client.call('train/start', lenet({ startPaused: true }));
     await until(() => lastState() === 'paused', 'the paused start');
+    expect(await attach(client)).toMatchObject({ runId, state: 'paused', step: 0 });
     expect(await client.call('train/stop', { runId })).toMatchObject({ state: 'stopped', step: 0 });
     await until(() => events('train/done').length === 1, 'the done event');
     expect(events('train/progress')).toHaveLength(0);

@@ -62,6 +62,20 @@ describe('engine host', () => {
     expect((await b.call('train/start', config)).runId).toBe('run-2');
   });
 
+  it('a run that reports from inside its start (a paused start) is tracked from the first event', async () => {
+    host = createEngineHost(createEngineApi());
+    const a = connect();
+    const { runId } = await a.call('train/start', { ...config, startPaused: true });
+    expect((await a.call('train/attach')).run).toMatchObject({ runId, state: 'paused', step: 0 });
+    expect(await a.call('train/step', { batches: 3 })).toMatchObject({ runId, state: 'paused', step: 3 });
+    expect((await a.call('train/attach')).run).toMatchObject({ state: 'paused', step: 3, lastProgress: { step: 3 } });
+    await a.call('train/stop', {});
+    // The next run, held by pauseAtStep, is not confused with the last one.
+    const next = await a.call('train/start', { ...config, pauseAtStep: 4 });
+    await until(() => host.run()!.state === 'paused');
+    expect(host.run()).toMatchObject({ runId: next.runId, step: 4 });
+  });
+
   it('control calls without a run answer E_NO_RUN', async () => {
     host = createEngineHost(createEngineApi());
     await expectCode(connect().call('train/pause', {}), 'E_NO_RUN');

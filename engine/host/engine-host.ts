@@ -55,12 +55,15 @@ export interface EngineHost {
 }
 
 const NETLOOM_VERSION = '0.1.0';
+const PENDING = 'pending-';
 const MAX_KEPT_ANOMALIES = 100;
 
 export function createEngineHost(api: EngineApi): EngineHost {
   const clients = new Map<number, Served>();
   let nextConnection = 1;
   let current: RunSnapshot | null = null;
+  /** The id of the run before the one starting, whose late events must not be taken for the new run's. */
+  let lastRunId: string | undefined;
   let closing = false;
 
   const isActive = () => current !== null && ACTIVE_STATES.includes(current.state);
@@ -69,7 +72,13 @@ export function createEngineHost(api: EngineApi): EngineHost {
   function track<E extends EventName>(event: E, payload: EventPayload<E>) {
     if (!current || !event.startsWith('train/')) return;
     const p = payload as { runId?: string };
-    if (p.runId !== current.runId) return;
+    if (p.runId !== current.runId) {
+      // A run reports from inside its own train/start (a paused start says 'paused' at once), before the
+      // call has answered with its id: the first id heard while starting is that run's.
+      if (!(current.state === 'starting' && current.runId.startsWith(PENDING) && p.runId && p.runId !== lastRunId))
+        return;
+      current.runId = p.runId;
+    }
     if (event === 'train/progress') {
       const e = payload as EventPayload<'train/progress'>;
       Object.assign(current, { lastProgress: e, epoch: e.epoch, step: e.step });
@@ -152,8 +161,9 @@ export function createEngineHost(api: EngineApi): EngineHost {
       // Claim the engine synchronously, before any await, so two racing starts cannot both pass.
       if (isActive()) throw new RpcError('E_BUSY', `run ${current!.runId} is ${current!.state}; stop it first`);
       const previous = current;
-      const pendingId = `pending-${Date.now()}`;
-      current = {
+      lastRunId = previous?.runId;
+      const pendingId = `${PENDING}${Date.now()}`;
+      const snap: RunSnapshot = (current = {
         runId: pendingId,
         state: 'starting',
         config,
@@ -164,11 +174,11 @@ export function createEngineHost(api: EngineApi): EngineHost {
         epochs: [],
         anomalies: [],
         done: null,
-      };
+      });
       try {
         const r = await start(config, ctx);
-        if (current?.runId === pendingId) current.runId = r.runId;
-        if (current?.state === 'starting') current.state = 'running';
+        snap.runId = r.runId;
+        if (snap.state === 'starting') snap.state = 'running'; // unless the run already said (paused…)
         return r;
       } catch (err) {
         current = previous;

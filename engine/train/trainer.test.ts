@@ -154,6 +154,7 @@ describe('Trainer', () => {
     const running = t.run();
     await t.whenHeld();
     expect(t.state).toBe('paused');
+    expect(t.position).toEqual({ epoch: 0, batch: 1, step: 1 }); // held right after the bad batch, none skipped
     const anomalies = events.filter((e) => e.event === 'anomaly');
     expect(anomalies[0], JSON.stringify(anomalies)).toMatchObject({
       event: 'anomaly',

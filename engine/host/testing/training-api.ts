@@ -1,5 +1,6 @@
 // A fake engine API for host and server tests: "trains" by emitting progress on a timer, obeys
-// pause/resume/stop/setLr, and can crash its process on request. Not an engine: it never touches tfjs.
+// pause/resume/step/stop/setLr and the deterministic holds (startPaused, pauseAtStep), and can crash its
+// process on request. Not an engine: it never touches tfjs.
 import type { EngineApi } from '../engine-host';
 import type { EventName, EventPayload, RunState, TrainConfig } from '../../protocol';
 import { RpcError } from '../../protocol';
@@ -28,6 +29,7 @@ export function createEngineApi(opts: { stepMs?: number } = {}): EngineApi {
   };
   const tick = () => {
     const r = run!;
+    if (r.state !== 'running' && r.state !== 'paused') return;
     r.step++;
     r.emit('train/progress', {
       runId: r.runId,
@@ -40,8 +42,13 @@ export function createEngineApi(opts: { stepMs?: number } = {}): EngineApi {
     if (r.step % STEPS_PER_EPOCH === 0) {
       r.emit('train/epoch', { runId: r.runId, epoch: r.epoch, trainLoss: 2 / r.step });
       r.epoch++;
-      if (r.epoch >= r.config.epochs) finish('done');
+      if (r.epoch >= r.config.epochs) return finish('done');
     }
+    if (r.step === r.config.pauseAtStep) hold();
+  };
+  const hold = () => {
+    halt();
+    if (run!.state !== 'paused') setState('paused');
   };
   const halt = () => {
     if (run?.timer) clearInterval(run.timer);
@@ -73,8 +80,11 @@ export function createEngineApi(opts: { stepMs?: number } = {}): EngineApi {
         timer: null,
         emit: ctx.emit,
       };
-      run.timer = setInterval(tick, stepMs);
-      setState('running');
+      if (config.startPaused || config.pauseAtStep === 0) setState('paused');
+      else {
+        run.timer = setInterval(tick, stepMs);
+        setState('running');
+      }
       return { runId: run.runId };
     },
     'train/pause': ({ runId }) => {
@@ -90,8 +100,10 @@ export function createEngineApi(opts: { stepMs?: number } = {}): EngineApi {
       return status();
     },
     'train/step': ({ runId, batches }) => {
-      need(runId);
-      for (let i = 0; i < batches; i++) tick();
+      const r = need(runId);
+      halt();
+      for (let i = 0; i < batches && r.state !== 'done'; i++) tick();
+      if (r.state === 'running') setState('paused');
       return status();
     },
     'train/stop': ({ runId }) => {
@@ -103,11 +115,13 @@ export function createEngineApi(opts: { stepMs?: number } = {}): EngineApi {
       need(runId).lr = lr;
       return status();
     },
-    // Hangs until cancelled: lets a test have a call in flight when the process is killed.
+    // Hangs until cancelled: lets a test have a call in flight when the process is killed. The progress
+    // event it sends first tells the test that the call has reached the engine.
     'data/download': ({ id }, ctx) =>
-      new Promise((_resolve, reject) =>
-        ctx.signal.addEventListener('abort', () => reject(new RpcError('E_CANCELLED', `download ${id} cancelled`))),
-      ),
+      new Promise((_resolve, reject) => {
+        ctx.signal.addEventListener('abort', () => reject(new RpcError('E_CANCELLED', `download ${id} cancelled`)));
+        ctx.emit('data/progress', { id, phase: 'download', received: 0, total: null });
+      }),
     dispose: () => halt(),
   };
 }
