@@ -7,6 +7,7 @@ import { createClient, serve, websocketTransport } from '../protocol';
 import type { WebSocketLike } from '../protocol';
 import { fakeApi } from '../protocol/testing/fake-api';
 import { rpcSuite } from '../protocol/testing/rpc-suite';
+import { until } from '../protocol/testing/until';
 
 async function wsPair() {
   const wss = new WebSocketServer({ port: 0, host: '127.0.0.1' });
@@ -40,7 +41,7 @@ describe('WebSocket framing', () => {
     const problems: string[] = [];
     client.onProblem((e) => problems.push(e.code));
     p.raw.send(new Uint8Array([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]));
-    await new Promise((r) => setTimeout(r, 50));
+    await until(() => problems.length > 0, { what: 'the bad frame to be reported' });
     expect(problems).toEqual(['E_BAD_FRAME']);
     expect((await client.call('engine/info')).backend).toBe('fake');
     client.close();
