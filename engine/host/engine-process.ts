@@ -6,7 +6,7 @@ import type { ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { crashTracker, Listeners } from '../protocol';
+import { crashTracker, Listeners, restartQueue } from '../protocol';
 import type { CrashInfo, Frame } from '../protocol';
 import type { ToChild, ToParent } from './ipc';
 
@@ -30,13 +30,13 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const CHILD = path.join(here, 'child.ts');
 // Loaded by absolute URL so the child does not depend on its working directory to find tsx.
 const TSX = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
-const MAX_QUEUE = 1000;
 
 export class EngineProcess {
   private child: ChildProcess | null = null;
   private ready = false;
   private stopping = false;
-  private queue: ToChild[] = [];
+  /** What arrives while the child is not ready; full, a call is answered E_ENGINE_RESTARTING (relay.ts). */
+  private readonly queue = restartQueue<ToChild>();
   private readonly conns = new Map<
     number,
     { messages: Listeners<[Frame]>; tracker: ReturnType<typeof crashTracker> }
@@ -74,7 +74,7 @@ export class EngineProcess {
           this.everReady = true;
           // A fresh process knows no connections: open the live ones again, then flush what waited.
           for (const id of this.conns.keys()) this.post({ k: 'open', conn: id });
-          for (const q of this.queue.splice(0)) this.post(q);
+          for (const q of this.queue.drain()) this.post(q);
           settled = true;
           resolve();
         } else if (m.k === 'msg') {
@@ -142,7 +142,13 @@ export class EngineProcess {
   private post(m: ToChild) {
     const child = this.child;
     if (!child || !this.ready || !child.connected) {
-      if (m.k !== 'open' && this.queue.length < MAX_QUEUE) this.queue.push(m);
+      if (m.k === 'open') return; // a fresh process opens every live connection itself
+      const r = this.queue.offer(m, m.k === 'msg' ? m.data : undefined);
+      const c = m.k === 'msg' && !r.queued && r.answer ? this.conns.get(m.conn) : undefined;
+      if (c && !r.queued && r.answer) {
+        c.tracker.fromEngine(r.answer);
+        c.messages.emit(r.answer);
+      }
       return;
     }
     try {
@@ -154,7 +160,7 @@ export class EngineProcess {
 
   private onCrash(info: CrashInfo) {
     // Calls that were queued for the dead process will be failed by the tracker; do not replay them.
-    this.queue = [];
+    this.queue.clear();
     for (const c of this.conns.values()) for (const f of c.tracker.crashed(info)) c.messages.emit(f);
     this.crashes.emit(info);
     this.opts.onCrash?.(info);

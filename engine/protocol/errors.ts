@@ -11,6 +11,7 @@ export const ERROR_CODES = {
   E_CANCELLED: 'The call was cancelled.',
   E_DISCONNECTED: 'The connection to the engine was lost.',
   E_ENGINE_CRASHED: 'The engine process stopped unexpectedly; it has been restarted.',
+  E_ENGINE_RESTARTING: 'The engine is restarting and too many calls are already waiting for it; try again.',
   E_BUSY: 'A training run is already in progress.',
   E_NO_RUN: 'There is no training run.',
   E_INTERNAL: 'The engine failed with an unexpected error.',

@@ -13,6 +13,6 @@ export { websocketTransport, connectWebSocket } from './transports/websocket';
 export type { WebSocketLike } from './transports/websocket';
 export { messagePortTransport } from './transports/message-port';
 export type { PortLike } from './transports/message-port';
-export { crashTracker } from './relay';
-export type { CrashInfo, CrashTracker } from './relay';
+export { crashTracker, restartQueue, RESTART_QUEUE_LIMIT } from './relay';
+export type { CrashInfo, CrashTracker, RestartQueue } from './relay';
 export { createBrowserHost, engineUrl } from './browser-host';
