@@ -6,11 +6,13 @@ import http from 'node:http';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   electronBinary,
   electronPackageDir,
   forgetInstallFailure,
+  progressPrinter,
   readInstallFailure,
   rememberInstallFailure,
   runElectronInstaller,
@@ -106,6 +108,20 @@ describe("Electron's installer, run by the launcher", () => {
     expect(readInstallFailure(dir)).toEqual(f);
     forgetInstallFailure(dir);
     expect(readInstallFailure(dir)).toBeNull();
+  });
+
+  it('prints progress as a line per 10 % where stdout is not a terminal', () => {
+    const out = new PassThrough();
+    let text = '';
+    out.on('data', (c: Buffer) => (text += c.toString()));
+    const p = progressPrinter(out as unknown as NodeJS.WriteStream, '45.5.0');
+    const total = 100 * 2 ** 20;
+    for (let r = 0; r <= total; r += 2 ** 20) p.update(r, total);
+    p.done();
+    const lines = text.trim().split('\n');
+    expect(lines).toHaveLength(11);
+    expect(lines[0]).toBe('netloom: downloading Electron 45.5.0: 0.0 of 100.0 MB (0%)');
+    expect(lines.at(-1)).toBe('netloom: downloading Electron 45.5.0: 100.0 of 100.0 MB (100%)');
   });
 
   it("shortens the installer's stack to the error's words", () => {

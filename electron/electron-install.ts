@@ -48,6 +48,8 @@ export interface InstallOptions {
   idleMs?: number;
   /** Give up when unpacking the downloaded zip takes longer than this. Default 5 min. */
   unpackMs?: number;
+  /** Give up after this long in all, however slowly data still trickles in. Default 20 min. */
+  totalMs?: number;
   onProgress?: (received: number, total: number) => void;
   /** The installer script; default node_modules/electron/install.js. */
   installer?: string;
@@ -76,6 +78,7 @@ export function runElectronInstaller(opts: InstallOptions = {}): Promise<Install
   const installer = opts.installer ?? path.join(electronPackageDir() ?? '.', 'install.js');
   const idleMs = opts.idleMs ?? 60_000;
   const unpackMs = opts.unpackMs ?? 5 * 60_000;
+  const totalMs = opts.totalMs ?? 20 * 60_000;
   return new Promise((resolve) => {
     const child = spawn(process.execPath, ['--import', pathToFileURL(HOOK).href, installer], {
       env: { ...process.env, ...opts.env },
@@ -96,6 +99,10 @@ export function runElectronInstaller(opts: InstallOptions = {}): Promise<Install
       }, ms);
     };
     arm();
+    const deadline = setTimeout(() => {
+      stopped = `it was still running after ${totalMs / 60_000} min, so it was stopped`;
+      child.kill('SIGKILL');
+    }, totalMs);
     let partial = '';
     const onStderr = (chunk: Buffer) => {
       const lines = (partial + chunk.toString()).split('\n');
@@ -119,10 +126,12 @@ export function runElectronInstaller(opts: InstallOptions = {}): Promise<Install
     });
     child.on('error', (err) => {
       clearTimeout(timer);
+      clearTimeout(deadline);
       resolve({ ok: false, error: err.message });
     });
     child.on('close', (code, signal) => {
       clearTimeout(timer);
+      clearTimeout(deadline);
       said += partial;
       if (code === 0) return resolve({ ok: true });
       const error =
