@@ -20,9 +20,11 @@ export function electronPackageDir(): string | null {
   }
 }
 
-export const electronVersion = (): string =>
-  (JSON.parse(fs.readFileSync(path.join(electronPackageDir() ?? '.', 'package.json'), 'utf8')) as { version: string })
-    .version;
+/** The installed electron package's version, or null when node_modules/electron is absent. */
+export function electronVersion(dir = electronPackageDir()): string | null {
+  if (!dir) return null;
+  return (JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8')) as { version: string }).version;
+}
 
 /**
  * Electron's binary path, or null. Reads node_modules/electron/path.txt itself: `require('electron')`

@@ -149,12 +149,8 @@ async function main(argv: string[]) {
   const args = argv.filter((a) => a !== RETRY_FLAG);
   const headless = isHeadless(process.platform, process.env);
   const cache = cacheRoot();
-  let version: string | null = null;
-  try {
-    version = electronVersion();
-  } catch {
-    // node_modules/electron absent (e.g. `npm ci --omit=dev`): the browser shell it is.
-  }
+  // null where node_modules/electron is absent (e.g. `npm ci --omit=dev`): the browser shell it is.
+  const version = electronVersion();
   const step = electronStep({
     bin: electronBinary(),
     headless,
