@@ -1,5 +1,5 @@
 // The editor's frame: toolbar, palette, canvas, inspector, problems, status bar, dialogs.
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useRef } from 'react';
 import { ReactFlowProvider } from '@xyflow/react';
 import { Canvas } from '../canvas/Canvas';
 import type { EdgeData } from '../canvas/scene';
@@ -12,38 +12,11 @@ import { Toasts } from '../panels/Toasts';
 import { FileErrorDialog, TemplatesDialog } from '../panels/TemplatesDialog';
 import { ConfirmDiscardDialog } from '../panels/ConfirmDialog';
 import { TrainingPanel } from '../panels/training/TrainingPanel';
-import { loadDoc, openInitialFile, readRecovery, wireDocument } from './files';
+import { openInitialFile, wireDocument } from './files';
+import { RecoveryBanner } from './RecoveryBanner';
 import { installKeys } from './keys';
 import { connectEngine, disconnectEngine } from './engine';
 import { useUi } from './store';
-
-function RecoveryBanner() {
-  const [rec, setRec] = useState(() => readRecovery());
-  if (!rec) return null;
-  return (
-    <div className="banner" data-testid="recovery">
-      Unsaved work from {new Date(rec.at).toLocaleString()} ({rec.doc.name}) was recovered.
-      <button
-        className="btn btn-primary"
-        onClick={() => {
-          loadDoc(rec.doc, { name: null, path: null });
-          setRec(null);
-        }}
-      >
-        Restore
-      </button>
-      <button
-        className="btn"
-        onClick={() => {
-          localStorage.removeItem('netloom.recovery');
-          setRec(null);
-        }}
-      >
-        Discard
-      </button>
-    </div>
-  );
-}
 
 export function App() {
   const theme = useUi((s) => s.theme);

@@ -1,5 +1,6 @@
-// Files and the shell, through the Host interface only: new / open / save / save-as, the recovery copy,
-// the unsaved-changes state, menu commands, and the engine's info for the status bar.
+// Files and the shell, through the Host interface only: new / open / save / save-as, the recovery copy
+// (one per window: recovery.ts), the unsaved-changes state, menu commands, and the engine's info for the
+// status bar.
 import { HOST_GLOBAL, type Host } from '../../../engine/protocol';
 import { createBrowserHost } from '../../../engine/protocol/browser-host';
 import { parseDocument, type Block, type NetworkDoc } from '../../../engine/core';
@@ -7,11 +8,10 @@ import { listOf } from '../doc/locate';
 import { loadTemplate } from '../../../templates';
 import { isDirty, toDoc } from '../doc/history';
 import { docStore, inferOf, useUi } from './store';
+import { claimWindow, writeOwnCopy } from './recovery';
 
 export const host: Host =
   (globalThis as unknown as Record<string, Host | undefined>)[HOST_GLOBAL] ?? createBrowserHost();
-
-const RECOVERY = 'netloom.recovery';
 
 export function emptyDoc(): NetworkDoc {
   return toDoc({
@@ -118,22 +118,19 @@ export async function saveFile(as = false) {
   }
 }
 
-export function readRecovery(): { doc: NetworkDoc; at: number } | null {
-  try {
-    const raw = localStorage.getItem(RECOVERY);
-    if (!raw) return null;
-    const r = JSON.parse(raw) as { doc: unknown; at: number };
-    const { doc } = parseDocument(r.doc);
-    return doc ? { doc, at: r.at } : null;
-  } catch {
-    return null;
-  }
-}
-
-/** Keeps the shell's title/dirty state and the recovery copy up to date. */
+/** Keeps the shell's title/dirty state and this window's recovery copy (recovery.ts) up to date. */
 export function wireDocument(): () => void {
   let timer: ReturnType<typeof setTimeout> | undefined;
   let last = '';
+  claimWindow();
+  const save = () => {
+    clearTimeout(timer);
+    timer = undefined;
+    writeOwnCopy(isDirty(docStore.getState()) ? docStore.getState().doc : null);
+  };
+  // Written 800 ms after the last edit (typing stays cheap), and at once when the page goes away.
+  const onHide = () => timer !== undefined && save();
+  addEventListener('pagehide', onHide);
   const sync = () => {
     const s = docStore.getState();
     const dirty = isDirty(s);
@@ -149,15 +146,7 @@ export function wireDocument(): () => void {
     sync();
     if (s.doc === prev.doc && s.clean === prev.clean) return;
     clearTimeout(timer);
-    timer = setTimeout(() => {
-      try {
-        if (isDirty(docStore.getState()))
-          localStorage.setItem(RECOVERY, JSON.stringify({ doc: docStore.getState().doc, at: Date.now() }));
-        else localStorage.removeItem(RECOVERY);
-      } catch {
-        /* storage full or disabled: recovery is best effort */
-      }
-    }, 800);
+    timer = setTimeout(save, 800);
   });
   const un2 = useUi.subscribe(sync);
   const un3 = host.onMenu((cmd) => {
@@ -172,6 +161,7 @@ export function wireDocument(): () => void {
     un1();
     un2();
     un3();
+    removeEventListener('pagehide', onHide);
     clearTimeout(timer);
   };
 }
