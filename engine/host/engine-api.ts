@@ -12,6 +12,7 @@ import {
 import { activeBackend, backendReport, initEngineBackend, predictBatch } from '../runtime';
 import { openSession, Trainer, SessionError, withWeights, type Session, type TrainEvent } from '../train';
 import type { EngineApi, Emit } from './engine-host';
+import * as projects from './project-api';
 
 interface Run {
   id: string;
@@ -19,6 +20,8 @@ interface Run {
   session: Session;
   emit: Emit;
   finished: Promise<unknown>;
+  /** Its run history so far (a resumed project's earlier runs first), saved with the project. */
+  runs: () => projects.RunRecord[];
 }
 
 const toRunState = (s: TrainEvent & { event: 'state' }): RunState => (s.state === 'idle' ? 'starting' : s.state);
@@ -197,6 +200,23 @@ export function createEngineApi(): EngineApi {
         session.backend,
       );
       const id = `run-${Date.now().toString(36)}-${++runs}`;
+      let history: projects.RunRecord[] = [];
+      if (config.resume) {
+        try {
+          const dropped = await projects.resumeInto(trainer, session.doc, config.resume);
+          history = (projects.readBase(config.resume).runs ?? []) as projects.RunRecord[];
+          if (dropped.length)
+            ctx.emit('engine/log', {
+              level: 'warn',
+              message: `resuming without the weights that no longer fit: ${dropped.join('; ')}`,
+            });
+        } catch (e) {
+          trainer.dispose();
+          session.model.dispose();
+          throw e;
+        }
+      }
+      const record = projects.recordRun(trainer, history);
       trainer.on((e) => forward(id, e, ctx.emit));
       const finished = trainer.run().catch((err: Error) => {
         ctx.emit('train/done', {
@@ -206,7 +226,7 @@ export function createEngineApi(): EngineApi {
           error: { code: 'E_TRAIN_FAILED', message: err.message },
         });
       });
-      run = { id, trainer, session, emit: ctx.emit, finished };
+      run = { id, trainer, session, emit: ctx.emit, finished, runs: record.runs };
       return { runId: id };
     },
     'train/pause': ({ runId }) => {
@@ -260,6 +280,17 @@ export function createEngineApi(): EngineApi {
       const { epoch, step } = r.trainer.position;
       return { epoch, step, bytes: new TextEncoder().encode(JSON.stringify(doc)) };
     },
+    'project/open': ({ bytes }) => projects.openProject(bytes),
+    'project/save': async ({ doc, runId, base }) => {
+      const r = runId ? current(runId) : null;
+      const source = r
+        ? projects.projectOf(r.session.doc, await r.trainer.checkpoint(), r.runs())
+        : base
+          ? projects.readBase(base)
+          : null;
+      return projects.saveProject(doc, source);
+    },
+    'export/check': ({ doc, format }) => projects.exportProblems(doc, format),
     dispose: async () => {
       if (run) {
         run.trainer.stop();

@@ -50,6 +50,21 @@ const exportFile = z.object({
   path: z.string().optional(),
 });
 
+/** What a project's weights come from: how far its runs got ("trained: 2 epochs, 85.1 %"), and whether Resume can continue. */
+const trainedSummary = z.object({
+  /** Completed epochs and batches taken in all, at the saved position. */
+  epochs: nonneg,
+  step: nonneg,
+  /** The last accuracy measured (0..1) and on which part of the data. */
+  acc: z.number().optional(),
+  accOn: z.enum(['test', 'validation', 'train']).optional(),
+  /** Optimizer state and position are saved: `train/start {resume}` continues the run. */
+  resumable: z.boolean(),
+});
+
+/** The formats the engine writes (a diagram is drawn by the editor or the CLI, not the engine). */
+const exportFormat = z.enum(['project', 'tfjs', 'onnx', 'pytorch']);
+
 export const calls = {
   'engine/info': {
     params: empty,
@@ -102,7 +117,16 @@ export const calls = {
       available: z.boolean().optional(),
     }),
   },
-  'train/start': { params: trainConfig, result: z.object({ runId: z.string() }) },
+  'train/start': {
+    params: trainConfig.extend({
+      /**
+       * A project's bytes (`project/save`'s or a `.netloom` file's) to continue from: its weights (those that
+       * still fit the document; the rest start fresh), optimizer state, learning rate, RNG and position.
+       */
+      resume: u8.optional(),
+    }),
+    result: z.object({ runId: z.string() }),
+  },
   'train/pause': { params: runRef, result: runStatus },
   'train/resume': { params: runRef, result: runStatus },
   'train/step': { params: runRef.extend({ batches: z.number().int().positive().default(1) }), result: runStatus },
@@ -148,6 +172,29 @@ export const calls = {
       dir: z.string().optional(),
     }),
     result: z.object({ files: z.array(exportFile), warnings: z.array(z.string()) }),
+  },
+  /**
+   * Which blocks a format cannot express, before anything is written (the Export dialog's check).
+   */
+  'export/check': {
+    params: z.object({ doc: docSchema, format: exportFormat }),
+    result: z.object({
+      problems: z.array(z.object({ path: z.string(), kind: z.string(), reason: z.string() })),
+    }),
+  },
+  /**
+   * The `.netloom` project of a document: the network, and the weights, optimizer state and position of the
+   * run `runId` (default: none) or else of `base` (the project it was opened from). Weights that no longer fit
+   * the document (its structure changed) are dropped and named in `dropped`.
+   */
+  'project/save': {
+    params: z.object({ doc: docSchema, runId: z.string().optional(), base: u8.optional() }),
+    result: z.object({ bytes: u8, trained: trainedSummary.nullable(), dropped: z.array(z.string()) }),
+  },
+  /** Reads a `.netloom` zip or a legacy JSON project: the document (without weights) and what it learned. */
+  'project/open': {
+    params: z.object({ bytes: u8 }),
+    result: z.object({ doc: z.unknown(), trained: trainedSummary.nullable() }),
   },
   'checkpoint/save': {
     params: runRef.extend({ path: z.string().optional() }),
