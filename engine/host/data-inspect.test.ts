@@ -93,6 +93,8 @@ describe('data/inspect', () => {
     expect(bad?.code).toBe('E_DATA_CSV');
     expect(bad?.message).toMatch(/bad\.csv: line 3, column "f2": "oops" is not a number$/);
     expect(bad?.message).not.toContain('\n');
+    // The header comes with the error, so another label column can be chosen.
+    expect(bad?.data).toEqual({ columns: ['f1', 'f2', 'label'], labelColumn: 'label' });
     const col = await fail({ source: path.join(dir, 'table.csv'), labelColumn: 'colour' });
     expect(col).toMatchObject({ code: 'E_DATA_LABEL_COLUMN' });
     expect(col?.message).toMatch(/no label column "colour"; the columns are: width, height, kind/);

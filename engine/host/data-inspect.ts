@@ -14,7 +14,7 @@ import {
 } from '../data';
 import type { LocateOptions } from '../data/builtin';
 import { scanClasses } from '../data/folder';
-import type { HandlerParams, Result } from '../protocol';
+import { RpcError, type HandlerParams, type Result } from '../protocol';
 
 export type InspectResult = Result<'data/inspect'>;
 
@@ -115,7 +115,11 @@ async function inspectCsv(file: string, labelColumn: string | undefined): Promis
   // Without a choice: "label" when the header has it (any case, as the loader matches), else the last column.
   const label = labelColumn ?? columns.find((c) => c.toLowerCase() === 'label') ?? columns[columns.length - 1];
   // The real loader reads every row: the classes, the sizes and any bad cell, exactly as training will see them.
-  const ds = await loadDataset({ source: file, labelColumn: label });
+  // Its error keeps the header (as data), so the panel can still offer the other columns as the label.
+  const ds = await loadDataset({ source: file, labelColumn: label }).catch((e: unknown) => {
+    if (e instanceof DataError) throw new RpcError(e.code, e.message, { columns, labelColumn: label });
+    throw e;
+  });
   return {
     kind: 'csv',
     name: ds.name,

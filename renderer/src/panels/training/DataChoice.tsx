@@ -85,14 +85,15 @@ function Own({ form, kind, disabled }: { form: TrainForm; kind: 'folder' | 'csv'
     return () => clearTimeout(t);
   }, [key, engineUp, form.dataset]);
   const put = (p: Partial<TrainForm>) => useTraining.getState().set({ form: { ...form, ...p } });
-  const r = current?.result ?? (inspect?.key.split('\n')[0] === form.dataset.trim() ? inspect?.result : undefined);
-  const columns = r?.columns ?? (form.labelColumn ? [form.labelColumn] : []);
+  const sameFile = inspect?.key.split('\n')[0] === form.dataset.trim();
+  const columns = (sameFile && inspect?.columns) || (form.labelColumn ? [form.labelColumn] : []);
   return (
     <>
       <div className="tf-path">
         <input
           data-testid="train-path"
           value={form.dataset}
+          title={form.dataset}
           placeholder={OWN[kind].placeholder}
           disabled={disabled}
           spellCheck={false}

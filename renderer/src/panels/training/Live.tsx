@@ -4,7 +4,7 @@
 import { useMemo } from 'react';
 import { Chart, type Series } from './Chart';
 import { useTraining } from './controller';
-import type { Point } from './run-state';
+import { isActive, type Point } from './run-state';
 
 const pct = (v: number) => `${(v * 100).toFixed(v >= 0.995 || v < 0.1 ? 0 : 1)}%`;
 const num = (v: number) => (Math.abs(v) >= 100 ? v.toFixed(0) : Math.abs(v) >= 10 ? v.toFixed(1) : v.toFixed(2));
@@ -124,7 +124,11 @@ export function Results() {
           {!run.epochs.length && (
             <tr>
               <td colSpan={6} className="muted empty">
-                {run.state ? 'the first epoch is under way…' : 'no epochs yet'}
+                {isActive(run.state)
+                  ? 'the first epoch is under way…'
+                  : run.state
+                    ? 'the run ended before an epoch did'
+                    : 'no epochs yet'}
               </td>
             </tr>
           )}

@@ -213,7 +213,7 @@ export function Settings() {
             onChange={(e) => put({ schedule: e.target.value as ScheduleKind })}
           >
             <option value="constant">constant</option>
-            <option value="step">step decay</option>
+            <option value="step">step</option>
             <option value="cosine">cosine</option>
           </select>
         </Field>

@@ -25,6 +25,8 @@ export interface Inspection {
   pending: boolean;
   result?: InspectInfo;
   error?: { code: string; message: string };
+  /** A CSV's header (also after an error in its rows), for the label column choice. */
+  columns?: string[];
 }
 /** A built-in being downloaded (`data/download` + its `data/progress` events), or its failure. */
 export interface Download {

@@ -2,7 +2,7 @@
 // or the loader's one-line error) and `data/download` for a built-in that is not on disk, with its
 // `data/progress` events (controller.ts). The shell's picker is pick.ts.
 import { RpcError } from '../../../../engine/protocol';
-import { engineClient, listDatasets, useTraining } from './controller';
+import { engineClient, listDatasets, useTraining, type Inspection } from './controller';
 import type { TrainForm } from './form';
 
 const errorOf = (e: unknown) => {
@@ -24,25 +24,29 @@ export async function inspectSource(): Promise<void> {
   const c = engineClient();
   if (form.dataKind === 'builtin' || !form.dataset.trim() || !c) return;
   const key = inspectKey(form);
-  // A new look at the same file keeps the last answer's columns meanwhile (and after an error), so another
-  // label column can still be chosen.
-  const prev = s.inspect?.result && s.inspect.key.split('\n')[0] === form.dataset.trim() ? s.inspect.result : undefined;
-  s.set({ inspect: { key, pending: true, result: prev } });
+  // A new look at the same file keeps the last header meanwhile, so the label column stays choosable.
+  const sameFile = s.inspect?.key.split('\n')[0] === form.dataset.trim();
+  s.set({ inspect: { key, pending: true, columns: sameFile ? s.inspect?.columns : undefined } });
   const still = () => useTraining.getState().inspect?.key === key;
+  // The engine's label choice ("label", else the last column) fills an empty field; the answer is filed under
+  // the key the filled form has, so it is not asked again.
+  const settle = (labelColumn: string | undefined, inspect: Omit<Inspection, 'key' | 'pending'>) => {
+    const now = useTraining.getState().form;
+    const fill = labelColumn && !now.labelColumn.trim();
+    const f = fill ? { ...now, labelColumn } : now;
+    useTraining.getState().set({ form: f, inspect: { key: fill ? inspectKey(f) : key, pending: false, ...inspect } });
+  };
   try {
     const result = await c.call('data/inspect', {
       source: form.dataset.trim(),
       ...(form.labelColumn.trim() ? { labelColumn: form.labelColumn.trim() } : {}),
     });
-    if (!still()) return;
-    const now = useTraining.getState().form;
-    if (result.labelColumn && !now.labelColumn.trim()) {
-      // Filled by the engine's choice: file the answer under the key the filled form will have.
-      const filled = { ...now, labelColumn: result.labelColumn };
-      useTraining.getState().set({ form: filled, inspect: { key: inspectKey(filled), pending: false, result } });
-    } else useTraining.getState().set({ inspect: { key, pending: false, result } });
+    if (still()) settle(result.labelColumn, { result, columns: result.columns });
   } catch (e) {
-    if (still()) useTraining.getState().set({ inspect: { key, pending: false, error: errorOf(e), result: prev } });
+    if (!still()) return;
+    // A CSV whose rows fail still sends its header along, so another label column can be chosen.
+    const data = (RpcError.from(e).data ?? {}) as { columns?: string[]; labelColumn?: string };
+    settle(data.labelColumn, { error: errorOf(e), columns: data.columns ?? useTraining.getState().inspect?.columns });
   }
 }
 

@@ -157,7 +157,10 @@ function fakeEngine() {
     },
     'data/inspect': ({ source, labelColumn }) => {
       if (source.endsWith('bad.csv'))
-        throw new RpcError('E_DATA_CSV', `${source}: line 3, column "b": "x" is not a number`);
+        throw new RpcError('E_DATA_CSV', `${source}: line 3, column "b": "x" is not a number`, {
+          columns: ['a', 'b'],
+          labelColumn: 'b',
+        });
       return {
         kind: 'csv',
         name: 't',
@@ -352,6 +355,9 @@ describe('controller', () => {
       code: 'E_DATA_CSV',
       message: '/d/bad.csv: line 3, column "b": "x" is not a number',
     });
+    // The header came with the error: the label column is filled and the others stay choosable.
+    expect(useTraining.getState().form.labelColumn).toBe('b');
+    expect(useTraining.getState().inspect).toMatchObject({ key: '/d/bad.csv\nb', columns: ['a', 'b'] });
   });
 
   it('downloads a built-in with progress, and keeps a failure with its code', async () => {
