@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ARTIFACTS, openEditor, type Session } from './harness';
+import { settled } from './ui';
 
 let s: Session;
 const results: Record<string, unknown> = {};
@@ -91,7 +92,8 @@ describe('editor speed', () => {
         .getState()
         .setOpen(''),
     );
-    await s.page.waitForTimeout(400);
+    await s.page.getByTestId('node-d250').waitFor();
+    await settled(s.page);
     const box = (await s.page.getByTestId('node-d250').boundingBox())!;
     await s.page.evaluate(() => {
       const w = window as unknown as { __frames: number[] };

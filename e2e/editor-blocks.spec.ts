@@ -4,7 +4,7 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ARTIFACTS, getDoc, useEditor } from './harness';
-import { fit, select } from './ui';
+import { fit, select, settled } from './ui';
 
 const page = useEditor('blocks', { theme: 'dark' });
 type Doc = { definitions: Record<string, { args: { name: string; default?: unknown }[]; body: unknown }> };
@@ -26,7 +26,8 @@ async function residualParams(): Promise<Record<string, string>> {
 describe('blocks', () => {
   it('collapses b2 to one node with its output shape and params, and expands it in place', async () => {
     await page().evaluate("window.__netloom.openTemplate('resnet18')");
-    await page().waitForTimeout(200);
+    await page().getByTestId('collapse-b2').waitFor();
+    await settled(page());
     await page().getByTestId('collapse-b2').click();
     const b2 = page().getByTestId('node-b2');
     expect(await b2.getAttribute('class')).toContain('collapsed');
@@ -44,8 +45,8 @@ describe('blocks', () => {
     const before = await residualParams();
     expect(Object.keys(before)).toHaveLength(8);
     await page().getByTestId('open-b2/r1').click();
-    await page().waitForTimeout(150);
-    expect(await page().getByTestId('breadcrumb').textContent()).toContain('r1 (Residual)');
+    await expect.poll(() => page().getByTestId('breadcrumb').textContent()).toContain('r1 (Residual)');
+    await settled(page());
     await select(page(), 'b2/r1/conv1');
     expect(await page().getByTestId('inspector').textContent()).toContain('every instance');
     // channels is bound to num_channels: bind it to a plain value, then type one.
@@ -53,8 +54,7 @@ describe('blocks', () => {
     await page().getByTestId('param-channels').fill('32');
     await page().screenshot({ path: path.join(ARTIFACTS, 'resnet18-residual-definition-dark.png') });
     await page().getByTestId('breadcrumb').locator('.crumb').first().click();
-    await page().waitForTimeout(150);
-    expect(await page().getByTestId('breadcrumb').locator('.crumb').count()).toBe(1);
+    await expect.poll(() => page().getByTestId('breadcrumb').locator('.crumb').count()).toBe(1);
     const after = await residualParams();
     for (const id of Object.keys(before)) expect(after[id], id).not.toBe(before[id]);
     expect(await page().getByTestId('status-errors').textContent()).toContain('valid');
@@ -95,13 +95,15 @@ describe('blocks', () => {
     expect(doc.definitions.Residual.args.find((a) => a.name === 'ksize')).toMatchObject({ default: 3 });
     // Bind conv2's kernel size to the new argument, inside the definition.
     await page().getByTestId('open-b2/r1').click();
-    await page().waitForTimeout(120);
+    await expect.poll(() => page().getByTestId('breadcrumb').textContent()).toContain('r1 (Residual)');
+    await settled(page());
     await select(page(), 'b2/r1/conv2');
     await page().getByTestId('bind-kernelSize').selectOption('ksize');
     doc = (await getDoc(page())) as Doc;
     expect(JSON.stringify(doc.definitions.Residual.body)).toContain('"kernelSize":{"$arg":"ksize"}');
     await page().getByTestId('breadcrumb').locator('.crumb').first().click();
-    await page().waitForTimeout(120);
+    await expect.poll(() => page().getByTestId('breadcrumb').locator('.crumb').count()).toBe(1);
+    await settled(page());
     // The instance shows its arguments; typing checks the type, inference checks the range (min 1).
     await select(page(), 'b2/r1');
     await page().getByTestId('arg-num_channels').fill('six');

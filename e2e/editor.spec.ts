@@ -2,7 +2,7 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ARTIFACTS, getDoc, useEditor } from './harness';
-import { dragFromPalette, fit, label, select, wire } from './ui';
+import { dragFromPalette, fit, label, select, settled, wire } from './ui';
 
 const page = useEditor('editor', { theme: 'dark' });
 const layerCount = () => page().locator('.react-flow__node-layer').count();
@@ -27,13 +27,14 @@ describe('editor', () => {
   it('shows ResNet-18 from the gallery (screenshots, light and dark)', async () => {
     await page().getByTestId('btn-templates').click();
     await page().getByTestId('template-resnet18').click();
-    await page().waitForTimeout(300);
-    expect(await page().locator('[data-type="Residual"]').count()).toBe(8);
+    await expect.poll(() => page().locator('[data-type="Residual"]').count()).toBe(8);
+    await settled(page());
     await page().screenshot({ path: path.join(ARTIFACTS, 'resnet18-light.png') });
     await page().getByTestId('btn-theme').click();
     await page().screenshot({ path: path.join(ARTIFACTS, 'resnet18-dark.png') });
     await page().getByTestId('open-b2/r1').click();
-    await page().waitForTimeout(200);
+    await expect.poll(() => page().getByTestId('breadcrumb').textContent()).toContain('r1');
+    await settled(page());
     await page().screenshot({ path: path.join(ARTIFACTS, 'resnet18-residual-open-dark.png') });
     // Inside the opened block, edges from its input carry the block's input shape, not the network's.
     expect(await label(page(), '__input', 'b2/r1/conv1')).toBe('64×24×24');
@@ -78,7 +79,8 @@ describe('editor', () => {
 
   it('makes a block from two layers and instantiates it twice', async () => {
     await ui("window.__netloom.openTemplate('lenet')");
-    await page().waitForTimeout(150);
+    await page().getByTestId('node-flatten').waitFor();
+    await settled(page());
     await select(page(), 'flatten', 'dense1');
     await page().getByTestId('make-block-name').fill('Head');
     await page().getByTestId('make-block').click();
@@ -95,7 +97,8 @@ describe('editor', () => {
 
   it('shares parameters between two Dense layers (and shows a bad share on its edge); undo/redo', async () => {
     await ui("window.__netloom.openTemplate('lenet')");
-    await page().waitForTimeout(150);
+    await page().getByTestId('node-dense1').waitFor();
+    await settled(page());
     await select(page(), 'dense1');
     await page().getByTestId('palette-Dense').dblclick();
     await page().getByTestId('param-units').fill('128');

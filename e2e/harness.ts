@@ -8,6 +8,8 @@ import { startServer, type RunningServer } from '../engine/host/server';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const ARTIFACTS = path.join(ROOT, 'e2e', 'artifacts');
+/** Debian's Chromium (override with $CHROMIUM) and the one argument list every spec launches it with. */
+export const CHROMIUM_PATH = process.env.CHROMIUM ?? '/usr/bin/chromium';
 export const CHROMIUM_ARGS = [
   '--headless',
   '--no-sandbox',
@@ -43,10 +45,7 @@ export async function openEditor(
   opts: { width?: number; height?: number; theme?: 'dark' | 'light' } = {},
 ): Promise<Session> {
   const server = await startServer({ port: 0, rendererDir: path.join(ROOT, 'renderer', 'dist'), log: () => {} });
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-    args: CHROMIUM_ARGS,
-  });
+  const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
   const context = await browser.newContext({
     viewport: { width: opts.width ?? 1440, height: opts.height ?? 900 },
     deviceScaleFactor: 1,

@@ -6,18 +6,9 @@ import type { Browser } from 'playwright-core';
 import { WebSocket } from 'ws';
 import { createClient, websocketTransport } from '../engine/protocol';
 import type { WebSocketLike } from '../engine/protocol';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from './harness';
 import { startServe } from './serve-process';
 import type { ServeProcess } from './serve-process';
-
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
 
 /** engine/info asked directly over a WebSocket, as the page should have asked it. */
 async function engineInfo(s: ServeProcess) {
@@ -36,10 +27,7 @@ describe('browser shell (netloom serve + Chromium)', () => {
   let browser: Browser;
   beforeAll(async () => {
     serve = await startServe();
-    browser = await chromium.launch({
-      executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-      args: CHROMIUM_ARGS,
-    });
+    browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
   });
   afterAll(async () => {
     await browser?.close();

@@ -1,4 +1,5 @@
-// Gestures a user makes, for the specs: drag from the palette, wire two handles, select.
+// Gestures a user makes, for the specs: drag from the palette, wire two handles, select; and `settled`, the
+// wait for the canvas to stop moving (fit and open animate the viewport) before a click or a screenshot.
 import type { Page } from 'playwright-core';
 
 export async function dragFromPalette(page: Page, type: string, x: number, y: number) {
@@ -17,7 +18,8 @@ export async function wire(page: Page, from: string, to: string, port = 0) {
   await page.mouse.move((a.x + b.x) / 2, (a.y + b.y) / 2 + 10, { steps: 5 });
   await page.mouse.move(b.x + b.width / 2, b.y + b.height / 2, { steps: 5 });
   await page.mouse.up();
-  await page.waitForTimeout(80);
+  // The drag is over when React Flow drops its connection line (the edge, if valid, is in the document then).
+  await page.locator('.react-flow__connectionline').waitFor({ state: 'detached' });
 }
 
 export const label = (page: Page, from: string, to: string) =>
@@ -35,5 +37,26 @@ export async function select(page: Page, ...paths: string[]) {
 
 export async function fit(page: Page) {
   await page.getByTestId('btn-fit').click();
-  await page.waitForTimeout(120);
+  await settled(page);
+}
+
+/**
+ * Waits until the canvas's viewport transform has stayed the same for 5 animation frames (a fit or an open
+ * animates it; the animation starts within a frame or two of the click). Counted in frames, not time, so a
+ * slow machine waits longer. A string run by page.evaluate: the page's CSP forbids waitForFunction's eval,
+ * and the page has none of the test runner's helpers.
+ */
+export async function settled(page: Page) {
+  await page.evaluate(`new Promise((resolve) => {
+    let last = null, same = 0;
+    const tick = () => {
+      const v = document.querySelector('.react-flow__viewport');
+      const t = v ? v.getAttribute('style') : null;
+      same = t !== null && t === last ? same + 1 : 0;
+      last = t;
+      if (same >= 5) resolve(true);
+      else requestAnimationFrame(tick);
+    };
+    requestAnimationFrame(tick);
+  })`);
 }
