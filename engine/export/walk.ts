@@ -1,8 +1,7 @@
 // Walks a network the way the runtime runs it (engine/runtime/model.ts) and hands each layer application to an
 // exporter: sequential chains, graph blocks in dependency order, `apply` (the same layer again) and `share`
 // (another layer's parameters) resolved to the layer that owns the parameters. Exporters only map layers.
-import { graphInputs, GRAPH_INPUT, type InferResult, type ParamInfo, type XNode } from '../core';
-import type { LayerKind } from './table';
+import { graphInputs, GRAPH_INPUT, type InferResult, type LayerKind, type ParamInfo, type XNode } from '../core';
 
 export type XLayer = Extract<XNode, { kind: 'layer' }>;
 

@@ -2,7 +2,7 @@
 // Typed against the catalogue (LayerTable): a new layer kind without an entry here fails the type check.
 import { hasPadding, pair, poolGeometry } from '../geometry';
 import type { Tensor } from '../layout';
-import type { LayerTable } from '../table';
+import type { LayerTable } from '../../core';
 import type { LayerUse } from '../walk';
 import { float, type OnnxGraph } from './graph';
 

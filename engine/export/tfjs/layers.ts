@@ -3,7 +3,7 @@
 // the block's path (ctx.unsupported) before anything is written.
 import { hasPadding, pair, poolGeometry } from '../geometry';
 import { convKernelToTf, denseKernelToTf, denseRowsChwToHwc } from '../layout';
-import type { LayerTable } from '../table';
+import type { LayerTable } from '../../core';
 import type { LayerUse } from '../walk';
 import type { KerasModel, KTensor } from './keras';
 
