@@ -140,7 +140,9 @@ async function installElectron(version: string, cache: string): Promise<{ bin: s
   }
   const error = result.ok ? 'the installer finished but left no binary in node_modules/electron/dist' : result.error;
   rememberInstallFailure(cache, { version, error, at: Date.now() });
-  console.log(`netloom: Electron's download failed: ${error} (\`npm start -- ${RETRY_FLAG}\` tries again).`);
+  console.log(
+    `netloom: Electron's download failed: ${error} (next try in ${RETRY_AFTER_MS / 3_600_000} h, or now: \`npm start -- ${RETRY_FLAG}\`).`,
+  );
   return { why: "Electron's download failed" };
 }
 
