@@ -100,6 +100,19 @@ describe('Trainer', () => {
     expect(events.filter((e) => e.event === 'state').at(-1)).toEqual({ event: 'state', state: 'stopped' });
   });
 
+  it('pauseAtStep 0 holds before the first batch; a pause point at the last batch lets the run finish', async () => {
+    const t = trainer('mlp', { pauseAtStep: 0, epochs: 1 });
+    const running = t.run();
+    await t.whenHeld();
+    expect([t.state, t.position.step]).toEqual(['paused', 0]);
+    t.resume();
+    expect(await running).toMatchObject({ stopped: false, steps: 5 });
+
+    const last = trainer('mlp', { pauseAtStep: 5, epochs: 1 });
+    expect(await last.run()).toMatchObject({ stopped: false, steps: 5 });
+    expect(last.state).toBe('done');
+  });
+
   it('pause() holds after the batch in flight, and the last progress event is that batch even when throttled', async () => {
     const t = trainer('mlp', { progressEveryMs: 1e9 });
     const events = record(t);
