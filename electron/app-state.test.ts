@@ -51,6 +51,8 @@ describe('file grants', () => {
     expect(g.allowed(1, '/home/u/a.netloom.json')).toBe(false);
     expect(withProjectExtension('/x/net')).toBe('/x/net.netloom.json');
     expect(withProjectExtension('/x/net.netloom.json')).toBe('/x/net.netloom.json');
+    expect(withProjectExtension('/x/net', true)).toBe('/x/net.netloom');
+    expect(withProjectExtension('/x/net.netloom', true)).toBe('/x/net.netloom');
   });
 });
 

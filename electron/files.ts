@@ -20,11 +20,11 @@ export class FileGrants {
 }
 
 export const PROJECT_FILTERS = [
-  { name: 'Netloom project', extensions: ['netloom.json'] },
+  { name: 'Netloom project', extensions: ['netloom', 'netloom.json'] },
   { name: 'JSON', extensions: ['json'] },
 ];
 
-/** Make sure a saved project ends in `.netloom.json` (dialogs on Linux do not always add it). */
-export function withProjectExtension(file: string): string {
-  return /\.json$/i.test(file) ? file : `${file}.netloom.json`;
+/** Make sure a saved project ends in `.netloom` (a zip) or `.netloom.json` (dialogs on Linux do not always add it). */
+export function withProjectExtension(file: string, zip = false): string {
+  return /\.(json|netloom)$/i.test(file) ? file : `${file}${zip ? '.netloom' : '.netloom.json'}`;
 }

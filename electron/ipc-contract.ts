@@ -11,6 +11,8 @@ export const IPC = {
   initialFile: 'netloom:initial-file',
   /** invoke {data, path?, suggestedName?} → {path, name} | null */
   saveFile: 'netloom:save-file',
+  /** invoke {files: [{name, data}], suggestedFolder?} → {where, names} | null: an export into a chosen folder. */
+  saveFiles: 'netloom:save-files',
   /** invoke 'folder' | 'csv' → the chosen path | null */
   pickDataSource: 'netloom:pick-data-source',
   /** send {title, path?, dirty} */
@@ -24,6 +26,12 @@ export const IPC = {
 } as const;
 
 const none = z.undefined().or(z.null());
+const fileName = z
+  .string()
+  .min(1)
+  .max(255)
+  .regex(/^[^/\\]+$/, 'a file name, not a path')
+  .refine((n) => n !== '.' && n !== '..', 'a file name, not a path');
 
 /** Payload schema per renderer → main channel. Anything else is refused. */
 export const IPC_PAYLOADS = {
@@ -37,6 +45,13 @@ export const IPC_PAYLOADS = {
       .max(255)
       .regex(/^[^/\\]+$/, 'a file name, not a path')
       .optional(),
+  }),
+  [IPC.saveFiles]: z.object({
+    files: z
+      .array(z.object({ name: fileName, data: z.union([z.string(), z.instanceof(Uint8Array)]) }))
+      .min(1)
+      .max(1000),
+    suggestedFolder: z.string().max(4096).optional(),
   }),
   [IPC.pickDataSource]: z.enum(DATA_SOURCE_KINDS as [string, ...string[]]),
   [IPC.setDocumentState]: z.object({

@@ -59,11 +59,14 @@ function run() {
     log: (l) => console.warn(l),
   });
 
-  const readProject = (file: string): OpenedFile => ({
-    path: file,
-    name: path.basename(file),
-    text: fs.readFileSync(file, 'utf8'),
-  });
+  // A `.netloom` zip goes to the page as bytes (the engine reads it), a JSON project as text.
+  const readProject = (file: string): OpenedFile => {
+    const bytes = fs.readFileSync(file);
+    const zip = bytes.subarray(0, 4).equals(Buffer.from([0x50, 0x4b, 0x03, 0x04]));
+    return zip
+      ? { path: file, name: path.basename(file), text: '', bytes: new Uint8Array(bytes) }
+      : { path: file, name: path.basename(file), text: bytes.toString('utf8') };
+  };
   const remember = (id: number, file: string) => {
     grants.grant(id, file);
     state.addRecent(file);
@@ -169,11 +172,24 @@ function run() {
         defaultPath: payload.suggestedName ?? 'network.netloom.json',
       });
       if (r.canceled || !r.filePath) return null;
-      file = withProjectExtension(r.filePath);
+      file = withProjectExtension(r.filePath, typeof payload.data !== 'string');
     }
     writeFileAtomic(file, payload.data); // never a half-written project: temp file + rename
     remember(e.sender.id, file);
     return { path: file, name: path.basename(file) };
+  });
+  ipcMain.handle(IPC.saveFiles, async (e, p) => {
+    const { entry, payload } = check(e, IPC.saveFiles, p);
+    // The page names only plain file names (the schema refuses paths); the folder is the user's choice.
+    const r = await dialog.showOpenDialog(entry.win, {
+      title: 'Export into folder',
+      defaultPath: payload.suggestedFolder,
+      properties: ['openDirectory', 'createDirectory'],
+    });
+    if (r.canceled || !r.filePaths[0]) return null;
+    const dir = r.filePaths[0];
+    for (const f of payload.files) writeFileAtomic(path.join(dir, f.name), f.data);
+    return { where: dir, names: payload.files.map((f) => f.name) };
   });
   ipcMain.handle(IPC.pickDataSource, async (e, p) => {
     const { entry, payload } = check(e, IPC.pickDataSource, p);

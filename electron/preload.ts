@@ -36,6 +36,7 @@ const host: Host = {
   openFile: () => ipcRenderer.invoke(IPC.openFile),
   initialFile: () => ipcRenderer.invoke(IPC.initialFile),
   saveFile: (data, path, suggestedName) => ipcRenderer.invoke(IPC.saveFile, { data, path, suggestedName }),
+  saveFiles: (files, suggestedFolder) => ipcRenderer.invoke(IPC.saveFiles, { files, suggestedFolder }),
   pickDataSource: (kind) => ipcRenderer.invoke(IPC.pickDataSource, kind),
   setDocumentState: (s) => ipcRenderer.send(IPC.setDocumentState, { title: s.title, path: s.path, dirty: s.dirty }),
   onMenu: (cb) => menu.add(cb),

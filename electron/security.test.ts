@@ -71,6 +71,12 @@ describe('electron security configuration', () => {
     expect(validateIpc(IPC.saveFile, null, { data: '{}' }).ok).toBe(false);
     expect(validateIpc(IPC.saveFile, app, { data: 42 }).ok).toBe(false);
     expect(validateIpc(IPC.saveFile, app, { data: '{}', suggestedName: '../../.bashrc' }).ok).toBe(false);
+    // An export names plain files only: the folder is the one the user picks in main's dialog.
+    expect(validateIpc(IPC.saveFiles, app, { files: [{ name: 'model.onnx', data: new Uint8Array([1]) }] }).ok).toBe(
+      true,
+    );
+    for (const name of ['../.bashrc', '/etc/passwd', 'a\\b', '..', ''])
+      expect(validateIpc(IPC.saveFiles, app, { files: [{ name, data: 'x' }] }).ok).toBe(false);
     expect(validateIpc('netloom:run-shell', app, {}).ok).toBe(false);
     expect(validateIpc(IPC.menu, app, 'save').ok).toBe(false); // main → renderer only
     expect(validateIpc(IPC.setDocumentState, app, { title: 't', dirty: 'yes' }).ok).toBe(false);

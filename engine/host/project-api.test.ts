@@ -4,7 +4,9 @@
 // fit, and a legacy JSON project with base64 weights still opens.
 import { describe, expect, it } from 'vitest';
 import { until } from '../protocol/testing/until';
-import { createClient, type TrainConfig } from '../protocol';
+import { createClient, type Params } from '../protocol';
+
+type TrainConfig = Params<'train/start'>;
 import { memoryPair } from '../protocol/transports/memory';
 import { loadTemplate } from '../../templates';
 import { withWeights } from '../train';

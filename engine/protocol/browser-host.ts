@@ -6,7 +6,7 @@ import type { Host, MenuCommand, OpenedFile } from './host';
 import { Listeners } from './transport';
 import { RpcError } from './errors';
 
-const ACCEPT = '.netloom.json,.json,application/json';
+const ACCEPT = '.netloom,.netloom.json,.json,application/json,application/zip';
 
 /** The engine URL for this page: same host, `/engine`, carrying the page's `?token=`. Exported for tests. */
 export function engineUrl(loc: { protocol: string; host: string; search: string }): string {
@@ -51,7 +51,20 @@ interface FsAccessWindow {
   showOpenFilePicker?(o: unknown): Promise<FileHandleLike[]>;
   showSaveFilePicker?(o: unknown): Promise<FileHandleLike>;
 }
-const PICKER_TYPES = [{ description: 'Netloom project', accept: { 'application/json': ['.netloom.json', '.json'] } }];
+const PICKER_TYPES = [
+  {
+    description: 'Netloom project',
+    accept: { 'application/zip': ['.netloom'], 'application/json': ['.netloom.json', '.json'] },
+  },
+];
+
+const isZip = (b: Uint8Array) => b.length >= 4 && b[0] === 0x50 && b[1] === 0x4b && b[2] === 0x03 && b[3] === 0x04;
+
+/** A picked file as the Host gives it: a project zip as bytes, anything else as text. */
+async function readPicked(file: Blob, path: string, name: string): Promise<OpenedFile> {
+  const bytes = new Uint8Array(await file.arrayBuffer());
+  return isZip(bytes) ? { path, name, text: '', bytes } : { path, name, text: new TextDecoder().decode(bytes) };
+}
 
 export function createBrowserHost(win: Window = window): Host {
   const handles = new Map<string, FileHandleLike>();
@@ -107,7 +120,7 @@ export function createBrowserHost(win: Window = window): Host {
       if (fsa.showOpenFilePicker) {
         try {
           const [h] = await fsa.showOpenFilePicker({ types: PICKER_TYPES, multiple: false });
-          return { path: remember(h), name: h.name, text: await (await h.getFile()).text() };
+          return readPicked(await h.getFile(), remember(h), h.name);
         } catch (err) {
           if ((err as Error).name === 'AbortError') return null;
           throw err;
@@ -137,6 +150,11 @@ export function createBrowserHost(win: Window = window): Host {
       download(win.document, data, suggestedName);
       return { path: `download:${suggestedName}`, name: suggestedName };
     },
+    // A page cannot write into a folder it did not get from the user: each file downloads.
+    async saveFiles(files) {
+      for (const f of files) download(win.document, f.data, f.name);
+      return { where: 'your downloads', names: files.map((f) => f.name) };
+    },
     setDocumentState(s) {
       dirty = s.dirty;
       win.document.title = `${s.dirty ? '• ' : ''}${s.title} — Netloom`;
@@ -156,7 +174,7 @@ function pickWithInput(doc: Document): Promise<OpenedFile | null> {
     input.addEventListener('change', () => {
       const file = input.files?.[0];
       if (!file) return resolve(null);
-      file.text().then((text) => resolve({ path: `upload:${file.name}`, name: file.name, text }), reject);
+      readPicked(file, `upload:${file.name}`, file.name).then(resolve, reject);
     });
     input.addEventListener('cancel', () => resolve(null));
     input.click();

@@ -10,6 +10,15 @@ export interface OpenedFile {
   /** The file name shown to the user. */
   name: string;
   text: string;
+  /** The file's bytes when it is a `.netloom` project zip (then `text` is empty): the engine reads it. */
+  bytes?: Uint8Array;
+}
+
+/** One file of an export (ONNX model, TF.js shards, PyTorch code, a diagram), as `saveFiles` writes it. */
+export interface ExportedFile {
+  /** A plain file name (no folders). */
+  name: string;
+  data: string | Uint8Array;
 }
 
 /** Commands from the application menu (Electron) or the equivalent keyboard shortcuts (browser). */
@@ -44,7 +53,7 @@ export interface Host {
    * delivers an `engine/crashed` event; calls in flight fail with E_ENGINE_CRASHED; the next call works.
    */
   connectEngine(): Promise<Transport>;
-  /** Ask the user for a `.netloom.json` file and read it; null when cancelled. */
+  /** Ask the user for a project (`.netloom` zip or `.netloom.json`) and read it; null when cancelled. */
   openFile(): Promise<OpenedFile | null>;
   /** The file this window was opened for (Electron opens one window per project); null for a new document. */
   initialFile(): Promise<OpenedFile | null>;
@@ -57,6 +66,12 @@ export interface Host {
     path?: string,
     suggestedName?: string,
   ): Promise<{ path: string; name: string } | null>;
+  /**
+   * Write an export's files: Electron asks for a folder and writes each file there (atomically); the browser
+   * shell downloads them. Returns where they went (a folder path, or "your downloads") and their names; null
+   * when cancelled.
+   */
+  saveFiles(files: ExportedFile[], suggestedFolder?: string): Promise<{ where: string; names: string[] } | null>;
   /** Tell the shell the document's title and whether it has unsaved changes. */
   setDocumentState(state: DocumentState): void;
   /**
