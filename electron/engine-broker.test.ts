@@ -69,7 +69,8 @@ describe('engine broker + engine link', () => {
     client.on('engine/crashed', (e) => crashes.push(e));
     const waiting = client.call('data/download', { id: 'x' });
     await until(() => FakeUtility.all[0].ports.length === 1);
-    await new Promise((r) => setTimeout(r, 20));
+    // Calls travel in order on one port: once a later call is answered, the engine holds the download call.
+    await client.call('engine/info');
     FakeUtility.all[0].crash();
     await expectCode(waiting, 'E_ENGINE_CRASHED');
     expect(crashes).toEqual([expect.objectContaining({ code: 'E_ENGINE_CRASHED', exitCode: 9 })]);

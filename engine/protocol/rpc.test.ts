@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { until } from './testing/until';
 import { serve } from './rpc';
 import { memoryPair } from './transports/memory';
 import { fakeApi } from './testing/fake-api';
@@ -46,7 +47,7 @@ describe('crashTracker', () => {
     expect(frames.map((f) => f.t)).toEqual(['error', 'event']);
     expect(frames[0]).toMatchObject({ id: 2, error: { code: 'E_ENGINE_CRASHED' } });
     for (const f of frames) a.send(f);
-    await new Promise((r) => setTimeout(r, 10));
+    await until(() => crashed.length > 0, { what: 'the engine/crashed event' });
     expect(crashed).toEqual([expect.objectContaining({ code: 'E_ENGINE_CRASHED', signal: 'SIGKILL', exitCode: null })]);
     expect(t.waiting).toBe(0);
   });
