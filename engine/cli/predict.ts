@@ -1,62 +1,90 @@
-// `netloom predict <file> [--data fashion-mnist] [--split test|train] [--limit N] [--json]`: one line per sample.
-import { openSession, SessionError } from '../train';
-import { createFiller, getPart, isDataError } from '../data';
-import { predictBatch } from '../runtime';
-import { parseArgs, numFlag, CliError } from './args';
-import { loadDocText } from './load';
+// `netloom predict <file> [--data …] [--split test|train] [--limit N] [--backend NAME] [--json]`: one line per
+// sample, then the accuracy. Flags are validated with the protocol's dataSpec schema; weights that are damaged,
+// do not fit, or are NaN are refused with a coded one-line error, and so are NaN outputs.
+import { dataSpec } from '../protocol';
+import { createFiller, getPart } from '../data';
+import { parseArgs, CliError } from './args';
+import { checkBeforeAllocating, loadNetwork, openChecked } from './open';
+import { checkBackend, describeIssue, num, text } from './options';
+
+const USAGE =
+  'usage: netloom predict <file.netloom.json> [--data fashion-mnist|mnist|<folder>|<csv>] [--label-column NAME] [--split test|train] [--limit N] [--backend NAME] [--json]';
+const BATCH = 256;
 
 export async function predictCommand(argv: string[]): Promise<number> {
-  const p = parseArgs(argv, ['json']);
+  const p = parseArgs(argv, ['json', 'help'], ['data', 'label-column', 'split', 'limit', 'backend', 'json', 'help']);
+  if (p.flags.help) return (process.stdout.write(USAGE + '\n'), 0);
   const ref = p.positional[0];
-  if (!ref)
-    throw new CliError(
-      'usage: netloom predict <file.netloom.json> [--data fashion-mnist] [--split test|train] [--limit N] [--json]',
-    );
-  const part = (p.flags.split ?? 'test') as string;
+  if (!ref) throw new CliError(`a network is missing: ${USAGE.replace('usage: ', '')}`);
+  const part = text(p, 'split') ?? 'test';
   if (part !== 'test' && part !== 'train')
     throw new CliError(`--split must be test or train, got ${JSON.stringify(part)}`);
-  const text = loadDocText(ref).text;
-  let session;
+  const { net, text: docText } = loadNetwork(ref);
+  const limitFlag = text(p, 'limit');
+  const spec = dataSpec.safeParse({
+    source: text(p, 'data') ?? net.doc?.training?.dataset ?? 'fashion-mnist',
+    limit: limitFlag === undefined ? undefined : num(limitFlag),
+    labelColumn: text(p, 'label-column') ?? net.doc?.training?.labelColumn,
+  });
+  // predict adds one rule to the contract's: at least one sample (an accuracy on none means nothing).
+  if (!spec.success || spec.data.limit === 0) {
+    const at = spec.success ? 'limit' : String(spec.error.issues[0].path[0]);
+    const flag = { source: 'data', limit: 'limit', labelColumn: 'label-column' }[at] ?? at;
+    const why = at === 'limit' ? 'must be a whole number >= 1' : describeIssue(spec.error!.issues[0]);
+    throw new CliError(`--${flag} ${why}, got ${JSON.stringify(p.flags[flag])}`);
+  }
+  const backend = text(p, 'backend');
+  // The runtime (tfjs) loads only after the command line is known to be valid: usage errors answer fast.
+  const { backendNames, predictBatch } = await import('../runtime');
+  checkBackend(backend, backendNames());
+  checkBeforeAllocating(net, Math.min(BATCH, spec.data.limit ?? BATCH));
+
+  const session = await openChecked({
+    doc: docText,
+    data: spec.data.source,
+    labelColumn: spec.data.labelColumn,
+    validationSplit: 0, // --split train means the whole training set
+    backend,
+  });
   try {
-    session = await openSession({
-      doc: text,
-      data: typeof p.flags.data === 'string' ? p.flags.data : undefined,
-      backend: typeof p.flags.backend === 'string' ? p.flags.backend : undefined,
-    });
-  } catch (e) {
-    if (e instanceof SessionError || isDataError(e)) throw new CliError((e as Error).message);
-    throw e;
-  }
-  if (!session.doc.weights)
-    process.stderr.write(`warning: ${ref} has no trained weights; predicting with freshly initialized ones\n`);
-  const split = getPart(session.data, part);
-  const limit = Math.min(numFlag(p, 'limit', split.n)!, split.n);
-  const filler = createFiller(split, session.data.inputShape, session.data.normalize);
-  const bs = 256;
-  const x = new Float32Array(bs * filler.sampleSize),
-    y = new Int32Array(bs);
-  let correct = 0;
-  for (let start = 0; start < limit; start += bs) {
-    const n = Math.min(bs, limit - start);
-    filler.fill(null, start, n, x, y);
-    const { logits, classes } = await predictBatch(session.model, x.subarray(0, n * filler.sampleSize), n);
-    for (let i = 0; i < n; i++) {
-      const row = Array.from(logits.subarray(i * classes, (i + 1) * classes));
-      const predicted = row.indexOf(Math.max(...row));
-      if (predicted === y[i]) correct++;
-      if (p.flags.json)
-        process.stdout.write(
-          JSON.stringify({ index: start + i, label: y[i], predicted, logits: row.map((v) => +v.toPrecision(6)) }) +
-            '\n',
+    if (!session.doc.weights)
+      process.stderr.write(`warning: ${ref} has no trained weights; predicting with freshly initialized ones\n`);
+    const split = getPart(session.data, part);
+    const limit = Math.min(spec.data.limit ?? split.n, split.n);
+    const filler = createFiller(split, session.data.inputShape, session.data.normalize);
+    const x = new Float32Array(BATCH * filler.sampleSize),
+      y = new Int32Array(BATCH);
+    let correct = 0;
+    for (let start = 0; start < limit; start += BATCH) {
+      const n = Math.min(BATCH, limit - start);
+      filler.fill(null, start, n, x, y);
+      const { logits, classes } = await predictBatch(session.model, x.subarray(0, n * filler.sampleSize), n);
+      const bad = logits.findIndex((v) => !Number.isFinite(v));
+      if (bad >= 0)
+        throw new CliError(
+          `the network's output for ${part} sample ${start + Math.floor(bad / classes)} is ${logits[bad]}: its weights or inputs overflow float32, so no prediction means anything`,
+          'E_PREDICT_NONFINITE',
+          1,
         );
-      else
-        process.stdout.write(
-          `${start + i}\tlabel ${session.data.classes[y[i]]}\tpredicted ${session.data.classes[predicted]}${predicted === y[i] ? '' : '  ✗'}\n`,
-        );
+      for (let i = 0; i < n; i++) {
+        const row = Array.from(logits.subarray(i * classes, (i + 1) * classes));
+        const predicted = row.indexOf(Math.max(...row));
+        if (predicted === y[i]) correct++;
+        if (p.flags.json)
+          process.stdout.write(
+            JSON.stringify({ index: start + i, label: y[i], predicted, logits: row.map((v) => +v.toPrecision(6)) }) +
+              '\n',
+          );
+        else
+          process.stdout.write(
+            `${start + i}\tlabel ${session.data.classes[y[i]]}\tpredicted ${session.data.classes[predicted]}${predicted === y[i] ? '' : '  ✗'}\n`,
+          );
+      }
     }
+    if (!p.flags.json)
+      process.stderr.write(`accuracy ${((100 * correct) / limit).toFixed(2)}% on ${limit} ${part} samples\n`);
+    return 0;
+  } finally {
+    session.model.dispose();
   }
-  if (!p.flags.json)
-    process.stderr.write(`accuracy ${((100 * correct) / limit).toFixed(2)}% on ${limit} ${part} samples\n`);
-  session.model.dispose();
-  return 0;
 }

@@ -31,11 +31,19 @@ export function progressPrinter(out: NodeJS.WriteStream = process.stderr): (e: T
       case 'anomaly':
         out.write(`${tty ? '\n' : ''}⚠ ${e.message}\n`);
         break;
-      case 'done':
+      case 'done': {
+        // Which figure is which: the last epoch's held-out part (validation, or test when there is none), then
+        // the test set, evaluated once at the end.
+        const val =
+          e.valAccuracy !== undefined && e.valSource === 'validation'
+            ? `validation accuracy ${(e.valAccuracy * 100).toFixed(2)}% · `
+            : '';
+        const why = e.earlyStopped ? 'stopped early (no validation improvement)' : e.stopped ? 'stopped' : 'done';
         out.write(
-          `${e.stopped ? 'stopped' : 'done'}: test accuracy ${(e.testAccuracy * 100).toFixed(2)}% · ${Math.round(e.imagesPerSecond).toLocaleString('en-US')} img/s on ${e.backend}\n`,
+          `${why}: ${val}test accuracy ${(e.testAccuracy * 100).toFixed(2)}% · ${Math.round(e.imagesPerSecond).toLocaleString('en-US')} img/s on ${e.backend}\n`,
         );
         break;
+      }
       default:
     }
   };

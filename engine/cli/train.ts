@@ -1,65 +1,76 @@
-// `netloom train <template | file> [--data …] [--epochs N] [--batch-size N] [--lr X] [--optimizer sgd|adam]
-//   [--momentum X] [--limit N] [--backend …] [--seed N] [--save out.netloom.json] [--json]`
-import fs from 'node:fs';
-import { openSession, Trainer, withWeights, SessionError, type TrainEvent } from '../train';
-import { isDataError } from '../data';
-import { parseArgs, numFlag, CliError } from './args';
-import { loadDocText } from './load';
+// `netloom train <template | file> [flags]` (see `netloom train --help`): flags are validated by the protocol's
+// trainConfig schema (options.ts); everything that can fail before training is checked before training (the
+// --save target, the weights, the memory), and a finished run is never lost to a failing save.
+import os from 'node:os';
+import path from 'node:path';
+import { checkWritable, writeFileAtomic } from '../io';
+import type { Session, TrainEvent, withWeights as WithWeights } from '../train';
+import { parseArgs, CliError } from './args';
+import { checkBeforeAllocating, loadNetwork, openChecked } from './open';
+import { checkBackend, TRAIN_BOOLEANS, TRAIN_FLAGS, trainHelp, trainOptions } from './options';
 import { progressPrinter } from './progress';
 
 export async function trainCommand(argv: string[]): Promise<number> {
-  const p = parseArgs(argv, ['json']);
+  const p = parseArgs(argv, TRAIN_BOOLEANS, Object.keys(TRAIN_FLAGS));
+  // The runtime (tfjs) loads only after the command line is known to be valid: usage errors answer fast.
+  const runtime = () => import('../runtime');
+  if (p.flags.help) return (process.stdout.write(trainHelp((await runtime()).backendNames()) + '\n'), 0);
   const ref = p.positional[0];
-  if (!ref)
-    throw new CliError(
-      'usage: netloom train <template | file> [--data fashion-mnist|mnist|<folder>|<csv>] [--epochs N] [--batch-size N] [--lr X] [--optimizer sgd|adam] [--limit N] [--backend name] [--seed N] [--save out.netloom.json] [--json]',
-    );
-  const optimizer = p.flags.optimizer;
-  if (optimizer !== undefined && optimizer !== 'sgd' && optimizer !== 'adam')
-    throw new CliError(`--optimizer must be sgd or adam, got ${JSON.stringify(optimizer)}`);
-  const json = p.flags.json === true;
+  if (!ref) throw new CliError('a network is missing: netloom train <template | file.netloom.json> (see --help)');
+  if (p.positional.length > 1) throw new CliError(`one network at a time, got ${p.positional.join(' ')}`);
+  const { net, text } = loadNetwork(ref);
+  const { config, save, json } = trainOptions(p, net.doc, text);
+  if (save) checkWritable(save);
+  checkBeforeAllocating(net, config.batchSize);
+  checkBackend(config.backend, (await runtime()).backendNames());
+  const { Trainer, withWeights } = await import('../train');
   const emit = json ? (e: TrainEvent) => process.stdout.write(JSON.stringify(e) + '\n') : progressPrinter();
 
-  let session;
-  try {
-    session = await openSession({
-      doc: loadDocText(ref).text,
-      data: typeof p.flags.data === 'string' ? p.flags.data : undefined,
-      limit: numFlag(p, 'limit'),
-      backend: typeof p.flags.backend === 'string' ? p.flags.backend : undefined,
-      seed: numFlag(p, 'seed', 0),
-      onProgress: json
-        ? undefined
-        : (d) =>
-            process.stderr.write(
-              `\rdownloading ${d.file}: ${Math.round((100 * d.bytesDone) / Math.max(1, d.bytesTotal))}%`,
-            ),
-    });
-  } catch (e) {
-    if (e instanceof SessionError || isDataError(e) || (e instanceof Error && /backend/i.test(e.message)))
-      throw new CliError((e as Error).message);
-    throw e;
+  const session = await openChecked({
+    doc: text,
+    data: config.data.source,
+    limit: config.data.limit,
+    validationSplit: config.data.validationSplit,
+    labelColumn: config.data.labelColumn,
+    backend: config.backend,
+    seed: config.seed,
+    onProgress: json
+      ? undefined
+      : (d) =>
+          process.stderr.write(
+            `\rdownloading ${d.file}: ${Math.round((100 * d.bytesDone) / Math.max(1, d.bytesTotal))}%`,
+          ),
+  });
+  if (!json) {
+    const { validation, test } = session.data;
+    process.stderr.write(
+      validation
+        ? `validation: ${validation.n} held-out training samples (--val-split ${config.data.validationSplit}); test: ${test.n} samples, evaluated at the end\n`
+        : `no validation split (--val-split 0): per-epoch figures are from the test set (${test.n} samples)\n`,
+    );
   }
-  const t = session.doc.training;
-  const opt = (optimizer as 'sgd' | 'adam' | undefined) ?? t?.optimizer ?? 'sgd';
-  const lr = numFlag(p, 'lr', t?.lr ?? (opt === 'adam' ? 1e-3 : 0.1))!;
   const trainer = new Trainer(
     session.model,
     session.data,
     {
-      epochs: numFlag(p, 'epochs', t?.epochs ?? 10)!,
-      batchSize: numFlag(p, 'batch-size', t?.batchSize ?? 256)!,
-      seed: numFlag(p, 'seed', 0),
-      optimizer: {
-        type: opt,
-        lr,
-        momentum: numFlag(p, 'momentum', opt === t?.optimizer ? t?.momentum : 0),
-        weightDecay: t?.weightDecay,
-      },
+      epochs: config.epochs,
+      batchSize: config.batchSize,
+      seed: config.seed,
+      optimizer: { type: config.optimizer, lr: config.lr, momentum: config.momentum, weightDecay: config.weightDecay },
+      schedule: config.schedule,
+      earlyStopping: config.earlyStop,
     },
     session.backend,
   );
-  trainer.on(emit);
+  // The trainer pauses at a non-finite loss so that a person in the editor can look; here nobody would resume it.
+  let anomaly: string | null = null;
+  trainer.on((e) => {
+    emit(e);
+    if (e.event === 'anomaly' && !anomaly) {
+      anomaly = e.message;
+      trainer.stop();
+    }
+  });
   let interrupts = 0;
   const onSigint = () => {
     if (++interrupts > 1) process.exit(130);
@@ -69,15 +80,49 @@ export async function trainCommand(argv: string[]): Promise<number> {
   process.on('SIGINT', onSigint);
   try {
     const done = await trainer.run();
-    const save = p.flags.save;
-    if (typeof save === 'string') {
-      fs.writeFileSync(save, JSON.stringify(withWeights(session.doc, await session.model.params.toGluon())));
-      if (!json) process.stderr.write(`saved ${save}\n`);
-    }
+    if (save) await saveModel(session, save, json, withWeights);
+    if (anomaly) throw new CliError(`training stopped: ${anomaly}`, 'E_TRAIN_NONFINITE', 1);
     return done.stopped ? 130 : 0;
   } finally {
     process.off('SIGINT', onSigint);
     trainer.dispose();
     session.model.dispose();
   }
+}
+
+/**
+ * Writes the trained network atomically. Weights that went NaN are not written (they would replace a good file
+ * with a useless one); if the target cannot be written now (its folder vanished, a full disk), the model goes to
+ * a rescue file in the temporary folder so the run is not lost, and the error says where.
+ */
+async function saveModel(
+  session: Session,
+  file: string,
+  json: boolean,
+  withWeights: typeof WithWeights,
+): Promise<void> {
+  const weights = await session.model.params.toGluon();
+  const bad = Object.entries(weights).find(([, t]) => t.data.some((v) => !Number.isFinite(v)));
+  if (bad)
+    throw new CliError(
+      `not saved to "${file}": the weights became NaN or infinite ("${bad[0]}"); lower --lr or try another --seed`,
+      'E_WEIGHTS_NONFINITE',
+      1,
+    );
+  const text = JSON.stringify(withWeights(session.doc, weights));
+  try {
+    writeFileAtomic(file, text);
+  } catch (e) {
+    const rescue = path.join(os.tmpdir(), `netloom-rescued-${Date.now()}-${path.basename(file)}`);
+    let where = '';
+    try {
+      writeFileAtomic(rescue, text);
+      where = `; the trained model was written to "${rescue}" instead`;
+    } catch {
+      where = '; the rescue copy in the temporary folder failed too';
+    }
+    const err = e as Error & { code?: string };
+    throw new CliError(`${err.message}${where}`, err.code ?? 'E_WRITE_FAILED', 1);
+  }
+  if (!json) process.stderr.write(`saved ${file}\n`);
 }
