@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, tokenProblem } from './server';
 import type { RunningServer } from './server';
 import { realInside } from './static';
-import { FAKE_API, connectClient } from './websocket-testing';
+import { FAKE_API, connectClient, rawSocket } from './websocket-testing';
 
 const BIN = path.resolve(__dirname, '../../bin/netloom.mjs');
 
@@ -122,5 +122,20 @@ describe('documents past the limits, through graph/infer', () => {
     ]);
     expect((await c.call('engine/info')).backend).toBe('fake-cpu');
     c.close();
+  });
+});
+
+describe('the Host header on loopback (DNS rebinding)', () => {
+  it('refuses a socket whose Host is not this machine, with the right token (403)', async () => {
+    const s = await startServer({ engineOnly: true, engine: { apiModule: FAKE_API }, log: () => {} });
+    try {
+      const at = { ...s, origin: '' };
+      await expect(rawSocket(at, { host: `evil.example:${s.port}` })).rejects.toThrow(/403/);
+      await expect(rawSocket(at, { host: 'evil.example' })).rejects.toThrow(/403/);
+      const ok = await rawSocket(at, { host: `localhost:${s.port}` });
+      ok.socket.destroy();
+    } finally {
+      await s.close();
+    }
   });
 });

@@ -119,8 +119,8 @@ export interface RawSocket {
   texts(): unknown[];
 }
 
-/** A TCP socket that completed the WebSocket handshake with the real token. */
-export async function rawSocket(s: ServerAddress): Promise<RawSocket> {
+/** A TCP socket that completed the WebSocket handshake with the real token (and `host` as its Host header). */
+export async function rawSocket(s: ServerAddress, opts: { host?: string } = {}): Promise<RawSocket> {
   const socket = net.connect(s.port, '127.0.0.1');
   let data = Buffer.alloc(0);
   let closed = false;
@@ -129,7 +129,7 @@ export async function rawSocket(s: ServerAddress): Promise<RawSocket> {
   socket.on('close', () => (closed = true));
   await new Promise((r) => socket.once('connect', r));
   socket.write(
-    `GET /engine?token=${s.token} HTTP/1.1\r\nHost: 127.0.0.1:${s.port}\r\n${s.origin ? `Origin: ${s.origin}\r\n` : ''}` +
+    `GET /engine?token=${s.token} HTTP/1.1\r\nHost: ${opts.host ?? `127.0.0.1:${s.port}`}\r\n${s.origin ? `Origin: ${s.origin}\r\n` : ''}` +
       `Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: ${crypto.randomBytes(16).toString('base64')}\r\n` +
       `Sec-WebSocket-Version: 13\r\n\r\n`,
   );
