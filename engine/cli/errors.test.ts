@@ -130,7 +130,7 @@ describe('networks too large for this machine are refused before allocating', { 
       },
     };
     const r = cli(['train', write('wide.netloom.json', wide), '--epochs', '1']);
-    expectOneLineError(r, { code: 'E_TOO_LARGE', status: 1, mentions: /needs at least .* TB \(parameters .* TB/ });
+    expectOneLineError(r, { code: 'E_EXCEEDS_MEMORY', status: 1, mentions: /needs at least .* TB \(parameters .* TB/ });
   });
 
   it('by one batch of activations, with the way out', () => {
@@ -152,11 +152,11 @@ describe('networks too large for this machine are refused before allocating', { 
     expect(inferNetwork(broad).errors).toEqual([]);
     const r = cli(['train', file, '--epochs', '1', '--batch-size', '64']);
     expectOneLineError(r, {
-      code: 'E_TOO_LARGE',
+      code: 'E_EXCEEDS_MEMORY',
       status: 1,
       mentions: /activations of a batch of 64 .*try a smaller --batch-size/,
     });
-    expectOneLineError(cli(['predict', file, '--limit', '256']), { code: 'E_TOO_LARGE', status: 1 });
+    expectOneLineError(cli(['predict', file, '--limit', '256']), { code: 'E_EXCEEDS_MEMORY', status: 1 });
   });
 });
 

@@ -42,7 +42,7 @@ export function checkBeforeAllocating(net: InferResult, batch: number): void {
     const hint = batch > 1 && need - params > have / 2 ? '; try a smaller --batch-size' : '';
     throw new CliError(
       `${net.name} needs at least ${bytes(need)} (parameters ${bytes(params)} + activations of a batch of ${batch} ${bytes(need - params)}) but this machine has ${bytes(have)}${hint}`,
-      'E_TOO_LARGE',
+      'E_EXCEEDS_MEMORY',
       1,
     );
   }
