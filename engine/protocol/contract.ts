@@ -3,7 +3,15 @@
 // events against it, and all TS types below are derived from it.
 import { z } from 'zod';
 import {
-  activationsEvent,
+  DEBUG_LIMITS,
+  debugErrorEvent,
+  evaluateResult,
+  healthEvent,
+  probeSpec,
+  snapshotPayload,
+  traceResult,
+} from './debug-schemas';
+import {
   anomalyEvent,
   dataSpec,
   docSchema,
@@ -133,19 +141,48 @@ export const calls = {
   'train/stop': { params: runRef, result: runStatus },
   'train/setLr': { params: runRef.extend({ lr: z.number().positive().finite() }), result: runStatus },
   'train/attach': { params: empty, result: z.object({ run: runSnapshot.nullable() }) },
+  /**
+   * Watch blocks of a run (default: the current one, and the next ones while their paths exist): their outputs on
+   * a fixed probe batch ('activation'), their parameters' weights and gradients ('weight', 'gradient'), and/or
+   * every parameter's cheap norms ('health' → `debug/health` events). Snapshots arrive as `debug/activations`
+   * events, at most `maxHz` per second while training; `debug/snapshot` takes one on demand (paused, after a run).
+   * Unknown paths fail with E_UNKNOWN_BLOCK (data.path); too many subscriptions or blocks with E_DEBUG_LIMIT.
+   */
   'debug/subscribe': {
-    params: z.object({
-      runId: z.string().optional(),
-      blocks: z.array(z.string()).min(1),
-      kinds: z.array(z.enum(['activation', 'gradient', 'weight'])).default(['activation']),
-      /** Upper bound on snapshots per second (the engine throttles to ~10–20 Hz anyway). */
-      maxHz: z.number().positive().max(60).default(10),
-      /** Subsample each tensor to at most this many values (stats always cover all of it). */
-      maxValues: z.number().int().positive().default(4096),
+    params: z
+      .object({
+        runId: z.string().optional(),
+        /** Block paths as inference names them: `conv1`, `b2/r1/conv1`, both applications of a reused layer. */
+        blocks: z.array(z.string()).default([]),
+        kinds: z.array(z.enum(['activation', 'gradient', 'weight', 'health'])).default(['activation']),
+        /** Upper bound on snapshots per second while training. */
+        maxHz: z.number().positive().max(60).default(10),
+        /** Subsample each activation to at most this many values (stats always cover all of it). */
+        maxValues: z.number().int().positive().max(DEBUG_LIMITS.maxValues).default(4096),
+        probe: probeSpec.optional(),
+      })
+      .refine((p) => p.blocks.length > 0 || p.kinds.includes('health'), 'name at least one block, or ask for health'),
+    result: z.object({
+      subscriptionId: z.string(),
+      /** Each watched block's output shape for one sample, channels first. */
+      blocks: z.array(z.object({ path: z.string(), shape: z.array(nonneg) })),
     }),
-    result: z.object({ subscriptionId: z.string() }),
   },
   'debug/unsubscribe': { params: z.object({ subscriptionId: z.string() }), result: z.object({}) },
+  /** One snapshot now, whatever the throttle (the run paused, or ended: its model stays until the next run). */
+  'debug/snapshot': { params: z.object({ subscriptionId: z.string() }), result: snapshotPayload },
+  /** The seed's `verbose` trace on the run's model: one batch of probe samples, each block's shape, time, stats. */
+  'debug/trace': { params: runRef.extend({ probe: probeSpec.optional() }), result: traceResult },
+  /** Accuracy, per-class precision/recall, confusion matrix and misclassified samples of the run's model. */
+  'evaluate/run': {
+    params: runRef.extend({
+      split: z.enum(['train', 'validation', 'test']).default('test'),
+      /** Only the first N samples of the split. */
+      limit: z.number().int().positive().optional(),
+      maxMisclassified: z.number().int().nonnegative().max(10_000).default(200),
+    }),
+    result: evaluateResult,
+  },
   'predict/run': {
     params: z.object({
       runId: z.string().optional(),
@@ -214,7 +251,9 @@ export const events = {
   'train/state': stateEvent,
   'train/anomaly': anomalyEvent,
   'train/done': doneEvent,
-  'debug/activations': activationsEvent,
+  'debug/activations': snapshotPayload,
+  'debug/health': healthEvent,
+  'debug/error': debugErrorEvent,
   'data/progress': z.object({
     id: z.string(),
     phase: z.enum(['download', 'verify', 'extract', 'done']),

@@ -1,6 +1,7 @@
 // Public surface of engine/protocol: the contract, the rpc loop, the transports, the Host interface.
 export * from './contract';
 export * from './schemas';
+export * from './debug-schemas';
 export * from './errors';
 export * from './frame';
 export * from './codec';

@@ -125,30 +125,6 @@ export const doneEvent = z.object({
     .optional(),
 });
 
-/** One block's tensor snapshot: values (possibly subsampled) plus stats that are always present. */
-export const tensorSnapshot = z.object({
-  path: z.string(),
-  kind: z.enum(['activation', 'gradient', 'weight']),
-  shape: z.array(nonneg),
-  data: f32.optional(),
-  stats: z.object({
-    mean: z.number(),
-    std: z.number(),
-    min: z.number(),
-    max: z.number(),
-    norm: z.number().optional(),
-    zeroFraction: z.number().optional(),
-  }),
-  histogram: z.object({ edges: f32, counts: u32 }).optional(),
-});
-
-export const activationsEvent = z.object({
-  runId: z.string(),
-  subscriptionId: z.string(),
-  step: nonneg,
-  blocks: z.array(tensorSnapshot),
-});
-
 /** Snapshot the host keeps of the current (or last) run, returned by `train/attach`. */
 export const runSnapshot = z.object({
   runId: z.string(),
