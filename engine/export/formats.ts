@@ -8,6 +8,7 @@ import { writeFileAtomic, type WriteData } from '../io';
 import type { Tensor } from './layout';
 import { onnxProblems, toOnnx } from './onnx/export';
 import { projectChunks, type Project } from './project/project';
+import { pytorchFiles, pytorchProblems } from './pytorch/export';
 import { tfjsProblems, toTfjs } from './tfjs/export';
 import { ExportError, unsupportedMessage, type Unsupported } from './walk';
 
@@ -60,6 +61,7 @@ export const FORMATS = {
       for (const shard of t.shards()) yield { name: shard.name, data: shard.bytes };
     },
   },
+  pytorch: { target: 'folder', problems: pytorchProblems, files: pytorchFiles },
 } satisfies Record<string, ExportFormat>;
 
 export type FormatName = keyof typeof FORMATS;
