@@ -1,7 +1,7 @@
 // The data choice at the top of the settings: a built-in (with Download when it is not on disk) or the user's
 // own image folder / CSV file (the shell's dialog, else a path field), what the engine saw there (classes,
 // features, sizes) or the loader's one-line error, and a CSV's label column from its header.
-import { useEffect } from 'react';
+import { useEffect, useRef } from 'react';
 import { useUi } from '../../app/store';
 import { fmtShape } from '../../canvas/format';
 import { useTraining, type DatasetInfo } from './controller';
@@ -106,7 +106,10 @@ function Own({ form, kind, disabled }: { form: TrainForm; kind: 'folder' | 'csv'
           data-testid="train-browse"
           disabled={disabled}
           title="Choose with the system's dialog (where the shell has one)"
-          onClick={() => void pickPath(kind)}
+          onClick={(e) => {
+            const input = e.currentTarget.previousElementSibling as HTMLInputElement | null;
+            void pickPath(kind).then((picked) => picked || input?.focus());
+          }}
         >
           Browse…
         </button>
@@ -158,8 +161,11 @@ export function DataChoice({ form, disabled, error }: { form: TrainForm; disable
   const builtins = datasets?.map((d) => d.id) ?? [];
   if (form.dataKind === 'builtin' && form.dataset && !builtins.includes(form.dataset)) builtins.push(form.dataset);
   const value = form.dataKind === 'builtin' ? form.dataset : `:${form.dataKind}`;
+  const box = useRef<HTMLDivElement>(null);
+  // Without a path from a dialog, the path field is where the user goes next.
+  const focusPath = (done: boolean) => done || box.current?.querySelector<HTMLInputElement>('.tf-path input')?.focus();
   return (
-    <div className="tf-data">
+    <div className="tf-data" ref={box}>
       <label className="tf-field">
         <span className="tf-label">Data</span>
         <select
@@ -168,7 +174,7 @@ export function DataChoice({ form, disabled, error }: { form: TrainForm; disable
           disabled={disabled}
           onChange={(e) => {
             const v = e.target.value;
-            void (v.startsWith(':') ? chooseData(v.slice(1) as DataKind) : chooseData('builtin', v));
+            void (v.startsWith(':') ? chooseData(v.slice(1) as DataKind) : chooseData('builtin', v)).then(focusPath);
           }}
         >
           {builtins.map((id) => (

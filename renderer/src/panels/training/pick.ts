@@ -5,16 +5,22 @@ import { host } from '../../app/files';
 import { useTraining } from './controller';
 import { sourceKind, type DataKind, type TrainForm } from './form';
 
-/** Switches the data kind; a folder / CSV asks the shell's dialog (null there: the path field takes it). */
-export async function chooseData(kind: DataKind, builtin?: string): Promise<void> {
+/**
+ * Switches the data kind; a folder / CSV asks the shell's dialog (null there: the path field takes it).
+ * Resolves true when nothing more is needed from the user (a built-in, or a path from the dialog).
+ */
+export async function chooseData(kind: DataKind, builtin?: string): Promise<boolean> {
   const put = (p: Partial<TrainForm>) =>
     useTraining.getState().set({ form: { ...useTraining.getState().form, ...p }, inspect: null });
-  if (kind === 'builtin') return put({ dataKind: 'builtin', dataset: builtin ?? 'fashion-mnist', labelColumn: '' });
+  if (kind === 'builtin') {
+    put({ dataKind: 'builtin', dataset: builtin ?? 'fashion-mnist', labelColumn: '' });
+    return true;
+  }
   const form = useTraining.getState().form;
   // Keep a path typed earlier for the same kind; a built-in's id is no path.
   const keep = form.dataKind === kind ? form.dataset : '';
   put({ dataKind: kind, dataset: keep, labelColumn: kind === 'csv' && keep ? form.labelColumn : '' });
-  await pickPath(kind);
+  return pickPath(kind);
 }
 
 /** Asks the Host for a path (Electron's dialog); true when one came back. */
