@@ -24,4 +24,5 @@ export { decodeSafetensors, encodeSafetensors, safetensorsChunks } from './proje
 export { toOnnx } from './onnx/export';
 export { toTfjs } from './tfjs/export';
 export { ExportError, type Unsupported } from './walk';
+export { loadSource, sourceFromProject, initialWeights } from './source';
 export type { Tensor } from './layout';

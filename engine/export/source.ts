@@ -1,7 +1,7 @@
 // Where an export's network and weights come from: a project (a .netloom zip or a legacy JSON project, with or
 // without trained weights) or a bare document (a template). Without trained weights the network is initialised
 // exactly as training would start it (the runtime's own initialisers), and the export says so.
-import { inferNetwork, type NetworkDoc } from '../core';
+import { inferNetwork, type InferResult, type NetworkDoc } from '../core';
 import { Model, selectBackend } from '../runtime';
 import type { ExportSource } from './formats';
 import type { Tensor } from './layout';
@@ -32,13 +32,17 @@ export async function initialWeights(doc: NetworkDoc, seed = 0): Promise<Record<
   }
 }
 
-/** An export source from a project (its trained weights when it has them). */
-export async function sourceFromProject(p: Project): Promise<ExportSource> {
+/**
+ * An export source from a project (its trained weights when it has them). `check` runs on the network before
+ * any weights are initialised (a format's compatibility check: a refusal costs nothing).
+ */
+export async function sourceFromProject(p: Project, check?: (net: InferResult) => void): Promise<ExportSource> {
   const net = inferNetwork(p.doc);
   if (net.errors.length) {
     const e = net.errors[0];
     throw new ExportError('E_EXPORT_INPUT', `the network has errors: ${e.code} at ${e.path || '(root)'}: ${e.message}`);
   }
+  check?.(net);
   const trained = p.weights !== null && !p.doc.forceReinit;
   const src: ExportSource = {
     net,
@@ -53,7 +57,10 @@ export async function sourceFromProject(p: Project): Promise<ExportSource> {
 }
 
 /** An export source from file bytes (.netloom zip or JSON project/document) or a document object. */
-export async function loadSource(input: Uint8Array | unknown): Promise<ExportSource> {
-  if (input instanceof Uint8Array) return sourceFromProject(readProject(input));
-  return sourceFromProject(readProject(new TextEncoder().encode(JSON.stringify(input))));
+export async function loadSource(
+  input: Uint8Array | unknown,
+  check?: (net: InferResult) => void,
+): Promise<ExportSource> {
+  const bytes = input instanceof Uint8Array ? input : new TextEncoder().encode(JSON.stringify(input));
+  return sourceFromProject(readProject(bytes), check);
 }

@@ -13,6 +13,7 @@ import { activeBackend, backendReport, initEngineBackend, predictBatch } from '.
 import { openSession, Trainer, SessionError, withWeights, type Session, type TrainEvent } from '../train';
 import type { EngineApi, Emit } from './engine-host';
 import * as projects from './project-api';
+import { exportApi } from './export-api';
 
 interface Run {
   id: string;
@@ -291,6 +292,7 @@ export function createEngineApi(): EngineApi {
       return projects.saveProject(doc, source);
     },
     'export/check': ({ doc, format }) => projects.exportProblems(doc, format),
+    ...exportApi(current),
     dispose: async () => {
       if (run) {
         run.trainer.stop();
