@@ -29,6 +29,7 @@ const CASES: [string[], RegExp][] = [
   [train('--early-stop', '1.5'), /--early-stop must be a whole number/],
   [train('--epoch', '3'), /unknown flag --epoch \(did you mean --epochs\?\)/],
   [train('--json=yes'), /--json takes no value/],
+  [train('--limit', '0'), /--limit must be a whole number >= 1/],
   [predict('--limit', '-5'), /--limit must be a whole number >= 1, got "-5"/],
   [predict('--limit', '0'), /--limit must be a whole number >= 1/],
   [predict('--backend', 'nope'), /--backend must be one of/],

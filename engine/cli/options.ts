@@ -97,7 +97,10 @@ export const text = (p: Parsed, k: string): string | undefined => {
   return v;
 };
 
-/** Placeholders of the help text for a sub-field's errors (`--schedule step:0:2: EVERY must be > 0`). */
+/** The contract lets `limit` be 0; the data layer (rightly) refuses an empty set. One message for both. */
+export const LIMIT_RULE = 'must be a whole number >= 1';
+
+/** Placeholders of the help text for a sub-field's errors (`--schedule EVERY must be > 0, got "step:0:2"`). */
 const PART: Record<string, string> = { every: 'EVERY', gamma: 'GAMMA', minLr: 'MINLR', patience: 'N' };
 
 export function describeIssue(issue: z.core.$ZodIssue): string {
@@ -156,8 +159,10 @@ export function trainOptions(p: Parsed, doc: NetworkDoc | null, docText: string)
     if (!given) throw new CliError(`the document's training.${at} ${describeIssue(issue)}`);
     const [flag] = entry;
     const sub = part && flag !== 'early-stop' ? ` ${part}` : '';
-    throw new CliError(`--${flag}${sub} ${describeIssue(issue)}, got ${JSON.stringify(p.flags[flag])}`);
+    const why = flag === 'limit' ? LIMIT_RULE : describeIssue(issue);
+    throw new CliError(`--${flag}${sub} ${why}, got ${JSON.stringify(p.flags[flag])}`);
   }
+  if (r.data.data.limit === 0) throw new CliError(`--limit ${LIMIT_RULE}, got "0"`);
   const save = text(p, 'save');
   if (save === '') throw new CliError('--save needs a file name');
   return { config: r.data, save, json: p.flags.json === true };

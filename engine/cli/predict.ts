@@ -5,7 +5,7 @@ import { dataSpec } from '../protocol';
 import { createFiller, getPart } from '../data';
 import { parseArgs, CliError } from './args';
 import { checkBeforeAllocating, loadNetwork, openChecked } from './open';
-import { checkBackend, describeIssue, num, text } from './options';
+import { checkBackend, describeIssue, LIMIT_RULE, num, text } from './options';
 
 const USAGE =
   'usage: netloom predict <file.netloom.json> [--data fashion-mnist|mnist|<folder>|<csv>] [--label-column NAME] [--split test|train] [--limit N] [--backend NAME] [--json]';
@@ -30,7 +30,7 @@ export async function predictCommand(argv: string[]): Promise<number> {
   if (!spec.success || spec.data.limit === 0) {
     const at = spec.success ? 'limit' : String(spec.error.issues[0].path[0]);
     const flag = { source: 'data', limit: 'limit', labelColumn: 'label-column' }[at] ?? at;
-    const why = at === 'limit' ? 'must be a whole number >= 1' : describeIssue(spec.error!.issues[0]);
+    const why = at === 'limit' ? LIMIT_RULE : describeIssue(spec.error!.issues[0]);
     throw new CliError(`--${flag} ${why}, got ${JSON.stringify(p.flags[flag])}`);
   }
   const backend = text(p, 'backend');
