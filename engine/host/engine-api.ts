@@ -10,10 +10,20 @@ import {
   type RunState,
 } from '../protocol';
 import { activeBackend, backendReport, initEngineBackend, predictBatch } from '../runtime';
-import { openSession, Trainer, SessionError, withWeights, type Session, type TrainEvent } from '../train';
+import {
+  openSession,
+  Trainer,
+  SessionError,
+  withWeights,
+  type Session,
+  type TrainConfig,
+  type TrainEvent,
+} from '../train';
 import type { EngineApi, Emit } from './engine-host';
 import * as projects from './project-api';
 import { exportApi } from './export-api';
+import { trainingBackend } from '../runtime/backends/torch';
+import { TorchTrainer } from './torch-run';
 
 interface Run {
   id: string;
@@ -163,7 +173,9 @@ export function createEngineApi(): EngineApi {
         last.session.model.dispose();
       }
       let session: Session;
+      let torch: Awaited<ReturnType<typeof trainingBackend>>['torch'];
       try {
+        torch = (await trainingBackend(config.backend)).torch; // torch runs in Python; the session stays on tfjs
         // openSession selects the backend (once: the same request reuses the running one).
         session = await openSession({
           doc: config.doc,
@@ -171,7 +183,7 @@ export function createEngineApi(): EngineApi {
           limit: config.data.limit,
           validationSplit: config.data.validationSplit,
           labelColumn: config.data.labelColumn,
-          backend: config.backend,
+          backend: torch ? undefined : config.backend,
           seed: config.seed,
         });
       } catch (e) {
@@ -180,26 +192,24 @@ export function createEngineApi(): EngineApi {
           (e as Error).message,
         );
       }
-      const trainer = new Trainer(
-        session.model,
-        session.data,
-        {
-          epochs: config.epochs,
-          batchSize: config.batchSize,
-          seed: config.seed,
-          optimizer: {
-            type: config.optimizer,
-            lr: config.lr,
-            momentum: config.momentum,
-            weightDecay: config.weightDecay,
-          },
-          schedule: config.schedule,
-          earlyStopping: config.earlyStop,
-          startPaused: config.startPaused,
-          pauseAtStep: config.pauseAtStep,
+      const settings: TrainConfig = {
+        epochs: config.epochs,
+        batchSize: config.batchSize,
+        seed: config.seed,
+        optimizer: {
+          type: config.optimizer,
+          lr: config.lr,
+          momentum: config.momentum,
+          weightDecay: config.weightDecay,
         },
-        session.backend,
-      );
+        schedule: config.schedule,
+        earlyStopping: config.earlyStop,
+        startPaused: config.startPaused,
+        pauseAtStep: config.pauseAtStep,
+      };
+      const trainer = torch
+        ? new TorchTrainer(session, settings, torch)
+        : new Trainer(session.model, session.data, settings, session.backend);
       const id = `run-${Date.now().toString(36)}-${++runs}`;
       let history: projects.RunRecord[] = [];
       if (config.resume) {

@@ -20,7 +20,7 @@ const answers = async () => Promise.all(BACKENDS.map(async (b) => ({ entry: b, .
 
 describe('backend registry', () => {
   it('lists one entry per backend, best first', () => {
-    expect(BACKENDS.map((b) => b.name)).toEqual(['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu']);
+    expect(BACKENDS.map((b) => b.name)).toEqual(['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu', 'torch']);
   });
 
   it('picks the best available backend and says why the better ones were skipped', async () => {

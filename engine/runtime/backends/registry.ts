@@ -6,10 +6,17 @@ import { cpuBackend } from './cpu';
 import { tensorflowBackend } from './tensorflow';
 import { tensorflowGpuBackend } from './tensorflow-gpu';
 import { tf } from './tf';
+import { torchBackend } from './torch';
 import type { BackendEntry, BackendInitOptions } from './types';
 import { wasmBackend } from './wasm';
 
-export const BACKENDS: readonly BackendEntry[] = [tensorflowGpuBackend, tensorflowBackend, wasmBackend, cpuBackend]
+export const BACKENDS: readonly BackendEntry[] = [
+  tensorflowGpuBackend,
+  tensorflowBackend,
+  wasmBackend,
+  cpuBackend,
+  torchBackend,
+]
   .slice()
   .sort((a, b) => b.priority - a.priority);
 
@@ -73,6 +80,7 @@ export async function selectBackend(requested?: string, options: BackendInitOpti
     if (!entry) {
       throw new Error(`Unknown backend '${requested}'. Known backends: ${backendNames().join(', ')}.`);
     }
+    if (entry.kind === 'process') return entry.init(options).then(() => ({ name: '', reason: '', tried }));
     const a = await entry.available();
     if (!a.ok) {
       const avail: string[] = [];
@@ -82,6 +90,7 @@ export async function selectBackend(requested?: string, options: BackendInitOpti
     return start(entry, options, `requested: ${a.reason}`, tried);
   }
   for (const entry of BACKENDS) {
+    if (entry.kind === 'process') continue; // a training choice (torch.ts: trainingBackend), never the tfjs backend
     const a = await entry.available();
     if (!a.ok) {
       tried.push({ name: entry.name, reason: a.reason });

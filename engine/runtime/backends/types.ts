@@ -15,6 +15,11 @@ export interface BackendInitOptions {
 export interface BackendEntry {
   /** Registry name the user sees and overrides with (`--backend wasm`). */
   name: string;
+  /**
+   * 'tfjs' (default): it becomes the engine's tfjs backend. 'process': it trains in a child process the engine
+   * host starts (torch); selectBackend() never activates it, trainingBackend() (torch.ts) chooses it for a run.
+   */
+  kind?: 'tfjs' | 'process';
   /** The tfjs backend name it activates (tfjs-node and tfjs-node-gpu both register 'tensorflow'). */
   tfName: string;
   /** Higher is tried first when nothing is requested. */

@@ -1,0 +1,319 @@
+// A training run on the torch backend: the Python runner (engine/runtime/torch/runner.py) in a child process,
+// driven through the Trainer's own interface, so the engine api and the CLI treat it as any run (the editor tells
+// them apart only by the backend label and the speed). The runner builds its nn.Module from model.py written by
+// the PyTorch export's generator (one code path), starts from the session model's weights (the document's
+// initializers with the run's seed, or the project's weights: the same start as wasm), and its trained weights come
+// back into the session model in the one Gluon layout, so predictions, checkpoints and saves work as after any run.
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { decodeSafetensors, safetensorsChunks } from '../export';
+import { pytorchSources } from '../export/pytorch/export';
+import { torchrunCommand } from '../export/pytorch/python';
+import type { TorchProbe } from '../runtime/backends/torch';
+import {
+  Trainer,
+  type Checkpoint,
+  type Session,
+  type TrainConfig,
+  type TrainEvent,
+  type TrainListener,
+} from '../train';
+import { writeParts } from './torch-data';
+
+const RUNNER = path.join(import.meta.dirname, '..', 'runtime', 'torch', 'runner.py');
+const HELD = ['paused', 'stopped', 'done', 'failed'];
+type DoneEvent = Extract<TrainEvent, { event: 'done' }>;
+
+export interface TorchOptions {
+  /** cpu, cuda, cuda:N, mps; default: CUDA, then MPS, then CPU. */
+  device?: string;
+  /** Processes on this machine (torchrun --nproc_per_node); > 1 trains with DDP. */
+  nproc?: number;
+  /** Machines (torchrun --nnodes) and the rendezvous HOST:PORT they meet at. */
+  nnodes?: number;
+  rdzv?: string;
+}
+
+/** The torch run's done event: the trainer's, plus where it ran. */
+export type TorchDone = DoneEvent & { processes: number; device: string };
+
+export class TorchTrainer extends Trainer {
+  private child: ChildProcess | null = null;
+  private dir = '';
+  private sent = 0;
+  private acked = 0;
+  /** Controls issued before the process was up, written once it is. */
+  private queued: string[] = [];
+  private subscribers = new Set<TrainListener>();
+  private waiters: (() => void)[] = [];
+  private at = { epoch: 0, batch: 0, step: 0 };
+  private stderrTail: string[] = [];
+  private learningRate: number;
+
+  constructor(
+    private readonly session: Session,
+    config: TrainConfig,
+    private readonly probe: TorchProbe,
+    private readonly options: TorchOptions = {},
+  ) {
+    super(session.model, session.data, config, { name: 'torch', reason: probe.reason });
+    this.learningRate = config.optimizer.lr;
+  }
+
+  override on(l: TrainListener): () => void {
+    this.subscribers.add(l);
+    return () => this.subscribers.delete(l);
+  }
+  private emitEvent(e: TrainEvent) {
+    for (const l of this.subscribers) l(e);
+  }
+  override get position() {
+    return { ...this.at };
+  }
+  override get lr() {
+    return this.learningRate;
+  }
+  private get live() {
+    return this.state === 'idle' || this.state === 'running' || this.state === 'paused';
+  }
+  private control(cmd: Record<string, unknown>) {
+    const line = JSON.stringify({ ...cmd, seq: ++this.sent }) + '\n';
+    if (this.child?.stdin?.writable) this.child.stdin.write(line);
+    else this.queued.push(line);
+  }
+
+  override pause(): void {
+    if (this.state === 'running' || this.state === 'idle') this.control({ cmd: 'pause' });
+  }
+  override resume(): void {
+    if (!this.live) return;
+    this.control({ cmd: 'resume' });
+    if (this.state === 'paused') this.state = 'running'; // as Trainer: a status read right after is not stale
+  }
+  override step(batches = 1): void {
+    if (!(Number.isInteger(batches) && batches > 0))
+      throw new Error(`step takes a positive whole number of batches, got ${batches}`);
+    if (!this.live) return;
+    this.control({ cmd: 'step', batches });
+    if (this.state === 'paused') this.state = 'running';
+  }
+  override stop(): void {
+    if (this.live) this.control({ cmd: 'stop' });
+  }
+  override setLr(lr: number): void {
+    if (!(lr > 0) || !Number.isFinite(lr)) throw new Error(`learning rate must be a positive number, got ${lr}`);
+    this.control({ cmd: 'setLr', lr });
+  }
+  /** Held: the runner has taken in every control sent so far and is paused or ended. */
+  override whenHeld(): Promise<void> {
+    if (this.isHeld()) return Promise.resolve();
+    return new Promise((r) => this.waiters.push(r));
+  }
+  private isHeld() {
+    const ended = HELD.includes(this.state) && this.state !== 'paused';
+    return ended || (this.state === 'paused' && this.acked >= this.sent);
+  }
+  private release() {
+    if (this.isHeld()) for (const r of this.waiters.splice(0)) r();
+  }
+
+  /** The weights the run has brought back so far (its start before the run ends); no optimizer state yet. */
+  override async checkpoint(): Promise<Checkpoint> {
+    return {
+      position: this.position,
+      weights: await this.session.model.params.toGluon(),
+      optimizer: { step: 0, slots: {} },
+      lr: this.learningRate,
+      rngState: this.session.model.rng.state,
+    };
+  }
+
+  override async run(): Promise<TorchDone> {
+    try {
+      this.prepare();
+      return await this.supervise();
+    } catch (e) {
+      if (this.state !== 'failed') {
+        this.state = 'failed';
+        this.emitEvent({ event: 'state', state: 'failed', reason: (e as Error).message });
+      }
+      for (const r of this.waiters.splice(0)) r();
+      throw e;
+    }
+  }
+
+  /** The run folder: the generator's model.py, the starting weights, the data parts and the settings. */
+  private prepare() {
+    const { net, data, model } = this.session;
+    this.dir = fs.mkdtempSync(path.join(os.tmpdir(), 'netloom-torch-'));
+    const sources = pytorchSources(net);
+    fs.writeFileSync(path.join(this.dir, 'model.py'), sources['model.py']);
+    fs.writeFileSync(path.join(this.dir, 'netloom_layers.py'), sources['netloom_layers.py']);
+    return { net, data, model };
+  }
+
+  private async writeInputs() {
+    const { net, data, model } = this.session;
+    const weights = await model.params.toGluon();
+    const fd = fs.openSync(path.join(this.dir, 'init.safetensors'), 'w');
+    try {
+      for (const chunk of safetensorsChunks(weights, { format: 'netloom', layout: 'gluon' })) fs.writeSync(fd, chunk);
+    } finally {
+      fs.closeSync(fd);
+    }
+    const c = this.config;
+    const config = {
+      network: net.name,
+      backendReason: this.probe.reason,
+      epochs: c.epochs,
+      batchSize: c.batchSize,
+      seed: c.seed ?? 0,
+      optimizer: c.optimizer,
+      schedule: c.schedule ?? null,
+      earlyStopping: c.earlyStopping ?? null,
+      startPaused: !!c.startPaused,
+      pauseAtStep: c.pauseAtStep ?? null,
+      progressEveryMs: c.progressEveryMs ?? 100,
+      inputShape: data.inputShape,
+      normalize: data.normalize,
+      parts: writeParts(data, this.dir),
+    };
+    fs.writeFileSync(path.join(this.dir, 'config.json'), JSON.stringify(config));
+  }
+
+  private command(): string[] {
+    const python = this.probe.python!;
+    const device = ['--device', this.options.device ?? 'auto'];
+    const { nproc = 1, nnodes = 1, rdzv } = this.options;
+    if (nproc <= 1 && nnodes <= 1) return [python, '-u', RUNNER, this.dir, ...device];
+    // Debian 12's torchrun (1.13 on Python 3.11) fails with "'NoneType' object has no attribute 'get'" unless
+    // --redirects and --tee are non-zero; --tee 1 copies rank outputs to torchrun's stdout with a "[rank]:" prefix.
+    const where =
+      nnodes > 1
+        ? ['--nnodes', String(nnodes), '--rdzv_backend', 'c10d', '--rdzv_endpoint', rdzv ?? '']
+        : ['--standalone'];
+    return [
+      ...torchrunCommand(python),
+      '--redirects',
+      '1',
+      '--tee',
+      '1',
+      '--nproc_per_node',
+      String(nproc),
+      ...where,
+      RUNNER,
+      this.dir,
+      ...device,
+    ];
+  }
+
+  private async supervise(): Promise<TorchDone> {
+    await this.writeInputs();
+    const [cmd, ...args] = this.command();
+    const env = { ...process.env, PYTHONUNBUFFERED: '1' };
+    const child = spawn(cmd, args, { stdio: ['pipe', 'pipe', 'pipe'], env });
+    this.child = child;
+    child.stdin!.on('error', () => {}); // the runner may exit first; its exit reports why
+    for (const line of this.queued.splice(0)) child.stdin!.write(line);
+    let done: TorchDone | null = null;
+    let buffered = '';
+    child.stdout!.setEncoding('utf8');
+    child.stdout!.on('data', (chunk: string) => {
+      buffered += chunk;
+      let nl;
+      while ((nl = buffered.indexOf('\n')) >= 0) {
+        const line = buffered.slice(0, nl);
+        buffered = buffered.slice(nl + 1);
+        const d = this.message(line);
+        if (d) done = d;
+      }
+    });
+    let err = '';
+    child.stderr!.setEncoding('utf8');
+    child.stderr!.on('data', (chunk: string) => {
+      err += chunk;
+      const lines = err.split('\n');
+      err = lines.pop()!;
+      this.stderrTail.push(...lines.filter((l) => l.trim()));
+      this.stderrTail.splice(0, Math.max(0, this.stderrTail.length - 200));
+    });
+    const exit = await new Promise<{ code: number | null; signal: string | null; error?: Error }>((resolve) => {
+      child.on('error', (error) => resolve({ code: null, signal: null, error }));
+      child.on('close', (code, signal) => resolve({ code, signal }));
+    });
+    this.child = null;
+    if (err.trim()) this.stderrTail.push(err);
+    if (done && exit.code === 0) return done;
+    if (exit.error) throw new Error(`cannot start ${cmd}: ${exit.error.message}`);
+    throw new Error(`the torch runner failed: ${this.lastError() ?? `exit ${exit.code ?? exit.signal}`}`);
+  }
+
+  /** Python's last error line (a traceback's last line; under torchrun, a rank's, not torchrun's own report). */
+  private lastError(): string | undefined {
+    const lines = this.stderrTail.map((l) => l.replace(/^\[[^\]]*\]:/, '').trim()).filter(Boolean);
+    const errorLine = /^([\w.]*(Error|Exception|Exit)\b|[\w.]+: )/;
+    return [...lines].reverse().find((l) => errorLine.test(l) && !/ChildFailedError/.test(l)) ?? lines.at(-1);
+  }
+
+  /** One stdout line: an event (under torchrun prefixed "[default0]:"), or stray output kept for the error report. */
+  private message(line: string): TorchDone | null {
+    const at = line.indexOf('{');
+    let m: Record<string, unknown>;
+    try {
+      m = JSON.parse(line.slice(at));
+    } catch {
+      if (line.trim()) this.stderrTail.push(line);
+      return null;
+    }
+    const n = (v: unknown) => (typeof v === 'number' ? v : NaN); // the runner sends null for a non-finite figure
+    switch (m.event) {
+      case 'ack':
+        this.acked = Math.max(this.acked, n(m.seq));
+        if (typeof m.state === 'string') this.state = m.state as Trainer['state'];
+        this.release();
+        return null;
+      case 'weights':
+        this.session.model.params.load(decodeSafetensors(fs.readFileSync(m.path as string)).tensors);
+        return null;
+      case 'state':
+        this.state = m.state as Trainer['state'];
+        this.emitEvent(
+          m.reason
+            ? { event: 'state', state: this.state, reason: String(m.reason) }
+            : { event: 'state', state: this.state },
+        );
+        this.release();
+        return null;
+      case 'progress':
+        this.at = { epoch: n(m.epoch), batch: n(m.batch), step: n(m.step) };
+        this.learningRate = n(m.lr);
+        this.emitEvent(m as unknown as TrainEvent);
+        return null;
+      case 'epoch':
+        this.at = { epoch: n(m.epoch) + 1, batch: 0, step: this.at.step };
+        this.emitEvent({ ...(m as object), trainLoss: n(m.trainLoss), valLoss: n(m.valLoss) } as TrainEvent);
+        return null;
+      case 'anomaly':
+      case 'start':
+        this.emitEvent(m as unknown as TrainEvent);
+        return null;
+      case 'done': {
+        const d = { ...m, testLoss: n(m.testLoss), valLoss: m.valLoss === undefined ? undefined : n(m.valLoss) };
+        if (d.valLoss === undefined) delete d.valLoss;
+        this.at = { ...this.at, epoch: n(m.epochs), step: n(m.steps) };
+        this.emitEvent(d as unknown as TrainEvent);
+        return d as unknown as TorchDone;
+      }
+    }
+    return null;
+  }
+
+  /** Ends the runner if it still runs (SIGKILL: nothing of it is worth waiting for) and removes its folder. */
+  override dispose(): void {
+    this.child?.kill('SIGKILL');
+    if (this.dir) fs.rmSync(this.dir, { recursive: true, force: true });
+    super.dispose();
+  }
+}

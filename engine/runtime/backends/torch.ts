@@ -1,0 +1,148 @@
+// The torch backend: training in PyTorch, in a Python process the engine host starts (engine/host/torch-run.ts
+// runs engine/runtime/torch/runner.py). It is a `process` backend: it never becomes the tfjs backend (the engine's
+// own tensors, predictions and inference stay on tfjs), so selectBackend() passes over it and trainingBackend()
+// decides between it and tfjs for a run. The probe imports torch once per Python (seconds: cached).
+import { spawn } from 'node:child_process';
+import type { Availability, BackendEntry } from './types';
+
+/** The oldest torch the runner is written for (Debian 12's python3-torch). */
+export const MIN_TORCH = [1, 13] as const;
+
+export interface TorchProbe extends Availability {
+  /** The interpreter that imports torch (absent when none does). */
+  python?: string;
+  version?: string;
+  /** CUDA device names (empty: no usable CUDA). */
+  cuda: string[];
+  mps: boolean;
+}
+
+const PROBE = `import json, sys
+try:
+    import torch
+except Exception as e:
+    print(json.dumps({"error": f"{type(e).__name__}: {e}"})); sys.exit(0)
+cuda = [torch.cuda.get_device_name(i) for i in range(torch.cuda.device_count())] if torch.cuda.is_available() else []
+mps = getattr(torch.backends, "mps", None)
+print(json.dumps({"version": torch.__version__, "cuda": cuda, "mps": bool(mps and mps.is_available())}))`;
+
+const probes = new Map<string, Promise<TorchProbe>>();
+let configured: string | undefined;
+
+/** `--python PATH` / the app's setting: the interpreter to use (a new path is probed afresh). */
+export function setTorchPython(python: string | undefined): void {
+  configured = python;
+}
+
+/** Where to look, in order: the configured path, NETLOOM_PYTHON, python3 on PATH, Debian's /usr/bin/python3. */
+export function pythonCandidates(): string[] {
+  const given = configured ?? process.env.NETLOOM_PYTHON;
+  if (given) return [given];
+  return ['python3', '/usr/bin/python3'];
+}
+
+function probeOne(python: string): Promise<TorchProbe> {
+  let p = probes.get(python);
+  if (!p) {
+    p = new Promise<TorchProbe>((resolve) => {
+      const none = { cuda: [], mps: false };
+      let out = '';
+      let child;
+      try {
+        child = spawn(python, ['-c', PROBE], { stdio: ['ignore', 'pipe', 'ignore'] });
+      } catch (e) {
+        return resolve({ ok: false, reason: `${python}: ${(e as Error).message}`, ...none });
+      }
+      child.stdout.on('data', (d: Buffer) => (out += d));
+      child.on('error', (e: NodeJS.ErrnoException) =>
+        resolve({
+          ok: false,
+          reason: e.code === 'ENOENT' ? `${python} not found` : `${python}: ${e.message}`,
+          ...none,
+        }),
+      );
+      child.on('close', (code) => {
+        let r: { error?: string; version?: string; cuda?: string[]; mps?: boolean };
+        try {
+          r = JSON.parse(out.trim().split('\n').pop() ?? '');
+        } catch {
+          return resolve({ ok: false, reason: `${python} did not answer the torch probe (exit ${code})`, ...none });
+        }
+        if (r.error) return resolve({ ok: false, reason: `torch not importable: ${r.error}`, python, ...none });
+        const [major, minor] = (r.version ?? '0.0').split('.').map((v) => parseInt(v, 10) || 0);
+        if (major < MIN_TORCH[0] || (major === MIN_TORCH[0] && minor < MIN_TORCH[1]))
+          return resolve({
+            ok: false,
+            reason: `torch ${major}.${minor} is older than ${MIN_TORCH.join('.')}`,
+            python,
+            version: r.version,
+            ...none,
+          });
+        const cuda = r.cuda ?? [];
+        const where = cuda.length ? `CUDA: ${cuda.join(', ')}` : r.mps ? 'Apple MPS' : 'CPU only';
+        resolve({
+          ok: true,
+          reason: `torch ${r.version} (${python}), ${where}`,
+          python,
+          version: r.version,
+          cuda,
+          mps: !!r.mps,
+        });
+      });
+    });
+    probes.set(python, p);
+  }
+  return p;
+}
+
+/** The first candidate Python with a recent torch, or the first candidate's reason for not having one. */
+export async function probeTorch(): Promise<TorchProbe> {
+  let first: TorchProbe | undefined;
+  for (const python of pythonCandidates()) {
+    const r = await probeOne(python);
+    if (r.ok) return r;
+    first ??= r;
+  }
+  return first!;
+}
+
+export const torchBackend: BackendEntry = {
+  name: 'torch',
+  kind: 'process',
+  tfName: '',
+  // Listed last: priority orders the tfjs backends selectBackend() tries; trainingBackend() puts torch first
+  // only when it has a GPU.
+  priority: 0,
+  available: () => probeTorch(),
+  async init() {
+    throw new Error("the 'torch' backend trains in a Python process; the engine's own tensors need a tfjs backend");
+  },
+};
+
+export interface TrainingChoice {
+  /** 'torch', or undefined: the tfjs registry chooses (or takes `requested`). */
+  torch: TorchProbe | null;
+  /** Why torch was (not) taken when nothing was requested. */
+  reason: string;
+}
+
+/**
+ * Which engine trains a run: torch when asked for (an error with the reason when it cannot), or automatically when
+ * it has a working GPU; otherwise tfjs (wasm stays the automatic CPU choice: no speed probe picks torch on CPU yet).
+ */
+export async function trainingBackend(requested?: string): Promise<TrainingChoice> {
+  if (requested && requested !== 'torch') return { torch: null, reason: `requested: ${requested}` };
+  const probe = await probeTorch();
+  if (requested === 'torch') {
+    if (!probe.ok)
+      throw Object.assign(new Error(`Backend 'torch' is not available: ${probe.reason}.`), {
+        code: 'E_BACKEND_UNAVAILABLE',
+      });
+    return { torch: probe, reason: `requested: ${probe.reason}` };
+  }
+  if (probe.ok && (probe.cuda.length || probe.mps)) return { torch: probe, reason: probe.reason };
+  return {
+    torch: null,
+    reason: probe.ok ? 'torch has no GPU here; the CPU choice stays with tfjs' : `torch: ${probe.reason}`,
+  };
+}
