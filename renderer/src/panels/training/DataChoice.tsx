@@ -7,14 +7,7 @@ import { fmtShape } from '../../canvas/format';
 import { useTraining, type DatasetInfo } from './controller';
 import { downloadDataset, inspectKey, inspectSource } from './data';
 import { chooseData, pickPath } from './pick';
-import type { DataKind, TrainForm } from './form';
-
-/** "fashion-mnist" → "Fashion-MNIST": the engine's ids as a person writes them. */
-export const builtinLabel = (id: string) =>
-  id
-    .split('-')
-    .map((w) => (/mnist$/i.test(w) ? w.toUpperCase() : w.charAt(0).toUpperCase() + w.slice(1)))
-    .join('-');
+import { builtinLabel, type DataKind, type TrainForm } from './form';
 
 const OWN: Record<Exclude<DataKind, 'builtin'>, { option: string; label: string; placeholder: string }> = {
   folder: { option: 'Image folder…', label: 'Image folder', placeholder: '/path/to/folder (one sub-folder per class)' },

@@ -4,6 +4,7 @@
 import { useMemo } from 'react';
 import { Chart, type Series } from './Chart';
 import { useTraining } from './controller';
+import { sourceLabel } from './form';
 import { isActive, type Point } from './run-state';
 
 const pct = (v: number) => `${(v * 100).toFixed(v >= 0.995 || v < 0.1 ? 0 : 1)}%`;
@@ -78,7 +79,7 @@ export function Results() {
     <div className="train-results">
       {run.config && (
         <div className="train-caption" data-testid="train-caption">
-          <span title={run.config.dataset}>{run.config.dataset.split(/[/\\]/).pop()}</span>
+          <span title={run.config.dataset}>{sourceLabel(run.config.dataset)}</span>
           {run.config.labelColumn ? ` (label ${run.config.labelColumn})` : ''}
           {run.config.limit ? ` · first ${run.config.limit.toLocaleString()} samples` : ''} · batch{' '}
           {run.config.batchSize} · {run.config.optimizer === 'adam' ? 'Adam' : 'SGD'} · {run.config.epochs} epoch

@@ -15,6 +15,7 @@ import { inspectKey } from './data';
 import { DataChoice } from './DataChoice';
 import { parseForm, startBlocker, type ScheduleKind, type TrainForm } from './form';
 import { isActive } from './run-state';
+import { ResumeButton } from '../Trained';
 
 function Field({
   label,
@@ -117,6 +118,7 @@ export function Controls() {
       >
         {intent === 'start' ? 'Starting…' : '▶ Start'}
       </button>
+      <ResumeButton />
       <button
         className="btn"
         data-testid="train-pause"

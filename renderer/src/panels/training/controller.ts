@@ -37,7 +37,10 @@ export interface Download {
   error?: { code: string; message: string };
 }
 /** Deterministic controls the form does not show; set by e2e specs through `window.__netloom.training`. */
-export type StartExtras = Pick<StartConfig, 'pauseAtStep' | 'startPaused' | 'seed'>;
+export type StartExtras = Pick<StartConfig, 'pauseAtStep' | 'startPaused' | 'seed'> & {
+  /** A project's bytes to continue from (Resume; app/project.ts). */
+  resume?: Uint8Array<ArrayBuffer>;
+};
 /** A control call in flight or asked for and not yet visible in the run's state. */
 export type Intent = null | 'start' | 'pause' | 'resume' | 'step' | 'stop';
 

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { TrainingSettings } from '../../../../engine/core';
 import { trainConfig } from '../../../../engine/protocol/schemas';
-import { formFrom, parseForm, settingsAfter, sourceKind, startBlocker, type TrainForm } from './form';
+import { formFrom, parseForm, settingsAfter, sourceKind, sourceLabel, startBlocker, type TrainForm } from './form';
 
 const lenet = {
   dataset: 'fashion-mnist',
@@ -104,6 +104,8 @@ describe('training form', () => {
     expect(sourceKind('/home/me/pets')).toBe('folder');
     expect(sourceKind('C:\\data\\pets')).toBe('folder');
     expect(sourceKind('/home/me/t.TSV')).toBe('csv');
+    expect(sourceLabel('fashion-mnist')).toBe('Fashion-MNIST');
+    expect(sourceLabel('/home/me/iris.csv')).toBe('iris.csv');
   });
 
   it('says why Start is refused: engine, run, network, settings, then the data', () => {

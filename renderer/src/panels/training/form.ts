@@ -41,6 +41,17 @@ export function sourceKind(source: string): DataKind {
   return /[/\\]/.test(source) ? 'folder' : 'builtin';
 }
 
+/** "fashion-mnist" → "Fashion-MNIST": the engine's ids as a person writes them. */
+export const builtinLabel = (id: string) =>
+  id
+    .split('-')
+    .map((w) => (/mnist$/i.test(w) ? w.toUpperCase() : w.charAt(0).toUpperCase() + w.slice(1)))
+    .join('-');
+
+/** How a run's data reads in a caption: a built-in's name, a path's last part. */
+export const sourceLabel = (source: string) =>
+  sourceKind(source) === 'builtin' ? builtinLabel(source) : (source.split(/[/\\]/).pop() ?? source);
+
 const str = (v: number | undefined, d: number) => String(v ?? d);
 
 export function formFrom(t: TrainingDefaults | undefined): TrainForm {
