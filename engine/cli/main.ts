@@ -23,6 +23,7 @@ const COMMANDS: Record<string, () => Promise<(argv: string[]) => Promise<number>
   train: async () => (await import('./train')).trainCommand,
   predict: async () => (await import('./predict')).predictCommand,
   serve: async () => (await import('./serve')).serveCommand,
+  export: async () => (await import('./export')).exportCommand,
 };
 
 /** Memory exhaustion, however the allocator words it (V8, typed arrays, the wasm heap). */

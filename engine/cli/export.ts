@@ -1,0 +1,54 @@
+// `netloom export <project | template-id> --format onnx|tfjs|project --out PATH`: the trained network leaves
+// Netloom through engine/export's format table (the same code as the protocol's export/run). A project exports
+// its trained weights; a template (or an untrained project) exports freshly initialised ones and says so. A
+// network the format cannot express is refused before anything is written: one line naming the block, exit 1.
+import fs from 'node:fs';
+import { FORMATS, checkExportable, isFormat, loadSource, runExport, ExportError, ProjectError } from '../export';
+import { isWriteError } from '../io';
+import { TEMPLATE_IDS, loadTemplate } from '../../templates';
+import { CliError, parseArgs } from './args';
+
+const FLAGS = ['format', 'out'];
+export const EXPORT_USAGE = `usage: netloom export <project | template-id> --format ${Object.keys(FORMATS).join('|')} --out PATH`;
+
+/** What each format writes, for the closing line. */
+const WHAT: Record<string, string> = {
+  project: 'Netloom project (.netloom: network, safetensors weights)',
+  onnx: 'ONNX model (opset 13; input "input" NCHW, output "output" logits)',
+  tfjs: 'TF.js LayersModel (model.json + weight shards; input NHWC)',
+};
+
+export async function exportCommand(argv: string[]): Promise<number> {
+  const p = parseArgs(argv);
+  const unknown = Object.keys(p.flags).find((k) => !FLAGS.includes(k));
+  if (unknown) throw new CliError(`unknown flag --${unknown}\n${EXPORT_USAGE}`);
+  const [ref, extra] = p.positional;
+  const format = p.flags.format;
+  const out = p.flags.out;
+  if (!ref || extra !== undefined || typeof format !== 'string' || typeof out !== 'string')
+    throw new CliError(EXPORT_USAGE);
+  if (!isFormat(format))
+    throw new CliError(`--format must be one of ${Object.keys(FORMATS).join(', ')}, got ${JSON.stringify(format)}`);
+  const template = TEMPLATE_IDS.includes(ref);
+  if (!template && !fs.existsSync(ref))
+    throw new CliError(`"${ref}" is neither a template (${TEMPLATE_IDS.join(', ')}) nor a file`);
+  try {
+    const check = (net: Parameters<typeof checkExportable>[1]) => checkExportable(format, net);
+    const src = await loadSource(template ? loadTemplate(ref) : new Uint8Array(fs.readFileSync(ref)), check);
+    const { files, warnings } = runExport(format, src, out);
+    for (const w of warnings) process.stderr.write(`note: ${template ? `template ${ref}` : ref}: ${w}\n`);
+    const where = FORMATS[format].target === 'folder' ? `${out}/ (${files.map((f) => f.name).join(', ')})` : out;
+    process.stdout.write(
+      `wrote ${where}: ${WHAT[format] ?? format}, ${src.trained ? 'trained' : 'initialised'} weights\n`,
+    );
+    return 0;
+  } catch (e) {
+    if (e instanceof ExportError || e instanceof ProjectError || isWriteError(e)) {
+      process.stderr.write(
+        `netloom export: ${(e as Error).message.split('\n')[0]} (${(e as { code: string }).code})\n`,
+      );
+      return 1;
+    }
+    throw e;
+  }
+}
