@@ -51,7 +51,14 @@ export function expectOneLineError(
 
 /**
  * A uid without root's power over permission bits, so a read-only folder really is read-only for the command:
- * `nobody` when the tests run as root, else the current user (for whom the bits already apply).
+ * `nobody` when the tests run as root, else the current user (for whom the bits already apply). A string says why
+ * there is none (root that may not switch users, e.g. a container without CAP_SETUID): the caller skips, saying so.
  */
-export const unprivileged = (): { uid?: number; gid?: number } =>
-  process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
+export function unprivileged(): { uid?: number; gid?: number } | string {
+  if (process.getuid?.() !== 0) return {};
+  const nobody = { uid: 65534, gid: 65534 };
+  const probe = spawnSync(process.execPath, ['-e', 'process.exit(process.getuid() === 65534 ? 0 : 1)'], nobody);
+  return probe.status === 0
+    ? nobody
+    : `running as root, and switching to uid 65534 failed (${probe.error?.message ?? `status ${probe.status}`})`;
+}
