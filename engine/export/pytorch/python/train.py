@@ -159,10 +159,11 @@ def main(argv=None):
         if world > 1:
             dist.all_reduce(sums)
         loss, acc, n = sums.tolist()
+        speed = n / (time.time() - t0)
         test_acc = evaluate(model, x_test, y_test, device) if rank == 0 else 0.0
         say(
             f"epoch {epoch + 1}/{args.epochs}: loss {loss / n:.4f}, train acc {acc / n:.4f}, "
-            f"test acc {test_acc:.4f}, {n / (time.time() - t0):.0f} img/s"
+            f"test acc {test_acc:.4f}, {speed:.0f} img/s"
         )
     if args.save and rank == 0:
         netloom_layers.write_safetensors(args.save, netloom_layers.gluon_state(model, PARAMS), {"format": "netloom"})
