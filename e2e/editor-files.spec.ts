@@ -13,7 +13,10 @@ describe('files', () => {
     await select(page(), 'dense1');
     await page().getByTestId('param-units').fill('64');
     const edited = await getDoc(page());
-    await expect.poll(() => page().evaluate("localStorage.getItem('netloom.recovery') !== null")).toBe(true);
+    // One recovery copy per window (`netloom.recovery.<window id>`).
+    await expect
+      .poll(() => page().evaluate("Object.keys(localStorage).some((k) => k.startsWith('netloom.recovery.'))"))
+      .toBe(true);
     await page().reload();
     await page().getByTestId('recovery').waitFor();
     await page().screenshot({ path: path.join(ARTIFACTS, 'recovery-banner-light.png') });
