@@ -7,8 +7,7 @@ import { encodeProject, readProject, ProjectError, type Project } from '../expor
 import type { Tensor } from '../export/layout';
 import { RpcError, type Result } from '../protocol';
 import type { Checkpoint, Trainer, TrainEvent } from '../train';
-import { onnxProblems } from '../export/onnx/export';
-import { tfjsProblems } from '../export/tfjs/export';
+import { FORMATS } from '../export';
 
 /** One entry of a project's run history (`runs.json`), the status bar's "trained: 2 epochs, 85.1 %". */
 export interface RunRecord {
@@ -171,6 +170,5 @@ export const readBase = read;
 export function exportProblems(doc: unknown, format: 'project' | 'tfjs' | 'onnx' | 'pytorch') {
   const net = inferNetwork(doc);
   if (!net.doc || net.errors.length) parametersOf(doc, 'the network');
-  const problems = format === 'onnx' ? onnxProblems(net) : format === 'tfjs' ? tfjsProblems(net) : [];
-  return { problems };
+  return { problems: FORMATS[format].problems(net) };
 }

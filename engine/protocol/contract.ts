@@ -203,6 +203,7 @@ export const calls = {
   'export/run': {
     params: z.object({
       runId: z.string().optional(),
+      /** A network document, or a `.netloom` project's bytes (its trained weights: the editor's open project). */
       doc: docSchema.optional(),
       format: z.enum(['project', 'tfjs', 'onnx', 'pytorch']),
       /** Write into this directory on the engine's machine; without it the files come back as bytes. */

@@ -11,6 +11,7 @@ import { Toolbar } from '../panels/Toolbar';
 import { Toasts } from '../panels/Toasts';
 import { FileErrorDialog, TemplatesDialog } from '../panels/TemplatesDialog';
 import { ConfirmDiscardDialog } from '../panels/ConfirmDialog';
+import { ExportDialog } from '../panels/ExportDialog';
 import { TrainingPanel } from '../panels/training/TrainingPanel';
 import { openInitialFile, wireDocument } from './files';
 import { RecoveryBanner } from './RecoveryBanner';
@@ -58,6 +59,7 @@ export function App() {
         {dialog === 'templates' && <TemplatesDialog />}
         {dialog === 'fileError' && <FileErrorDialog />}
         {dialog === 'confirmDiscard' && <ConfirmDiscardDialog />}
+        {dialog === 'export' && <ExportDialog />}
         <Toasts />
       </div>
     </ReactFlowProvider>

@@ -8,6 +8,7 @@ import { listOf } from '../doc/locate';
 import { loadTemplate } from '../../../templates';
 import { isDirty, toDoc } from '../doc/history';
 import { docStore, inferOf, useUi } from './store';
+import { adoptProject, forgetTrained, openProjectBytes, projectBytes } from './project';
 import { claimWindow, writeOwnCopy } from './recovery';
 
 export const host: Host =
@@ -25,6 +26,7 @@ export function emptyDoc(): NetworkDoc {
 
 /** Swaps in a document as one undoable step and fits the view. */
 export function loadDoc(doc: NetworkDoc, file: { name: string | null; path: string | null }) {
+  forgetTrained();
   docStore.getState().run('replaceDocument', { doc });
   const ui = useUi.getState();
   ui.set({ fileName: file.name, filePath: file.path, selected: [], open: '', fitSeq: ui.fitSeq + 1 });
@@ -86,6 +88,25 @@ export function openText(text: string, file: { name: string; path: string }): bo
   return true;
 }
 
+/** Opens a `.netloom` zip through the engine (it reads the weights); a bad file is one line in a toast. */
+export async function openBytes(bytes: Uint8Array, file: { name: string; path: string }): Promise<boolean> {
+  try {
+    const { doc, trained } = await openProjectBytes(bytes);
+    const { doc: parsed, errors } = parseDocument(doc);
+    if (!parsed) {
+      useUi.getState().set({ dialog: 'fileError', fileErrors: errors, fileName: useUi.getState().fileName });
+      return false;
+    }
+    loadDoc(parsed, file);
+    docStore.getState().markClean();
+    adoptProject(bytes, parsed, trained);
+    return true;
+  } catch (e) {
+    useUi.getState().toast(`could not open ${file.name}: ${(e as Error).message}`);
+    return false;
+  }
+}
+
 export function openFile() {
   guard('open another file', () => void openFileNow());
 }
@@ -93,26 +114,42 @@ export function openFile() {
 async function openFileNow() {
   try {
     const f = await host.openFile();
-    if (f) openText(f.text, f);
+    if (f) await (f.bytes ? openBytes(f.bytes, f) : openText(f.text, f));
   } catch (e) {
     useUi.getState().toast(`could not open: ${(e as Error).message}`);
   }
 }
 
+/**
+ * Saves the `.netloom` project: the document with the weights, optimizer state and position of its last run
+ * (the engine packs them). With the engine offline it falls back to the document alone as JSON, and says so.
+ */
 export async function saveFile(as = false) {
   const ui = useUi.getState();
   const doc = docStore.getState().doc;
-  const name = ui.fileName ?? `${doc.name.replace(/[^\w-]+/g, '-').toLowerCase() || 'network'}.netloom.json`;
+  const stem = doc.name.replace(/[^\w-]+/g, '-').toLowerCase() || 'network';
   try {
-    const r = await host.saveFile(
-      JSON.stringify(doc, null, 2) + '\n',
-      as ? undefined : (ui.filePath ?? undefined),
-      name,
-    );
+    let data: string | Uint8Array;
+    let name: string;
+    let note = '';
+    try {
+      const p = await projectBytes(doc);
+      data = p.bytes;
+      // A zip never goes into a .json file: saving a legacy project asks for a new name.
+      if (ui.fileName && /\.json$/i.test(ui.fileName)) as = true;
+      name = ui.fileName && !/\.json$/i.test(ui.fileName) ? ui.fileName : `${stem}.netloom`;
+      if (p.dropped.length) note = ` without the weights that no longer fit: ${p.dropped.join('; ')}`;
+    } catch (e) {
+      if (!/offline/.test((e as Error).message)) throw e;
+      data = JSON.stringify(doc, null, 2) + '\n';
+      name = ui.fileName ?? `${stem}.netloom.json`;
+      note = ' (the engine is offline: without trained weights)';
+    }
+    const r = await host.saveFile(data, as ? undefined : (ui.filePath ?? undefined), name);
     if (!r) return;
     docStore.getState().markClean();
     ui.set({ fileName: r.name, filePath: r.path });
-    ui.toast(`Saved ${r.name}`, 'info');
+    ui.toast(`Saved ${r.name}${note}`, 'info');
   } catch (e) {
     ui.toast(`could not save: ${(e as Error).message}`);
   }
@@ -156,6 +193,7 @@ export function wireDocument(): () => void {
     else if (cmd === 'open') openFile();
     else if (cmd === 'save') void saveFile();
     else if (cmd === 'saveAs') void saveFile(true);
+    else if (cmd === 'export') useUi.getState().set({ dialog: 'export' });
   });
   return () => {
     un1();
@@ -169,7 +207,7 @@ export function wireDocument(): () => void {
 export async function openInitialFile() {
   try {
     const f = await host.initialFile();
-    if (f) openText(f.text, f);
+    if (f) await (f.bytes ? openBytes(f.bytes, f) : openText(f.text, f));
   } catch {
     /* nothing to open */
   }

@@ -38,7 +38,7 @@ export interface UiState {
   open: string;
   theme: Theme;
   toasts: Toast[];
-  dialog: null | 'templates' | 'makeBlock' | 'fileError' | 'confirmDiscard';
+  dialog: null | 'templates' | 'makeBlock' | 'fileError' | 'confirmDiscard' | 'export';
   /** What "Discard changes" in the unsaved-changes dialog goes on to do. */
   pending?: { what: string; then(): void };
   fileErrors: { code: string; path: string; message: string }[];

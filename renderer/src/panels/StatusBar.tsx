@@ -3,6 +3,7 @@ import { useDoc, useInference, useUi } from '../app/store';
 import { isDirty } from '../doc/history';
 import { fmtBytes, fmtCount, fmtShape } from '../canvas/format';
 import { estimateMemoryBytes } from '../../../engine/core';
+import { TrainedStatus } from './Trained';
 
 export function StatusBar() {
   const inf = useInference();
@@ -37,6 +38,7 @@ export function StatusBar() {
         {inf.errors.length ? `${inf.errors.length} problem${inf.errors.length > 1 ? 's' : ''}` : '✓ valid'}
       </span>
       <span className="spacer" />
+      <TrainedStatus />
       {dirty && (
         <span className="status-dirty" data-testid="status-dirty">
           ● unsaved

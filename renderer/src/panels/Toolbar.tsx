@@ -67,6 +67,14 @@ export function Toolbar() {
         <button className="btn" onClick={() => void saveFile(true)} title="Save as (Ctrl+Shift+S)">
           Save as
         </button>
+        <button
+          className="btn"
+          onClick={() => useUi.getState().set({ dialog: 'export' })}
+          data-testid="btn-export"
+          title="Export the network: project, ONNX, PyTorch, TF.js, SVG, PNG (Ctrl+E)"
+        >
+          Export…
+        </button>
       </div>
       <div className="tb-group">
         <button
