@@ -5,6 +5,16 @@ export { ParamStore, type GluonTensor } from './params';
 export { Optimizer, type OptimizerConfig, type OptimizerState } from './optim';
 export { trainStep, evalBatch, predictBatch, firstNonFinite, type StepResult } from './step';
 export { Rng } from './rng';
+export {
+  GradientTap,
+  probeOutputs,
+  paramValues,
+  type StepProbe,
+  type StepHook,
+  type StepInfo,
+  type StepNorms,
+  type BlockOutput,
+} from './inspect';
 export { initValues } from './init';
 export {
   selectBackend,

@@ -12,8 +12,14 @@ export interface ForwardOptions {
   training: boolean;
   /** Keep every block's output (by path) — for activation streams and finding the first non-finite block. */
   record?: Map<string, tf.Tensor>;
+  /** Record only these paths (the watched blocks), so nothing else is kept. */
+  only?: ReadonlySet<string>;
+  /** Milliseconds per block path (the verbose trace); blocks run synchronously on the CPU backends. */
+  timings?: Map<string, number>;
   rng?: Rng;
 }
+
+type Recorder = Pick<ForwardOptions, 'record' | 'only' | 'timings'>;
 
 export class Model {
   readonly params: ParamStore;
@@ -59,7 +65,7 @@ export class Model {
   /** Runs the network. BatchNorm moving-average updates are returned for the caller to apply after the step. */
   forward(x: tf.Tensor, opts: ForwardOptions): { y: tf.Tensor; bnUpdates: OpCtx['bnUpdates'] } {
     const ctx: OpCtx = { training: opts.training, rng: opts.rng ?? this.rng, bnUpdates: [] };
-    const y = this.run(this.root, [x], ctx, opts.record);
+    const y = this.run(this.root, [x], ctx, opts);
     return { y, bnUpdates: ctx.bnUpdates };
   }
 
@@ -75,7 +81,8 @@ export class Model {
     return opFor(layer.type)(ins, layer.params, (param) => this.params.get(owner, param), ctx);
   }
 
-  private run(n: XNode, ins: tf.Tensor[], ctx: OpCtx, record?: Map<string, tf.Tensor>): tf.Tensor {
+  private run(n: XNode, ins: tf.Tensor[], ctx: OpCtx, rec: Recorder): tf.Tensor {
+    const t0 = rec.timings ? performance.now() : 0;
     let y: tf.Tensor;
     switch (n.kind) {
       case 'identity':
@@ -90,7 +97,7 @@ export class Model {
         break;
       }
       case 'sequential':
-        y = n.children.reduce((x, c) => this.run(c, [x], ctx, record), ins[0]);
+        y = n.children.reduce((x, c) => this.run(c, [x], ctx, rec), ins[0]);
         break;
       case 'graph': {
         const into = graphInputs(n, { errors: [] });
@@ -99,7 +106,7 @@ export class Model {
         const value = (id: string): tf.Tensor => {
           let v = memo.get(id);
           if (!v) {
-            v = this.run(byId.get(id)!, into.get(id)!.map(value), ctx, record);
+            v = this.run(byId.get(id)!, into.get(id)!.map(value), ctx, rec);
             memo.set(id, v);
           }
           return v;
@@ -108,7 +115,8 @@ export class Model {
         break;
       }
     }
-    if (record) record.set(n.path, tf.keep(y));
+    rec.timings?.set(n.path, performance.now() - t0);
+    if (rec.record && (!rec.only || rec.only.has(n.path))) rec.record.set(n.path, tf.keep(y));
     return y;
   }
 

@@ -2,6 +2,7 @@
 // which itself stays free of tfjs. Inputs and outputs are plain typed arrays and numbers.
 import { tf } from './backends/tf';
 import { Model } from './model';
+import type { StepProbe } from './inspect';
 import type { Optimizer } from './optim';
 
 export interface StepResult {
@@ -18,13 +19,17 @@ function lossAndLogits(model: Model, x: tf.Tensor, labels: tf.Tensor1D, training
   return { loss, logits: y, bnUpdates };
 }
 
-/** Forward + backward + update on one batch (x in N·C·H·W order). Softmax cross-entropy loss. */
+/**
+ * Forward + backward + update on one batch (x in N·C·H·W order). Softmax cross-entropy loss.
+ * `probe` (visual debugging) sees the step's own gradients around the update.
+ */
 export async function trainStep(
   model: Model,
   opt: Optimizer,
   x: Float32Array,
   y: Int32Array,
   n: number,
+  probe?: StepProbe,
 ): Promise<StepResult> {
   const vars = model.params.trainable();
   let updates: ReturnType<typeof lossAndLogits>['bnUpdates'] = [];
@@ -45,7 +50,9 @@ export async function trainStep(
   // A non-finite loss must not poison the weights: skip the update so the run can be inspected and resumed.
   const applied = Number.isFinite(loss[0]);
   if (applied) {
+    probe?.beforeUpdate(vars, grads);
     opt.apply(vars, grads);
+    probe?.afterUpdate(vars, grads);
     Model.applyUpdates(updates);
   } else {
     for (const u of updates as { value: tf.Tensor }[]) u.value.dispose();

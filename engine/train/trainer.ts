@@ -11,6 +11,8 @@ import {
   type OptimizerConfig,
   type GluonTensor,
   type OptimizerState,
+  type StepHook,
+  type StepProbe,
 } from '../runtime';
 import { scheduledLr, type Schedule } from './schedule';
 import type { RunState, TrainEvent, TrainListener } from './events';
@@ -62,6 +64,8 @@ export class Trainer {
   /** The last progress event held back by throttling: flushed when the run pauses, so a paused view is exact. */
   private unsent: Extract<TrainEvent, { event: 'progress' }> | null = null;
   readonly opt: Optimizer;
+  /** Visual debugging (engine/debug): sees each step's gradients, runs between steps. */
+  private hooks = new Set<StepHook>();
 
   constructor(
     readonly model: Model,
@@ -73,6 +77,19 @@ export class Trainer {
     this.baseLr = config.optimizer.lr;
     if (config.startPaused) this.stepsLeft = 0;
     this.pauseAt = config.pauseAtStep;
+  }
+
+  addStepHook(h: StepHook): () => void {
+    this.hooks.add(h);
+    return () => this.hooks.delete(h);
+  }
+  private probe(): StepProbe | undefined {
+    const ps = [...this.hooks].flatMap((h) => (h.probe ? [h.probe] : []));
+    if (ps.length < 2) return ps[0];
+    return {
+      beforeUpdate: (v, g) => ps.forEach((p) => p.beforeUpdate(v, g)),
+      afterUpdate: (v, g) => ps.forEach((p) => p.afterUpdate(v, g)),
+    };
   }
 
   on(l: TrainListener): () => void {
@@ -236,11 +253,13 @@ export class Trainer {
         filler.fill(order, batch * batchSize, n, x, y);
         const bx = x.subarray(0, n * filler.sampleSize);
         const s0 = performance.now();
-        const r = await trainStep(this.model, this.opt, bx, y.subarray(0, n), n);
+        const r = await trainStep(this.model, this.opt, bx, y.subarray(0, n), n, this.probe());
         trainTime += performance.now() - s0;
         trainImages += n;
         this.pos.step++;
         this.holdAt(this.pos.step);
+        const info = { step: this.pos.step, epoch, batch, batches, applied: r.applied !== false };
+        for (const h of this.hooks) await h.afterStep?.(info);
         if (!Number.isFinite(r.loss)) {
           const block = await firstNonFinite(this.model, bx, n);
           this.emit({
