@@ -16,6 +16,7 @@ const WHAT: Record<string, string> = {
   project: 'Netloom project (.netloom: network, safetensors weights)',
   onnx: 'ONNX model (opset 13; input "input" NCHW, output "output" logits)',
   tfjs: 'TF.js LayersModel (model.json + weight shards; input NHWC)',
+  pytorch: 'PyTorch code + Gluon-named weights (python3 model.py --input x.npy --output y.npy; train.py, torchrun)',
 };
 
 export async function exportCommand(argv: string[]): Promise<number> {
