@@ -5,6 +5,7 @@ import type { z } from 'zod';
 import { DEFAULT_VALIDATION_SPLIT, type NetworkDoc } from '../core';
 import { trainConfig, type TrainConfig } from '../protocol';
 import { CliError, type Parsed } from './args';
+import { TORCH_FLAGS } from './torch-flags';
 
 interface Flag {
   /** Where the value lands in a trainConfig (dots into nested objects); absent for the CLI's own flags. */
@@ -37,8 +38,13 @@ export const TRAIN_FLAGS: Record<string, Flag> = {
     arg: 'N',
     help: 'stop when the validation loss has not improved for N epochs',
   },
-  backend: { path: 'backend', arg: 'NAME', help: 'the tfjs backend (default: the best one installed)' },
+  backend: {
+    path: 'backend',
+    arg: 'NAME',
+    help: 'the backend (default: a GPU torch, else the best tfjs one installed)',
+  },
   seed: { path: 'seed', arg: 'N', help: 'seed for initialisation, shuffling and the validation split (default 0)' },
+  ...TORCH_FLAGS,
   save: { arg: 'FILE', help: 'write the trained network with its weights (checked before training; atomic)' },
   json: { help: 'one JSON event per line on stdout instead of the progress bar' },
   help: { help: 'this text' },

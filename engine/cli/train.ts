@@ -23,6 +23,7 @@ export async function trainCommand(argv: string[]): Promise<number> {
   if (save) checkWritable(save);
   checkBeforeAllocating(net, config.batchSize);
   checkBackend(config.backend, (await runtime()).backendNames());
+  const torch = await (await import('./torch')).torchForTrain(p, config.backend); // null: tfjs trains
   const { Trainer, withWeights } = await import('../train');
   const emit = json ? (e: TrainEvent) => process.stdout.write(JSON.stringify(e) + '\n') : progressPrinter();
 
@@ -32,7 +33,7 @@ export async function trainCommand(argv: string[]): Promise<number> {
     limit: config.data.limit,
     validationSplit: config.data.validationSplit,
     labelColumn: config.data.labelColumn,
-    backend: config.backend,
+    backend: torch ? undefined : config.backend,
     seed: config.seed,
     onProgress: json
       ? undefined
@@ -49,19 +50,17 @@ export async function trainCommand(argv: string[]): Promise<number> {
         : `no validation split (--val-split 0): per-epoch figures are from the test set (${test.n} samples)\n`,
     );
   }
-  const trainer = new Trainer(
-    session.model,
-    session.data,
-    {
-      epochs: config.epochs,
-      batchSize: config.batchSize,
-      seed: config.seed,
-      optimizer: { type: config.optimizer, lr: config.lr, momentum: config.momentum, weightDecay: config.weightDecay },
-      schedule: config.schedule,
-      earlyStopping: config.earlyStop,
-    },
-    session.backend,
-  );
+  const settings = {
+    epochs: config.epochs,
+    batchSize: config.batchSize,
+    seed: config.seed,
+    optimizer: { type: config.optimizer, lr: config.lr, momentum: config.momentum, weightDecay: config.weightDecay },
+    schedule: config.schedule,
+    earlyStopping: config.earlyStop,
+  };
+  const trainer = torch
+    ? new (await import('../host/torch-run')).TorchTrainer(session, settings, torch.probe, torch.options)
+    : new Trainer(session.model, session.data, settings, session.backend);
   // The trainer pauses at a non-finite loss so that a person in the editor can look; here nobody would resume it.
   let anomaly: string | null = null;
   trainer.on((e) => {

@@ -55,10 +55,10 @@ export class TorchTrainer extends Trainer {
   constructor(
     private readonly session: Session,
     config: TrainConfig,
-    private readonly probe: TorchProbe,
+    private readonly torchProbe: TorchProbe,
     private readonly options: TorchOptions = {},
   ) {
-    super(session.model, session.data, config, { name: 'torch', reason: probe.reason });
+    super(session.model, session.data, config, { name: 'torch', reason: torchProbe.reason });
     this.learningRate = config.optimizer.lr;
   }
 
@@ -166,7 +166,7 @@ export class TorchTrainer extends Trainer {
     const c = this.config;
     const config = {
       network: net.name,
-      backendReason: this.probe.reason,
+      backendReason: this.torchProbe.reason,
       epochs: c.epochs,
       batchSize: c.batchSize,
       seed: c.seed ?? 0,
@@ -184,7 +184,7 @@ export class TorchTrainer extends Trainer {
   }
 
   private command(): string[] {
-    const python = this.probe.python!;
+    const python = this.torchProbe.python!;
     const device = ['--device', this.options.device ?? 'auto'];
     const { nproc = 1, nnodes = 1, rdzv } = this.options;
     if (nproc <= 1 && nnodes <= 1) return [python, '-u', RUNNER, this.dir, ...device];
