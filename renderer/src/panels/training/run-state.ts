@@ -119,12 +119,20 @@ export const configOf = (c: TrainConfig): RunConfig => ({
 /** x of the end of epoch `e` (0-based): steps per epoch from progress events, else the step counter. */
 const epochX = (v: RunView, e: number) => (v.stepsPerEpoch ? (e + 1) * v.stepsPerEpoch : v.step);
 
+/** Adds a point, or replaces the last one when it is for the same x: an event sent again is one point. */
+function put(points: Point[], p: Point): Point[] {
+  const last = points[points.length - 1];
+  if (last && last.x === p.x) points[points.length - 1] = p;
+  else points.push(p);
+  return points;
+}
+
 function addEpoch(v: RunView, e: EpochEvent) {
   v.epochs = [...v.epochs.filter((x) => x.epoch !== e.epoch), e].sort((a, b) => a.epoch - b.epoch);
   const x = epochX(v, e.epoch);
   if (e.valSource) v.valSource = e.valSource;
-  if (fin(e.valLoss)) v.valLoss = [...v.valLoss, { x, y: e.valLoss }];
-  if (fin(e.valAcc)) v.valAcc = [...v.valAcc, { x, y: e.valAcc }];
+  if (fin(e.valLoss)) v.valLoss = put(v.valLoss.slice(), { x, y: e.valLoss });
+  if (fin(e.valAcc)) v.valAcc = put(v.valAcc.slice(), { x, y: e.valAcc });
 }
 
 /** Applies a batch of events in order (the controller flushes a few times a second). */
@@ -154,8 +162,8 @@ export function applyEvents(prev: RunView, events: readonly TrainEvent[]): RunVi
           lr: p.lr,
           samplesPerSec: p.samplesPerSec ?? v.samplesPerSec,
         });
-        if (fin(p.loss)) loss.push({ x: p.step, y: p.loss });
-        if (fin(p.acc)) acc.push({ x: p.step, y: p.acc });
+        if (fin(p.loss)) put(loss, { x: p.step, y: p.loss });
+        if (fin(p.acc)) put(acc, { x: p.step, y: p.acc });
         break;
       }
       case 'train/epoch':

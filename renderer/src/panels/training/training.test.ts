@@ -62,6 +62,20 @@ describe('run state', () => {
     expect(v.done?.final?.testAcc).toBe(0.71);
   });
 
+  it('draws an event sent again (the same step, the same epoch) as one point', () => {
+    const epoch: TrainEvent = {
+      name: 'train/epoch',
+      p: { runId: 'r1', epoch: 0, trainLoss: 1.5, valLoss: 1.1, valAcc: 0.7, valSource: 'validation' },
+    };
+    const v = applyEvents(emptyRun(), [progress(1, 2.3), progress(1, 2.3), progress(8, 1), epoch, epoch]);
+    expect(v.loss).toEqual([
+      { x: 1, y: 2.3 },
+      { x: 8, y: 1 },
+    ]);
+    expect(v.valLoss).toEqual([{ x: 8, y: 1.1 }]);
+    expect(v.epochs).toHaveLength(1);
+  });
+
   it('skips non-finite losses, keeps the curves bounded, and follows a new run', () => {
     let v = applyEvents(emptyRun(), [progress(1, NaN)]);
     expect(v.loss).toEqual([]);
