@@ -1,8 +1,12 @@
 // The torch backend: training in PyTorch, in a Python process the engine host starts (engine/host/torch-run.ts
 // runs engine/runtime/torch/runner.py). It is a `process` backend: it never becomes the tfjs backend (the engine's
 // own tensors, predictions and inference stay on tfjs), so selectBackend() passes over it and trainingBackend()
-// decides between it and tfjs for a run. The probe imports torch once per Python (seconds: cached).
+// decides between it and tfjs for a run. The probe imports torch (seconds), so its answer is cached in memory and
+// on disk (the app cache's torch-probe.json, keyed by the interpreter's real path and modification time, for a day).
 import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import type { Availability, BackendEntry } from './types';
 
 /** The oldest torch the runner is written for (Debian 12's python3-torch). */
@@ -41,58 +45,116 @@ export function pythonCandidates(): string[] {
   return ['python3', '/usr/bin/python3'];
 }
 
+const DAY_MS = 24 * 3600 * 1000;
+const cacheFile = () =>
+  path.join(
+    process.env.NETLOOM_CACHE || path.join(process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'), 'netloom'),
+    'torch-probe.json',
+  );
+
+/** `python3` → the file it runs (PATH looked up, links resolved) and its mtime: what a cached answer is valid for. */
+function identity(python: string): string | null {
+  const dirs = python.includes('/') ? [''] : (process.env.PATH ?? '').split(path.delimiter);
+  for (const d of dirs) {
+    try {
+      const real = fs.realpathSync(d ? path.join(d, python) : python);
+      const st = fs.statSync(real);
+      if (st.isFile()) return `${python}|${d ? path.join(d, python) : python}|${real}|${st.mtimeMs}`;
+    } catch {
+      // not here
+    }
+  }
+  return null;
+}
+
+function cached(key: string): TorchProbe | null {
+  try {
+    const all = JSON.parse(fs.readFileSync(cacheFile(), 'utf8')) as Record<string, { at: number; probe: TorchProbe }>;
+    const hit = all[key];
+    return hit && Date.now() - hit.at < DAY_MS ? hit.probe : null;
+  } catch {
+    return null;
+  }
+}
+
+function remember(key: string, probe: TorchProbe) {
+  try {
+    let all: Record<string, unknown> = {};
+    try {
+      all = JSON.parse(fs.readFileSync(cacheFile(), 'utf8'));
+    } catch {
+      // first answer
+    }
+    all[key] = { at: Date.now(), probe };
+    fs.mkdirSync(path.dirname(cacheFile()), { recursive: true });
+    const tmp = `${cacheFile()}.${process.pid}.tmp`;
+    fs.writeFileSync(tmp, JSON.stringify(all));
+    fs.renameSync(tmp, cacheFile());
+  } catch {
+    // a cache that cannot be written only costs the next start a probe
+  }
+}
+
 function probeOne(python: string): Promise<TorchProbe> {
   let p = probes.get(python);
   if (!p) {
-    p = new Promise<TorchProbe>((resolve) => {
-      const none = { cuda: [], mps: false };
-      let out = '';
-      let child;
-      try {
-        child = spawn(python, ['-c', PROBE], { stdio: ['ignore', 'pipe', 'ignore'] });
-      } catch (e) {
-        return resolve({ ok: false, reason: `${python}: ${(e as Error).message}`, ...none });
-      }
-      child.stdout.on('data', (d: Buffer) => (out += d));
-      child.on('error', (e: NodeJS.ErrnoException) =>
-        resolve({
-          ok: false,
-          reason: e.code === 'ENOENT' ? `${python} not found` : `${python}: ${e.message}`,
-          ...none,
-        }),
-      );
-      child.on('close', (code) => {
-        let r: { error?: string; version?: string; cuda?: string[]; mps?: boolean };
-        try {
-          r = JSON.parse(out.trim().split('\n').pop() ?? '');
-        } catch {
-          return resolve({ ok: false, reason: `${python} did not answer the torch probe (exit ${code})`, ...none });
-        }
-        if (r.error) return resolve({ ok: false, reason: `torch not importable: ${r.error}`, python, ...none });
-        const [major, minor] = (r.version ?? '0.0').split('.').map((v) => parseInt(v, 10) || 0);
-        if (major < MIN_TORCH[0] || (major === MIN_TORCH[0] && minor < MIN_TORCH[1]))
-          return resolve({
-            ok: false,
-            reason: `torch ${major}.${minor} is older than ${MIN_TORCH.join('.')}`,
-            python,
-            version: r.version,
-            ...none,
-          });
-        const cuda = r.cuda ?? [];
-        const where = cuda.length ? `CUDA: ${cuda.join(', ')}` : r.mps ? 'Apple MPS' : 'CPU only';
-        resolve({
-          ok: true,
-          reason: `torch ${r.version} (${python}), ${where}`,
-          python,
-          version: r.version,
-          cuda,
-          mps: !!r.mps,
-        });
-      });
-    });
+    const key = identity(python);
+    const hit = key ? cached(key) : null;
+    if (!key) p = Promise.resolve({ ok: false, reason: `${python} not found`, cuda: [], mps: false });
+    else if (hit) p = Promise.resolve(hit);
+    else p = spawnProbe(python).then((r) => (remember(key, r), r));
     probes.set(python, p);
   }
   return p;
+}
+
+function spawnProbe(python: string): Promise<TorchProbe> {
+  return new Promise<TorchProbe>((resolve) => {
+    const none = { cuda: [], mps: false };
+    let out = '';
+    let child;
+    try {
+      child = spawn(python, ['-c', PROBE], { stdio: ['ignore', 'pipe', 'ignore'] });
+    } catch (e) {
+      return resolve({ ok: false, reason: `${python}: ${(e as Error).message}`, ...none });
+    }
+    child.stdout.on('data', (d: Buffer) => (out += d));
+    child.on('error', (e: NodeJS.ErrnoException) =>
+      resolve({
+        ok: false,
+        reason: e.code === 'ENOENT' ? `${python} not found` : `${python}: ${e.message}`,
+        ...none,
+      }),
+    );
+    child.on('close', (code) => {
+      let r: { error?: string; version?: string; cuda?: string[]; mps?: boolean };
+      try {
+        r = JSON.parse(out.trim().split('\n').pop() ?? '');
+      } catch {
+        return resolve({ ok: false, reason: `${python} did not answer the torch probe (exit ${code})`, ...none });
+      }
+      if (r.error) return resolve({ ok: false, reason: `torch not importable: ${r.error}`, python, ...none });
+      const [major, minor] = (r.version ?? '0.0').split('.').map((v) => parseInt(v, 10) || 0);
+      if (major < MIN_TORCH[0] || (major === MIN_TORCH[0] && minor < MIN_TORCH[1]))
+        return resolve({
+          ok: false,
+          reason: `torch ${major}.${minor} is older than ${MIN_TORCH.join('.')}`,
+          python,
+          version: r.version,
+          ...none,
+        });
+      const cuda = r.cuda ?? [];
+      const where = cuda.length ? `CUDA: ${cuda.join(', ')}` : r.mps ? 'Apple MPS' : 'CPU only';
+      resolve({
+        ok: true,
+        reason: `torch ${r.version} (${python}), ${where}`,
+        python,
+        version: r.version,
+        cuda,
+        mps: !!r.mps,
+      });
+    });
+  });
 }
 
 /** The first candidate Python with a recent torch, or the first candidate's reason for not having one. */
