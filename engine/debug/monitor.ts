@@ -74,7 +74,7 @@ export class RunMonitor implements StepHook {
     for (const a of this.health.observe(norms, info.step)) this.opts.onAnomaly(a);
     const endOfEpoch = info.batch === info.batches - 1;
     if (this.relus.length && (info.step % (this.opts.deadEvery ?? 100) === 1 || endOfEpoch)) await this.checkDead();
-    const now = (this.opts.now ?? performance.now)();
+    const now = this.opts.now ? this.opts.now() : performance.now(); // unbound, performance.now throws in Node
     const watches = [...this.opts.watches()];
     // The next step keeps full gradients only of parameters someone watches as 'gradient'.
     this.probe.capture.clear();
