@@ -4,6 +4,7 @@
 import { createClient, type Client } from '../../../engine/protocol';
 import { host } from './files';
 import { bindTraining, syncTraining } from '../panels/training/controller';
+import { bindDebug } from '../panels/debug/link';
 import { useUi } from './store';
 
 export const CRASH_MESSAGE = 'The engine process crashed and was restarted; your document is untouched.';
@@ -52,6 +53,7 @@ export async function connectEngine(): Promise<void> {
     const c = createClient(await host.connectEngine());
     client = c;
     bindTraining(c);
+    bindDebug(c);
     c.on('engine/crashed', () => {
       useUi.getState().toast(CRASH_MESSAGE, 'error');
       useUi.getState().set({

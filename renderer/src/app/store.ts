@@ -6,6 +6,7 @@ import { inferNetwork, type InferResult, type NetworkDoc } from '../../../engine
 import { loadTemplate } from '../../../templates';
 import { createDocStore, toDoc, type DocState } from '../doc/history';
 import type { ArgsOf, CommandName } from '../doc/commands';
+import type { Warning } from '../panels/debug/health';
 
 export const docStore = createDocStore(toDoc(loadTemplate('lenet')));
 export const useDoc = <T>(sel: (s: DocState) => T): T => useStore(docStore, sel);
@@ -58,6 +59,8 @@ export interface UiState {
   trainOpen: boolean;
   /** A block the engine flagged during training (NaN/Inf): ringed on the canvas. */
   flagged?: string;
+  /** The run's health warnings (vanishing / exploding / dead) by block: badges on the canvas, rows in Problems. */
+  warnings: Warning[];
   /** Bumped to ask the canvas to fit the view (after loading a template or opening a file). */
   fitSeq: number;
   select(paths: string[]): void;
@@ -87,6 +90,7 @@ export const useUi = create<UiState>()((set, get) => ({
   engine: 'connecting…',
   engineCrashes: 0,
   trainOpen: false,
+  warnings: [],
   fitSeq: 0,
   // Only what the canvas shows can be selected: a click on a group's "open" button also selects the
   // group, which then lies outside the block just opened.

@@ -67,12 +67,32 @@ function Badges({ d }: { d: NodeData }) {
 const useFlagged = (path: string) =>
   useUi((s) => s.flagged !== undefined && (s.flagged === path || s.flagged.startsWith(`${path}/`)));
 
+/** The run's health warnings at this block or (for a group) inside it, as "vanishing,dead" (a stable string). */
+const useWarned = (path: string) =>
+  useUi((s) =>
+    [...new Set(s.warnings.filter((w) => w.path === path || w.path.startsWith(`${path}/`)).map((w) => w.kind))].join(
+      ', ',
+    ),
+  );
+
+/** A badge pinned on a block the health monitor warned about (listed in Problems too). */
+function WarningBadge({ path, kinds }: { path: string; kinds: string }) {
+  if (!kinds) return null;
+  return (
+    <span className="node-warn" data-testid={`warn-${path}`} data-kinds={kinds} title={`health warning: ${kinds}`}>
+      ⚠ {kinds}
+    </span>
+  );
+}
+
 export const LayerNode = memo(function LayerNode({ data: d, selected }: N) {
   const flagged = useFlagged(d.path);
+  const warned = useWarned(d.path);
   const cls = [
     'node',
     'node-layer',
     flagged ? 'flagged' : '',
+    warned ? 'warned' : '',
     `cat-${(d.category ?? d.kind).toLowerCase()}`,
     selected ? 'selected' : '',
     d.errors.length ? 'has-error' : '',
@@ -99,6 +119,7 @@ export const LayerNode = memo(function LayerNode({ data: d, selected }: N) {
         <span className="node-params">{d.params ? `${fmtCount(d.params)} params` : ''}</span>
       </div>
       <Badges d={d} />
+      <WarningBadge path={d.path} kinds={warned} />
       {d.collapsed && (
         <button
           className="node-expand nodrag"
@@ -116,9 +137,10 @@ export const LayerNode = memo(function LayerNode({ data: d, selected }: N) {
 
 export const GroupNode = memo(function GroupNode({ data: d, selected }: N) {
   const flagged = useFlagged(d.path);
+  const warned = useWarned(d.path);
   return (
     <div
-      className={`node-group ${flagged ? 'flagged' : ''} ${selected ? 'selected' : ''} ${d.errors.length ? 'has-error' : ''} kind-${d.kind}`}
+      className={`node-group ${flagged ? 'flagged' : ''} ${warned ? 'warned' : ''} ${selected ? 'selected' : ''} ${d.errors.length ? 'has-error' : ''} kind-${d.kind}`}
       data-testid={`node-${d.path}`}
       data-type={d.type}
     >
@@ -129,6 +151,7 @@ export const GroupNode = memo(function GroupNode({ data: d, selected }: N) {
           <span className="group-kind">{d.kind === 'instance' ? '◆' : d.kind === 'graph' ? '⬡' : '☰'}</span>
           <span className="node-type">{d.type}</span>
           <span className="node-id">{d.title}</span>
+          <WarningBadge path={d.path} kinds={warned} />
           <span className="spacer" />
           <button
             className="group-btn nodrag"

@@ -120,6 +120,12 @@ describe('commands: apply → undo → redo', () => {
         .run('setTraining', { training: { dataset: 'mnist', optimizer: 'sgd', lr: -1, batchSize: 64, epochs: 3 } }),
     ).toMatch(/invalid training settings/);
   });
+  it('recordRun keeps runs in the view state, beside positions (undo brings back the view before)', () => {
+    const doc = lenet();
+    doc.view = { positions: { conv1: { x: 1, y: 2 } } };
+    const { after } = roundTrip(doc, 'recordRun', { runs: [{ id: 'run-1' }] });
+    expect(after.view).toEqual({ positions: { conv1: { x: 1, y: 2 } }, runs: [{ id: 'run-1' }] });
+  });
   it('move (marks merge a drag into one step), resetLayout, setCollapsed', () => {
     const s = createDocStore(lenet());
     const before = structuredClone(s.getState().doc);

@@ -7,10 +7,19 @@ import { blockAt, parentOf } from '../doc/locate';
 
 export function Problems() {
   const inf = useInference();
+  const health = useUi((s) => s.warnings);
   const [open, setOpen] = useState(true);
   const items = [
     ...inf.errors.map((e) => ({ ...e, level: 'error' })),
     ...inf.warnings.map((e) => ({ ...e, level: 'warning' })),
+    // The training run's health warnings (panels/debug): the same rows, coded by kind.
+    ...health.map((w) => ({
+      code: `W_${w.kind.toUpperCase()}`,
+      path: w.path,
+      message: `step ${w.step}: ${w.message}`,
+      port: undefined,
+      level: 'warning',
+    })),
   ];
   if (!items.length) return null;
   const go = (path: string) => {

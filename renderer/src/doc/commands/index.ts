@@ -16,7 +16,7 @@ import {
 import { connect, disconnect, move, reorder, resetLayout, setCollapsed } from './wiring';
 import { detach, makeBlock, paste, promoteArg, replaceDocument, setInputShape } from './blocks';
 import { addDefArg, editDefArg, removeDefArg } from './args';
-import { setTraining } from './training';
+import { recordRun, setTraining } from './training';
 
 export const COMMANDS = {
   addBlock,
@@ -46,6 +46,7 @@ export const COMMANDS = {
   editDefArg,
   removeDefArg,
   setTraining,
+  recordRun,
 };
 export type CommandName = keyof typeof COMMANDS;
 export type ArgsOf<N extends CommandName> = Parameters<(typeof COMMANDS)[N]['perform']>[1];

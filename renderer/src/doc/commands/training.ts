@@ -10,3 +10,12 @@ export const setTraining = command<{ training: TrainingSettings }>({
   },
   perform: (_doc, a) => [{ path: ['training'], value: a.training }],
 });
+
+/**
+ * The runs kept with the document (view state, opaque to the engine; panels/debug/runs.ts shapes them): an
+ * ended run recorded, or one deleted. Undoable like any edit, and saved with the project.
+ */
+export const recordRun = command<{ runs: unknown[] }>({
+  name: 'record run',
+  perform: (doc, a) => [{ path: ['view'], value: { ...(doc.view ?? {}), runs: a.runs } }],
+});

@@ -2,6 +2,7 @@
 // anomaly / error banners, live curves and the epoch table. Everything comes from the training store.
 import { useEffect } from 'react';
 import { useDoc, useUi } from '../../app/store';
+import { DebugArea } from '../debug/DebugArea';
 import { revealBlock, useTraining } from './controller';
 import { Curves, Results } from './Live';
 import { formFrom } from './form';
@@ -140,8 +141,14 @@ export function TrainingPanel() {
       <Banners />
       <div className="train-body">
         <Settings />
-        <Curves />
-        <Results />
+        <DebugArea
+          curves={
+            <>
+              <Curves />
+              <Results />
+            </>
+          }
+        />
       </div>
     </section>
   );

@@ -1,0 +1,93 @@
+// The Health view: every layer's gradient and weight norms over steps (log scale: vanishing gradients are
+// orders of magnitude, not percent), the run's warnings, and the selected block's weight and gradient
+// histograms over time as heat strips.
+import { useMemo } from 'react';
+import { useUi } from '../../app/store';
+import { useWidth } from './canvas';
+import { hex, VIRIDIS } from './colormap';
+import { HeatStrip } from './HeatStrip';
+import { LogChart, type LogSeries } from './LogChart';
+import { useWatchSelection } from './InsideView';
+import { useDebug } from './store';
+
+/** Layer i of n in a colour along viridis (input dark purple → output yellow-green), skipping its pale end. */
+const layerColor = (i: number, n: number) => hex(VIRIDIS[Math.round(20 + (n > 1 ? i / (n - 1) : 0) * 200)]);
+
+export function HealthView() {
+  useWatchSelection();
+  const health = useDebug((s) => s.health);
+  const histograms = useDebug((s) => s.histograms);
+  const watched = useDebug((s) => s.watched);
+  const warnings = useUi((s) => s.warnings);
+  const [ref, width] = useWidth(600);
+  const grad = useMemo<LogSeries[]>(
+    () =>
+      health.layers.map((l, i) => ({
+        label: l.block,
+        color: layerColor(i, health.layers.length),
+        xs: l.steps,
+        ys: l.grad,
+      })),
+    [health.layers],
+  );
+  const weight = useMemo<LogSeries[]>(
+    () =>
+      health.layers.map((l, i) => ({
+        label: l.block,
+        color: layerColor(i, health.layers.length),
+        xs: l.steps,
+        ys: l.weight,
+      })),
+    [health.layers],
+  );
+  const chartW = Math.max(200, Math.floor((width - 200) / 2));
+  return (
+    <div className="health" data-testid="health-view" data-layers={health.layers.length}>
+      <div className="health-charts" ref={ref}>
+        <LogChart title="Gradient norm" series={grad} width={chartW} height={150} testid="health-grad" />
+        <LogChart title="Weight norm" series={weight} width={chartW} height={150} testid="health-weight" />
+        <ul className="health-legend">
+          {health.layers.map((l, i) => (
+            <li key={l.block}>
+              <i style={{ background: layerColor(i, health.layers.length) }} />
+              {l.block}
+            </li>
+          ))}
+          {!health.layers.length && <li className="muted">norms appear with the first steps</li>}
+        </ul>
+      </div>
+      <div className="health-bottom">
+        <div className="health-warnings" data-testid="health-warnings">
+          {warnings.length ? (
+            warnings.map((w) => (
+              <div
+                key={`${w.path}/${w.kind}`}
+                className={`warning warning-${w.kind}`}
+                data-testid="health-warning"
+                data-kind={w.kind}
+                data-path={w.path}
+              >
+                <b>⚠ {w.kind}</b> <code>{w.path}</code> <span className="muted">step {w.step}</span>
+                <div className="muted">{w.message}</div>
+              </div>
+            ))
+          ) : (
+            <span className="muted">no warnings: gradients neither vanish nor explode, no dead layers</span>
+          )}
+        </div>
+        <div className="health-hists">
+          {Object.entries(histograms).map(([key, hs]) => (
+            <HeatStrip key={key} title={key} hists={hs} width={Math.max(160, chartW - 20)} height={44} />
+          ))}
+          {!Object.keys(histograms).length && (
+            <span className="muted">
+              {watched
+                ? `histograms of ${watched}'s parameters appear with its snapshots`
+                : 'select a block for its weight and gradient histograms over time'}
+            </span>
+          )}
+        </div>
+      </div>
+    </div>
+  );
+}
