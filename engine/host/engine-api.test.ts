@@ -164,4 +164,23 @@ describe('engine api over the protocol', () => {
     expect(err.message).toContain('E_RANK at bad');
     await host.close();
   });
+
+  it('answers an unknown backend as a bad parameter, naming the known ones', async () => {
+    const host = createEngineHost(createEngineApi());
+    const { client } = connect(host);
+    const err = await client
+      .call('train/start', {
+        doc: loadTemplate('mlp'),
+        data: { source: 'fashion-mnist', limit: 64 },
+        epochs: 1,
+        batchSize: 32,
+        lr: 0.1,
+        optimizer: 'sgd',
+        backend: 'nope',
+      })
+      .catch((e) => e);
+    expect(err.code).toBe('E_BAD_PARAMS');
+    expect(err.message).toMatch(/unknown backend "nope" \(known: .*wasm/);
+    await host.close();
+  });
 });

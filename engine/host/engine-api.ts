@@ -9,7 +9,7 @@ import {
   type HandlerParams,
   type RunState,
 } from '../protocol';
-import { activeBackend, backendReport, initEngineBackend, predictBatch } from '../runtime';
+import { activeBackend, backendNames, backendReport, initEngineBackend, predictBatch } from '../runtime';
 import {
   openSession,
   Trainer,
@@ -163,6 +163,9 @@ export function createEngineApi(): EngineApi {
 
     'data/inspect': async (p) => (await import('./data-inspect')).inspectData(p),
     'train/start': async (config: HandlerParams<'train/start'>, ctx: CallContext) => {
+      if (config.backend !== undefined && !backendNames().includes(config.backend)) {
+        throw new RpcError('E_BAD_PARAMS', `unknown backend "${config.backend}" (known: ${backendNames().join(', ')})`);
+      }
       // The last run's model stays for predictions and checkpoints until the next run starts: free it now.
       if (run) {
         const last = run;

@@ -24,7 +24,7 @@ export const dataSpec = z.object({
   /** A data set id from `data/list` (`fashion-mnist`, `mnist`) or a user source (`folder:/path`, `csv:/path`). */
   source: z.string().min(1),
   /** Use only the first N training samples (quick runs, tests). */
-  limit: nonneg.optional(),
+  limit: z.number().int().positive().optional(),
   /** Resize images to this side length (AlexNet 224, ResNet 96…). */
   resize: z.number().int().positive().optional(),
   /** Fraction of the training set held out for validation (seeded; default DEFAULT_VALIDATION_SPLIT). */

@@ -80,7 +80,7 @@ export async function openSession(spec: SessionSpec): Promise<Session> {
   }
   const model = new Model(net, spec.seed ?? 0);
   try {
-    if (doc.weights && !doc.forceReinit) model.params.load(decodeWeights(doc.weights));
+    if (doc.weights && !doc.forceReinit) model.params.load(decodeWeights(doc.weights, net.parameters));
   } catch (e) {
     model.dispose(); // weights that do not fit must not leave the model's tensors behind
     throw e;
