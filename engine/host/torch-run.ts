@@ -62,6 +62,11 @@ export class TorchTrainer extends Trainer {
     this.learningRate = config.optimizer.lr;
   }
 
+  /** The runner's (or torchrun's) process id while it runs. */
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
   override on(l: TrainListener): () => void {
     this.subscribers.add(l);
     return () => this.subscribers.delete(l);
