@@ -32,6 +32,15 @@ describe('frame codec', () => {
     expect(dec.result.nested[1].f64.byteOffset % 8).toBe(0);
   });
 
+  it("sends a Node Buffer as bytes (JSON.stringify would turn it into {type: 'Buffer', data} first)", () => {
+    const bytes = Buffer.from([0x08, 0x07, 0x12]); // what protobufjs encodes an ONNX model into
+    const dec = decodeFrame(encodeFrame({ t: 'result', id: 1, result: { files: [{ name: 'm.onnx', bytes }] } })) as {
+      result: { files: { bytes: Uint8Array }[] };
+    };
+    expect(dec.result.files[0].bytes).toBeInstanceOf(Uint8Array);
+    expect(Array.from(dec.result.files[0].bytes)).toEqual([8, 7, 18]);
+  });
+
   it('keeps user keys that look like placeholders', () => {
     const f: Frame = {
       t: 'event',

@@ -56,10 +56,12 @@ export function encodeFrame(frame: Frame): string | ArrayBuffer {
   if (!hasBinary(frame)) return JSON.stringify(frame, escapeReplacer);
   const parts: TypedArray[] = [];
   const header = JSON.stringify(frame, function (this: unknown, key: string, value: unknown) {
-    const kind = kindOf(value);
+    // The holder's own value: JSON.stringify has already replaced a Node Buffer by its toJSON() object.
+    const own = key === '' ? value : (this as Record<string, unknown>)[key];
+    const kind = kindOf(own);
     if (kind) {
-      parts.push(value as TypedArray);
-      return { [BIN]: parts.length - 1, k: kind, n: (value as TypedArray).length };
+      parts.push(own as TypedArray);
+      return { [BIN]: parts.length - 1, k: kind, n: (own as TypedArray).length };
     }
     return escapeReplacer(key, value);
   });
