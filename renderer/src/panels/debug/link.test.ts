@@ -62,9 +62,11 @@ function fakeEngine() {
   let seq = 0;
   let step = 3;
   let ctx: CallContext | null = null;
+  let noRun = false;
   const handlers: Partial<Handlers> = {
     'debug/subscribe': (p, c) => {
       ctx = c;
+      if (noRun) throw new RpcError('E_NO_RUN', 'There is no training run.');
       calls.push(`subscribe ${p.blocks.join(',') || p.kinds.join(',')}`);
       const bad = p.blocks.find((x) => x !== 'conv1');
       if (bad) throw new RpcError('E_UNKNOWN_BLOCK', `no block "${bad}"`, { path: bad });
@@ -113,6 +115,7 @@ function fakeEngine() {
     subs,
     calls,
     setStep: (s: number) => (step = s),
+    setNoRun: (v: boolean) => (noRun = v),
     emit: (...args: Parameters<CallContext['emit']>) => ctx!.emit(...args),
   };
 }
@@ -138,6 +141,20 @@ describe('debug link', () => {
     await watch(null);
     expect(e.subs.size).toBe(0);
     expect(useDebug.getState().inside.blocks).toEqual({});
+  });
+
+  it('subscribes once a run exists when the engine had none (E_NO_RUN is no error to show)', async () => {
+    const e = fakeEngine();
+    e.setNoRun(true);
+    await watch('conv1');
+    await watchHealth(true);
+    expect(useDebug.getState().insideError).toBeNull();
+    expect(e.subs.size).toBe(0);
+    e.setNoRun(false);
+    useTraining.setState({ run: { ...emptyRun(), runId: 'run-1', state: 'paused', step: 3 } });
+    await until(() => e.subs.size === 2, 'the Inside and health subscriptions');
+    await until(() => useDebug.getState().inside.blocks.conv1, 'a snapshot of the paused run');
+    expect(useDebug.getState().healthSub).not.toBeNull();
   });
 
   it('shows the engine’s coded error for a block it does not know', async () => {

@@ -24,6 +24,7 @@ let client: Client | null = null;
 /** Bumped by every watch(): an answer for an older one is dropped (the selection moved on meanwhile). */
 let watchSeq = 0;
 let healthWanted = false;
+let healthPending = false;
 let warningsRun: string | null = null;
 let unfollow: (() => void) | undefined;
 
@@ -39,6 +40,7 @@ const snapshots = coalesce<SnapshotPayload>((ps) => {
     histograms = s.histograms;
   for (const p of ps) {
     const next = applySnapshot(inside, p);
+    if (next !== inside && next.runId !== inside.runId) histograms = {};
     if (next !== inside && p.params.length) histograms = addHistograms(histograms, p.step, p.params);
     inside = next;
   }
@@ -124,7 +126,9 @@ export async function watch(path: string | null, again = false): Promise<void> {
     });
     if (useTraining.getState().run.state !== 'running') await refreshInside();
   } catch (e) {
-    if (seq === watchSeq) useDebug.getState().set({ insideError: coded(e) });
+    // No run yet: the subscription is made when one starts (followTraining), and the view says to train.
+    const err = coded(e);
+    if (seq === watchSeq && err.code !== 'E_NO_RUN') useDebug.getState().set({ insideError: err });
   }
 }
 
@@ -145,7 +149,7 @@ export async function refreshInside(): Promise<void> {
 }
 
 /** Health norms for every layer while the training drawer is open (cheap: a few numbers per parameter). */
-export async function watchHealth(on: boolean | true, again = false): Promise<void> {
+export async function watchHealth(on: boolean, again = false): Promise<void> {
   healthWanted = on;
   const s = useDebug.getState();
   if (!on) {
@@ -153,13 +157,16 @@ export async function watchHealth(on: boolean | true, again = false): Promise<vo
     s.set({ healthSub: null });
     return unsubscribe(id);
   }
-  if ((s.healthSub && !again) || !client) return;
+  if ((s.healthSub && !again) || !client || healthPending) return;
+  healthPending = true;
   try {
     const r = await client.call('debug/subscribe', { kinds: ['health'], blocks: [], maxHz: 10 });
     if (!healthWanted) return void unsubscribe(r.subscriptionId);
     useDebug.getState().set({ healthSub: r.subscriptionId });
   } catch {
-    /* an engine without the debug calls: the Health view says there is nothing yet */
+    /* no run yet (made when one starts), or an engine without the debug calls: the view says nothing yet */
+  } finally {
+    healthPending = false;
   }
 }
 
@@ -227,10 +234,16 @@ export function followTraining(): () => void {
     const a = now.run,
       b = before.run;
     if (a.done && !b.done) recordEnded();
-    // A new run: the last one's warnings go (unless its own first anomaly already replaced them).
-    if (a.runId !== b.runId && a.runId && a.runId !== warningsRun) {
-      warningsRun = a.runId;
-      useUi.getState().set({ warnings: [] });
+    if (a.runId !== b.runId && a.runId) {
+      // A new run: the last one's warnings go (unless its own first anomaly already replaced them).
+      if (a.runId !== warningsRun) {
+        warningsRun = a.runId;
+        useUi.getState().set({ warnings: [] });
+      }
+      // Subscriptions asked for before any run existed (the engine answers E_NO_RUN) are made now.
+      const d = useDebug.getState();
+      if (d.watched && !d.inside.subscriptionId) void watch(d.watched, true);
+      if (healthWanted && !d.healthSub) void watchHealth(true);
     }
     const still = a.state !== 'running';
     if (a.step !== b.step && still) void refreshInside();
@@ -247,6 +260,7 @@ export function resetDebug() {
   client = null;
   watchSeq = 0;
   healthWanted = false;
+  healthPending = false;
   warningsRun = null;
   useDebug.setState(initialDebug());
 }

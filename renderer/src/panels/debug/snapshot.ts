@@ -62,20 +62,32 @@ export function digest(v: SampleView): string {
 /** The newest snapshot of each watched block, with the step and probe it came with. */
 export interface InsideState {
   subscriptionId: string | null;
+  /** The run the snapshots come from (a subscription follows the next runs; their steps start again). */
+  runId: string | null;
   step: number;
   probe: SnapshotPayload['probe'] | null;
   blocks: Record<string, ActivationSnapshot>;
   params: SnapshotPayload['params'];
 }
 
-export const emptyInside = (): InsideState => ({ subscriptionId: null, step: -1, probe: null, blocks: {}, params: [] });
+export const emptyInside = (): InsideState => ({
+  subscriptionId: null,
+  runId: null,
+  step: -1,
+  probe: null,
+  blocks: {},
+  params: [],
+});
 
 /** Takes a snapshot in: only the current subscription's, and never an older step over a newer one. */
 export function applySnapshot(s: InsideState, p: SnapshotPayload): InsideState {
-  if (p.subscriptionId !== s.subscriptionId || p.step < s.step) return s;
-  const blocks = { ...s.blocks };
+  if (p.subscriptionId !== s.subscriptionId) return s;
+  const fresh = p.runId !== s.runId;
+  if (!fresh && p.step < s.step) return s;
+  const blocks = fresh ? {} : { ...s.blocks };
   for (const b of p.blocks) blocks[b.path] = b;
-  return { ...s, step: p.step, probe: p.probe, blocks, params: p.params.length ? p.params : s.params };
+  const params = p.params.length || fresh ? p.params : s.params;
+  return { ...s, runId: p.runId, step: p.step, probe: p.probe, blocks, params };
 }
 
 /** Values per probe sample of a block output shape ([C, H, W] or [F], one sample): maxValues to ask for. */
