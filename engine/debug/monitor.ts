@@ -2,7 +2,15 @@
 // the step's own gradients, feeds the health rules, and sends snapshots of watched blocks at most maxHz
 // while training. Nothing is computed for blocks nobody watches; the probe pass runs between steps.
 import type { InferResult } from '../core';
-import { GradientTap, probeOutputs, type Model, type StepHook, type StepInfo, type StepNorms } from '../runtime';
+import {
+  GradientTap,
+  probeOutputs,
+  type Model,
+  type StepHook,
+  type StepInfo,
+  type StepNorms,
+  type StepProbe,
+} from '../runtime';
 import { reluBlocks } from './blocks';
 import { HealthMonitor, type HealthAnomaly } from './health';
 import { takeSnapshot, watchedParams, type ProbeBatch, type Snapshot, type WatchSpec } from './snapshot';
@@ -48,7 +56,18 @@ export function healthReport(net: InferResult, norms: StepNorms, step: number): 
 }
 
 export class RunMonitor implements StepHook {
-  readonly probe = new GradientTap();
+  readonly tap = new GradientTap();
+  /** Before each update: keep full gradients only of parameters someone watches as 'gradient'. */
+  readonly probe: StepProbe = {
+    beforeUpdate: (vars) => {
+      this.tap.capture.clear();
+      for (const w of this.opts.watches())
+        if (w.kinds.includes('gradient'))
+          for (const p of watchedParams(this.model.net, w.blocks)) this.tap.capture.add(p.info.name);
+      this.tap.beforeUpdate(vars);
+    },
+    afterUpdate: (vars, grads) => this.tap.afterUpdate(vars, grads),
+  };
   readonly health: HealthMonitor;
   /** The last measured step's norms (and captured gradients), for snapshots taken later. */
   last: StepNorms | null = null;
@@ -68,7 +87,7 @@ export class RunMonitor implements StepHook {
   async afterStep(info: StepInfo): Promise<void> {
     this.step = info.step;
     if (!info.applied) return;
-    const norms = await this.probe.read();
+    const norms = await this.tap.read();
     if (!norms) return;
     this.last = norms;
     for (const a of this.health.observe(norms, info.step)) this.opts.onAnomaly(a);
@@ -76,11 +95,6 @@ export class RunMonitor implements StepHook {
     if (this.relus.length && (info.step % (this.opts.deadEvery ?? 100) === 1 || endOfEpoch)) await this.checkDead();
     const now = this.opts.now ? this.opts.now() : performance.now(); // unbound, performance.now throws in Node
     const watches = [...this.opts.watches()];
-    // The next step keeps full gradients only of parameters someone watches as 'gradient'.
-    this.probe.capture.clear();
-    for (const w of watches)
-      if (w.kinds.includes('gradient'))
-        for (const p of watchedParams(this.model.net, w.blocks)) this.probe.capture.add(p.info.name);
     for (const w of watches) {
       const due = (sent: Map<string, number>) => now - (sent.get(w.id) ?? -Infinity) >= 1000 / w.maxHz;
       if (w.kinds.includes('health') && w.deliverHealth && due(this.healthSent)) {
@@ -106,6 +120,6 @@ export class RunMonitor implements StepHook {
   }
 
   dispose(): void {
-    this.probe.dispose();
+    this.tap.dispose();
   }
 }

@@ -21,6 +21,7 @@ import {
 } from '../train';
 import type { EngineApi, Emit } from './engine-host';
 import * as projects from './project-api';
+import { createDebugApi } from './debug-api';
 import { exportApi } from './export-api';
 import { trainingBackend } from '../runtime/backends/torch';
 import { TorchTrainer } from './torch-run';
@@ -122,6 +123,8 @@ export function createEngineApi(): EngineApi {
       throw new RpcError('E_NO_RUN', runId ? `no run ${runId}` : 'no training run');
     return run;
   };
+
+  const debug = createDebugApi(current);
 
   /** Held again (paused or ended): control calls answer where the run really is, not where it was heading. */
   const held = async (r: Run) => {
@@ -232,6 +235,7 @@ export function createEngineApi(): EngineApi {
       }
       const record = projects.recordRun(trainer, history);
       trainer.on((e) => forward(id, e, ctx.emit));
+      debug.attach({ id, trainer, session, emit: ctx.emit });
       const finished = trainer.run().catch((err: Error) => {
         ctx.emit('train/done', {
           runId: id,
@@ -306,6 +310,7 @@ export function createEngineApi(): EngineApi {
     },
     'export/check': ({ doc, format }) => projects.exportProblems(doc, format),
     ...exportApi(current),
+    ...debug.handlers,
     dispose: async () => {
       if (run) {
         run.trainer.stop();
