@@ -81,6 +81,20 @@ describe.skipIf(!!skip)('train.py (lenet-bn)', () => {
     expect(stdout.match(/epoch 1\/1/g)).toHaveLength(1); // only rank 0 prints
   }, 600_000);
 
+  it('follows the document’s schedules as Netloom does (step decay per epoch, cosine per step)', async () => {
+    const code = [
+      'import json, train',
+      'train.SETTINGS.update(lr=1.0, schedule={"type": "step", "every": 2, "gamma": 0.1})',
+      'step = [train.lr_at(e, 0, 8) for e in range(5)]',
+      'train.SETTINGS.update(schedule={"type": "cosine", "minLr": 0.2})',
+      'print(json.dumps([step, [train.lr_at(0, s, 8) for s in (0, 4, 8, 9)]]))',
+    ].join('\n');
+    const { stdout } = await run(python!, ['-c', code], { cwd: dir });
+    const [step, cosine] = JSON.parse(stdout) as number[][];
+    expect(step.map((v) => +v.toFixed(12))).toEqual([1, 1, 0.1, 0.1, 0.01]);
+    expect(cosine.map((v) => +v.toFixed(12))).toEqual([1, 0.6, 0.2, 0.2]);
+  }, 120_000);
+
   it('model.py refuses an input of the wrong shape with one line and exit code 2', async () => {
     fs.writeFileSync(path.join(dir, 'bad.npy'), encodeNpy(new Float32Array(2 * 784), [2, 784]));
     const err = await run(python!, ['model.py', '--input', 'bad.npy', '--output', 'y.npy'], { cwd: dir }).catch(
