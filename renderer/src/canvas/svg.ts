@@ -117,12 +117,18 @@ export function sceneToSvg(scene: Scene, colors: DiagramColors = LIGHT, title = 
   }
   for (const x of all.filter((x) => x.node.type !== 'group')) {
     const d = x.node.data;
-    const accent = d.kind === 'io' ? colors.muted : colors.category(d.category ?? 'core');
+    const accent = d.kind === 'io' ? colors.muted : colors.category((d.category ?? 'core').toLowerCase());
+    // As on the canvas: a layer's kind as its heading, its id at the top right.
+    const heading = d.kind === 'layer' ? d.type : d.title;
     out.push(
       `<g class="block" data-path="${esc(d.path)}"><rect x="${num(x.x)}" y="${num(x.y)}" width="${num(x.w)}" height="${num(x.h)}" rx="8" fill="${colors.node}" stroke="${colors.border}"/>`,
       `<rect x="${num(x.x)}" y="${num(x.y)}" width="5" height="${num(x.h)}" rx="2" fill="${accent}"/>`,
-      `<text x="${num(x.x + 14)}" y="${num(x.y + (x.h > 50 ? 24 : x.h / 2 + 5))}" font-size="14" font-weight="600" fill="${colors.text}">${esc(d.title)}</text>`,
+      `<text x="${num(x.x + 14)}" y="${num(x.y + (x.h > 50 ? 24 : x.h / 2 + 5))}" font-size="14" font-weight="600" fill="${colors.text}">${esc(heading)}</text>`,
     );
+    if (d.kind === 'layer')
+      out.push(
+        `<text x="${num(x.x + x.w - 10)}" y="${num(x.y + 22)}" font-size="11" text-anchor="end" fill="${colors.muted}">${esc(d.title)}</text>`,
+      );
     if (x.h > 50 && d.summary)
       out.push(
         `<text x="${num(x.x + 14)}" y="${num(x.y + 44)}" font-size="12" fill="${colors.muted}">${esc(d.summary)}</text>`,
