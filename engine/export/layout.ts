@@ -11,8 +11,6 @@ export interface Tensor {
   data: Float32Array;
 }
 
-const count = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
-
 /**
  * Permutes the axes of a row-major tensor: output axis i is input axis `perm[i]` (numpy's `transpose(perm)`).
  * Example: `transpose({ shape: [2, 3], data }, [1, 0])` → shape [3, 2].
@@ -88,5 +86,3 @@ export function denseRowsHwcToChw(w: Tensor, chw: readonly [number, number, numb
 export function floatBytes(data: Float32Array): Uint8Array {
   return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
 }
-
-export { count as elementCount };

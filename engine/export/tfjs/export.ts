@@ -3,7 +3,7 @@
 // ([N, H, W, C], tfjs's own layout) or [N, F], and outputs the logits.
 import type { InferResult } from '../../core';
 import type { Tensor } from '../layout';
-import { walk, type Unsupported } from '../walk';
+import { ExportError, unsupportedMessage, walk, type Unsupported } from '../walk';
 import { KerasModel, type KTensor } from './keras';
 import { chw, kerasShape, TFJS_LAYERS, type TfjsCtx } from './layers';
 
@@ -37,7 +37,7 @@ export interface TfjsFiles {
 /** The LayersModel for a network and its Gluon-layout weights. Throws when `tfjsProblems` is not empty. */
 export function toTfjs(net: InferResult, weights: Record<string, Tensor>): TfjsFiles {
   const { m, problems, topology } = build(net);
-  if (problems.length) throw new Error(`TF.js cannot express ${problems[0].kind} at ${problems[0].path}`);
+  if (problems.length) throw new ExportError('E_EXPORT_UNSUPPORTED', unsupportedMessage('tfjs', problems), problems);
   const total = m.weights.reduce((n, w) => n + w.shape.reduce((a, b) => a * b, 1) * 4, 0);
   const count = Math.max(1, Math.ceil(total / SHARD_BYTES));
   const paths = Array.from({ length: count }, (_, i) => `group1-shard${i + 1}of${count}.bin`);
