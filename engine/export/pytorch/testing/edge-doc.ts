@@ -1,7 +1,8 @@
 // Test fixture: one network with what the templates do not use, for the PyTorch export's round trip — pooling
 // that nn.MaxPool2d/AvgPool2d cannot express (ceil mode, padding past half the window), a graph block inside a
 // Sequential that applies a layer twice, a definition whose activation is an argument, BatchNorm on vectors,
-// a frozen block, a bias-free tanh convolution, a shared layer inside a definition, `when: false` and `repeat`.
+// a frozen block, a bias-free tanh convolution, a shared layer inside a definition, a non-square kernel shared by two
+// convolutions with different activations in a graph block, `when: false` and `repeat`.
 export const EDGE_DOC = {
   format: 'netloom/network',
   version: 1,
@@ -58,6 +59,33 @@ export const EDGE_DOC = {
           { from: 'input', to: 'sum', port: 1 },
         ],
         output: 'sum',
+      },
+      {
+        kind: 'graph',
+        id: 'pair',
+        nodes: [
+          {
+            kind: 'layer',
+            id: 'a',
+            type: 'Conv2D',
+            params: { channels: 4, kernelSize: [3, 5], padding: [1, 2], activation: 'sigmoid' },
+          },
+          {
+            kind: 'layer',
+            id: 'b',
+            type: 'Conv2D',
+            params: { channels: 4, kernelSize: [3, 5], padding: [1, 2], activation: 'tanh' },
+            share: 'a',
+          },
+          { kind: 'layer', id: 'cat', type: 'Concat' },
+        ],
+        edges: [
+          { from: 'input', to: 'a' },
+          { from: 'input', to: 'b' },
+          { from: 'a', to: 'cat', port: 0 },
+          { from: 'b', to: 'cat', port: 1 },
+        ],
+        output: 'cat',
       },
       {
         kind: 'sequential',
