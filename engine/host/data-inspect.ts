@@ -3,15 +3,7 @@
 // the real loader (as training will), so a bad cell shows up here, with the loader's code and one-line message.
 import { open, readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import {
-  BUILTINS,
-  DataError,
-  decodeImage,
-  isBuiltinName,
-  loadDataset,
-  locateBuiltin,
-  parseCsv,
-} from '../data';
+import { BUILTINS, DataError, decodeImage, isBuiltinName, loadDataset, locateBuiltin, parseCsv } from '../data';
 import type { LocateOptions } from '../data/builtin';
 import { scanClasses } from '../data/folder';
 import { RpcError, type HandlerParams, type Result } from '../protocol';
