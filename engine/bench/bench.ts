@@ -2,6 +2,8 @@
 // real Fashion-MNIST batches) on every backend present, side by side with the same networks in PyTorch.
 //   npm run bench -- [--nets mlp,lenet,resnet18] [--backends wasm,cpu] [--repeats 5] [--batch 256] [--out file]
 //                    [--profile]   (per-kernel time per step, to see what dominates before optimizing)
+//                    [--device cpu|cuda|mps]   (the torch backend's device; default: its own choice)
+// The torch backend (its Python runner) is measured right after the plain PyTorch loop on each net.
 // Writes JSON (min/median/max images/s per net and backend, and our/PyTorch ratios) and prints a table.
 import fs from 'node:fs';
 import path from 'node:path';
@@ -12,6 +14,7 @@ import { Model, Optimizer, backendNames, selectBackend, trainStep } from '../run
 import { parseArgs } from '../cli/args';
 import { installKernelProfiler, kernelProfileReport, resetKernelProfile } from './kernel-profile';
 import { runReference } from './reference';
+import { measureTorchBackend } from './torch-backend';
 
 interface Stat {
   min: number;
@@ -79,7 +82,8 @@ async function main() {
   const backends: Record<string, string> = {};
   const torchRuns: Record<string, Stat> = {};
   let torchSkipped: string | undefined;
-  for (const name of wanted) {
+  const torchBackend: Record<string, Stat> = {};
+  for (const name of wanted.filter((w) => w !== 'torch')) {
     try {
       const choice = await selectBackend(name);
       backends[name] = choice.reason;
@@ -103,9 +107,19 @@ async function main() {
         const t = pytorch(net, batch, repeats);
         if ('skipped' in t) torchSkipped = t.skipped;
         else torchRuns[net] = t;
+        if (wanted.includes('torch')) {
+          const tb = await measureTorchBackend(NETS[net](), batch, repeats, p.flags.device as string | undefined);
+          if ('skipped' in tb) process.stderr.write(`skip torch ${net}: ${tb.skipped}\n`);
+          else {
+            torchBackend[net] = stat(tb.runs);
+            backends.torch = `torch backend on ${tb.device}, BLAS ${tb.blas}`;
+            process.stderr.write(`torch ${net}: median ${torchBackend[net].median.toFixed(0)} img/s (${tb.blas})\n`);
+          }
+        }
       }
     }
   }
+  if (Object.keys(torchBackend).length) results.torch = torchBackend;
   const torch = torchSkipped ? { skipped: torchSkipped } : torchRuns;
   const ratios: Record<string, Record<string, number>> = {};
   if (!('skipped' in torch)) {

@@ -5,7 +5,8 @@ Prints one JSON line per net: {"net": ..., "runs": [images/s, ...]}.
     python3 engine/bench/reference.py [--nets mlp,lenet,resnet18] [--repeats 5] [--batch 256]
 
 Fairness: Debian's python3-torch uses the reference BLAS unless OpenBLAS is installed
-(libopenblas0-openmp); .ci/run installs it.
+(libopenblas0-openmp); .ci/run installs it. reference.ts runs this with OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE
+unset (they slow the dense layers here); each line says which BLAS core ran ("blas").
 """
 import argparse
 import gzip
@@ -94,6 +95,22 @@ def bench(name, batch, repeats):
     return runs
 
 
+def blas_core():
+    """The BLAS this process loaded, with OpenBLAS's core (as engine/runtime/torch/runner.py reports it)."""
+    import ctypes
+
+    with open('/proc/self/maps') as f:
+        libs = sorted({line.split()[-1] for line in f if 'blas' in line.rsplit('/', 1)[-1].lower()})
+    for lib in libs:
+        try:
+            core = ctypes.CDLL(lib).openblas_get_corename
+            core.restype = ctypes.c_char_p
+            return f'OpenBLAS {core().decode()} ({os.path.basename(lib)})'
+        except (OSError, AttributeError):
+            continue
+    return ', '.join(os.path.basename(lib) for lib in libs) or 'none loaded'
+
+
 if __name__ == '__main__':
     ap = argparse.ArgumentParser()
     ap.add_argument('--nets', default='mlp,lenet,resnet18')
@@ -102,4 +119,4 @@ if __name__ == '__main__':
     a = ap.parse_args()
     for n in a.nets.split(','):
         runs = bench(n, a.batch, a.repeats)
-        print(json.dumps({'net': n, 'runs': runs, 'median': statistics.median(runs)}), flush=True)
+        print(json.dumps({'net': n, 'runs': runs, 'median': statistics.median(runs), 'blas': blas_core()}), flush=True)

@@ -9,6 +9,17 @@ export function torchPython(): string | null {
   return candidates.find((p) => spawnSync(p, ['-c', 'import torch'], { stdio: 'ignore' }).status === 0) ?? null;
 }
 
+/**
+ * This machine sets OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE for old OpenBLAS builds, which slows PyTorch's dense layers
+ * (the MLP ~1.5×): every PyTorch measurement (the reference and the torch backend) runs with both unset.
+ */
+export function fairBlasEnv(): NodeJS.ProcessEnv {
+  const env = { ...process.env };
+  delete env.OPENBLAS_CORETYPE;
+  delete env.OPENBLAS_L2_SIZE;
+  return env;
+}
+
 /** images/s per repeat for each net, or why PyTorch could not run. */
 export function runReference(
   nets: string[],
@@ -21,13 +32,14 @@ export function runReference(
   const r = spawnSync(
     python,
     [script, '--nets', nets.join(','), '--batch', String(batch), '--repeats', String(repeats)],
-    { encoding: 'utf8', timeout: 900_000 },
+    { encoding: 'utf8', timeout: 900_000, env: fairBlasEnv() },
   );
   if (r.status !== 0) return { skipped: (r.stderr || r.error?.message || 'python3 failed').trim().split('\n').at(-1)! };
   const out: Record<string, number[]> = {};
   for (const line of r.stdout.trim().split('\n')) {
-    const j = JSON.parse(line) as { net: string; runs: number[] };
+    const j = JSON.parse(line) as { net: string; runs: number[]; blas?: string };
     out[j.net] = j.runs;
+    if (j.blas) process.stderr.write(`PyTorch reference ${j.net}: BLAS ${j.blas}\n`);
   }
   return out;
 }

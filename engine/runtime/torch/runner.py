@@ -121,6 +121,25 @@ def device_name(device):
     return platform.processor() or "CPU"
 
 
+def blas_core():
+    """The BLAS library this process loaded, and OpenBLAS's core (its kernels) when that is the one."""
+    import ctypes
+
+    try:
+        with open("/proc/self/maps") as f:
+            libs = sorted({line.split()[-1] for line in f if "blas" in line.rsplit("/", 1)[-1].lower()})
+    except OSError:
+        return "unknown"
+    for lib in libs:
+        try:
+            core = ctypes.CDLL(lib).openblas_get_corename
+            core.restype = ctypes.c_char_p
+            return f"OpenBLAS {core().decode()} ({os.path.basename(lib)})"
+        except (OSError, AttributeError):
+            continue
+    return ", ".join(os.path.basename(lib) for lib in libs) or "none loaded"
+
+
 class Part:
     """One data part (train/validation/test) from its memory-mapped .npy files, batched as Netloom batches."""
 
@@ -339,6 +358,7 @@ class Run:
                 device=str(self.device),
                 deviceName=device_name(self.device),
                 processes=self.world,
+                blas=blas_core(),
             )
         self.unsent = None
         self.hold_at(0)
@@ -413,6 +433,7 @@ class Run:
                 if now - last_emit >= every or b == batches - 1 or self.steps_left == 0:
                     last_emit = now
                     self.flush()
+            train_seconds = time.time() - t0  # the batches alone, controls and events included
             if stopped:
                 break
             val_loss, val_acc = self.evaluate_lead(val_part)
@@ -428,6 +449,7 @@ class Run:
                     valAccuracy=val_acc,
                     valSource=val_part,
                     seconds=time.time() - t0,
+                    trainSeconds=train_seconds,
                     lr=self.opt.lr,
                 )
             if early:
