@@ -38,6 +38,9 @@ it('saves VGG-11 (129 M parameters) with peak memory under twice the weights', a
   const file = path.join(dir, 'vgg11.netloom');
   await writeProject(file, { doc: net.doc as NetworkDoc, weights });
   const peak = maxRss();
+  console.log(
+    `weights ${(bytes / 1e6).toFixed(0)} MB; peak RSS above the baseline ${((peak - baseline) / 1e6).toFixed(0)} MB, added by the save ${((peak - before) / 1e6).toFixed(0)} MB`,
+  );
   expect(peak - baseline, `peak ${peak / 1e6} MB, baseline ${baseline / 1e6} MB`).toBeLessThan(2 * bytes);
   expect(peak - before, `the save added ${(peak - before) / 1e6} MB`).toBeLessThan(0.5 * bytes);
   expect(fs.statSync(file).size).toBeGreaterThan(bytes);
