@@ -45,7 +45,14 @@ export const TRAIN_FLAGS: Record<string, Flag> = {
   },
   seed: { path: 'seed', arg: 'N', help: 'seed for initialisation, shuffling and the validation split (default 0)' },
   ...TORCH_FLAGS,
-  save: { arg: 'FILE', help: 'write the trained network with its weights (checked before training; atomic)' },
+  resume: {
+    arg: 'PROJECT',
+    help: 'continue a saved .netloom run where it stopped (weights, optimizer, position); the network comes from it',
+  },
+  save: {
+    arg: 'FILE',
+    help: 'write the trained network with its weights (FILE.netloom: the project zip with optimizer state and position, resumable; checked before training; atomic)',
+  },
   json: { help: 'one JSON event per line on stdout instead of the progress bar' },
   help: { help: 'this text' },
 };

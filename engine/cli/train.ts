@@ -9,16 +9,20 @@ import { parseArgs, CliError } from './args';
 import { checkBeforeAllocating, loadNetwork, openChecked } from './open';
 import { checkBackend, TRAIN_BOOLEANS, TRAIN_FLAGS, trainHelp, trainOptions } from './options';
 import { progressPrinter } from './progress';
+import { historyOf, projectData, readResume, restoreRun, savesProject } from './resume';
 
 export async function trainCommand(argv: string[]): Promise<number> {
   const p = parseArgs(argv, TRAIN_BOOLEANS, Object.keys(TRAIN_FLAGS));
   // The runtime (tfjs) loads only after the command line is known to be valid: usage errors answer fast.
   const runtime = () => import('../runtime');
   if (p.flags.help) return (process.stdout.write(trainHelp((await runtime()).backendNames()) + '\n'), 0);
+  const resume = typeof p.flags.resume === 'string' ? readResume(p.flags.resume) : null;
   const ref = p.positional[0];
-  if (!ref) throw new CliError('a network is missing: netloom train <template | file.netloom.json> (see --help)');
+  if (ref && resume) throw new CliError('give a network or --resume PROJECT (its network), not both');
+  if (!ref && !resume)
+    throw new CliError('a network is missing: netloom train <template | file.netloom.json> (see --help)');
   if (p.positional.length > 1) throw new CliError(`one network at a time, got ${p.positional.join(' ')}`);
-  const { net, text } = loadNetwork(ref);
+  const { net, text } = resume ?? loadNetwork(ref);
   const { config, save, json } = trainOptions(p, net.doc, text);
   if (save) checkWritable(save);
   checkBeforeAllocating(net, config.batchSize);
@@ -61,6 +65,8 @@ export async function trainCommand(argv: string[]): Promise<number> {
   const trainer = torch
     ? new (await import('../host/torch-run')).TorchTrainer(session, settings, torch.probe, torch.options)
     : new Trainer(session.model, session.data, settings, session.backend);
+  if (resume) await restoreRun(trainer, session.doc, resume.bytes, json);
+  const history = historyOf(trainer, resume?.runs);
   // The trainer pauses at a non-finite loss so that a person in the editor can look; here nobody would resume it.
   let anomaly: string | null = null;
   trainer.on((e) => {
@@ -79,7 +85,10 @@ export async function trainCommand(argv: string[]): Promise<number> {
   process.on('SIGINT', onSigint);
   try {
     const done = await trainer.run();
-    if (save) await saveModel(session, save, json, withWeights);
+    if (save)
+      await saveModel(session, save, json, withWeights, () =>
+        savesProject(save) ? projectData(trainer, session.doc, history.runs()) : undefined,
+      );
     if (anomaly) throw new CliError(`training stopped: ${anomaly}`, 'E_TRAIN_NONFINITE', 1);
     return done.stopped ? 130 : 0;
   } finally {
@@ -99,6 +108,7 @@ async function saveModel(
   file: string,
   json: boolean,
   withWeights: typeof WithWeights,
+  project: () => Promise<Iterable<Uint8Array>> | undefined,
 ): Promise<void> {
   const weights = await session.model.params.toGluon();
   const bad = Object.entries(weights).find(([, t]) => t.data.some((v) => !Number.isFinite(v)));
@@ -108,7 +118,7 @@ async function saveModel(
       'E_WEIGHTS_NONFINITE',
       1,
     );
-  const text = JSON.stringify(withWeights(session.doc, weights));
+  const text = (await project()) ?? JSON.stringify(withWeights(session.doc, weights));
   try {
     writeFileAtomic(file, text);
   } catch (e) {
