@@ -97,6 +97,16 @@ suite('torch backend', { timeout: 300_000 }, () => {
       expect(t.state).toBe('running'); // as the tfjs trainer: a status read right after the call is current
       await t.whenHeld();
       expect([t.state, t.position.step]).toEqual(['paused', 5]);
+      // A checkpoint mid-run carries the weights after those five steps, not the start.
+      const start = await open('mlp', 1024).then(async (s) => {
+        const w = await s.model.params.toGluon();
+        s.model.dispose();
+        return w;
+      });
+      const { weights, position } = await t.checkpoint();
+      expect(position.step).toBe(5);
+      const name = Object.keys(start)[0];
+      expect(weights[name].data).not.toEqual(start[name].data);
       t.setLr(0.01);
       t.step(1);
       await t.whenHeld();

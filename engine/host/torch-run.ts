@@ -48,6 +48,7 @@ export class TorchTrainer extends Trainer {
   private queued: string[] = [];
   private subscribers = new Set<TrainListener>();
   private waiters: (() => void)[] = [];
+  private ackWaiters: { seq: number; resolve: () => void }[] = [];
   private at = { epoch: 0, batch: 0, step: 0 };
   private stderrTail: string[] = [];
   private learningRate: number;
@@ -83,33 +84,39 @@ export class TorchTrainer extends Trainer {
   private get live() {
     return this.state === 'idle' || this.state === 'running' || this.state === 'paused';
   }
-  private control(cmd: Record<string, unknown>) {
-    const line = JSON.stringify({ ...cmd, seq: ++this.sent }) + '\n';
+  /** Sends a control; resolves when the runner has applied it (or has ended). */
+  private control(cmd: Record<string, unknown>): Promise<void> {
+    const seq = ++this.sent;
+    const line = JSON.stringify({ ...cmd, seq }) + '\n';
     if (this.child?.stdin?.writable) this.child.stdin.write(line);
     else this.queued.push(line);
+    return new Promise((resolve) => this.ackWaiters.push({ seq, resolve }));
+  }
+  private acknowledge(all = false) {
+    this.ackWaiters = this.ackWaiters.filter((w) => (all || w.seq <= this.acked ? (w.resolve(), false) : true));
   }
 
   override pause(): void {
-    if (this.state === 'running' || this.state === 'idle') this.control({ cmd: 'pause' });
+    if (this.state === 'running' || this.state === 'idle') void this.control({ cmd: 'pause' });
   }
   override resume(): void {
     if (!this.live) return;
-    this.control({ cmd: 'resume' });
+    void this.control({ cmd: 'resume' });
     if (this.state === 'paused') this.state = 'running'; // as Trainer: a status read right after is not stale
   }
   override step(batches = 1): void {
     if (!(Number.isInteger(batches) && batches > 0))
       throw new Error(`step takes a positive whole number of batches, got ${batches}`);
     if (!this.live) return;
-    this.control({ cmd: 'step', batches });
+    void this.control({ cmd: 'step', batches });
     if (this.state === 'paused') this.state = 'running';
   }
   override stop(): void {
-    if (this.live) this.control({ cmd: 'stop' });
+    if (this.live) void this.control({ cmd: 'stop' });
   }
   override setLr(lr: number): void {
     if (!(lr > 0) || !Number.isFinite(lr)) throw new Error(`learning rate must be a positive number, got ${lr}`);
-    this.control({ cmd: 'setLr', lr });
+    void this.control({ cmd: 'setLr', lr });
   }
   /** Held: the runner has taken in every control sent so far and is paused or ended. */
   override whenHeld(): Promise<void> {
@@ -124,8 +131,9 @@ export class TorchTrainer extends Trainer {
     if (this.isHeld()) for (const r of this.waiters.splice(0)) r();
   }
 
-  /** The weights the run has brought back so far (its start before the run ends); no optimizer state yet. */
+  /** The run's weights now (the runner saves them between batches); no optimizer state yet. */
   override async checkpoint(): Promise<Checkpoint> {
+    if (this.child && this.live) await this.control({ cmd: 'save' });
     return {
       position: this.position,
       weights: await this.session.model.params.toGluon(),
@@ -249,6 +257,7 @@ export class TorchTrainer extends Trainer {
       child.on('close', (code, signal) => resolve({ code, signal }));
     });
     this.child = null;
+    this.acknowledge(true); // nothing waits on a control the runner will never apply
     if (err.trim()) this.stderrTail.push(err);
     if (done && exit.code === 0) return done;
     if (exit.error) throw new Error(`cannot start ${cmd}: ${exit.error.message}`);
@@ -278,6 +287,7 @@ export class TorchTrainer extends Trainer {
         this.acked = Math.max(this.acked, n(m.seq));
         if (typeof m.state === 'string') this.state = m.state as Trainer['state'];
         this.release();
+        this.acknowledge();
         return null;
       case 'weights':
         this.session.model.params.load(decodeSafetensors(fs.readFileSync(m.path as string)).tensors);

@@ -10,7 +10,7 @@ parts as .npy files (images as stored bytes, memory-mapped: read once by the OS,
 
 stdout: one JSON object per line, the trainer's events (engine/train/events.ts) plus `ack` (a control was applied)
 and `weights` (the trained weights are in RUN_DIR/trained.safetensors). stdin: one JSON control per line
-({"cmd": "pause" | "resume" | "step" | "stop" | "setLr", "seq": n, ...}). stdin closing means the engine is gone:
+({"cmd": "pause" | "resume" | "step" | "stop" | "setLr" | "save", "seq": n, ...}). stdin closing means the engine is gone:
 the runner exits at once, so no Python process outlives the app.
 """
 import argparse
@@ -271,6 +271,9 @@ class Run:
             self.stopping = True
         elif cmd == "setLr":
             self.base_lr = float(c["lr"])
+        elif cmd == "save":  # a checkpoint mid-run: the weights as they are after the last batch
+            self.save(os.path.join(RUN_DIR, "trained.safetensors"))
+            send("weights", path=os.path.join(RUN_DIR, "trained.safetensors"), step=self.step)
         if cmd in ("resume", "step") and self.state == "paused" and not self.stopping:
             self.set_state("running")
         send("ack", seq=c.get("seq", 0), state=self.state)
