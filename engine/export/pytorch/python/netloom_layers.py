@@ -38,9 +38,14 @@ def activation(name):
 
 
 def share(user, owner):
-    """`user` computes with `owner`'s parameters (Gluon's `params=owner.params`): one Parameter, trained once."""
+    """`user` computes with `owner`'s parameters (Gluon's `params=owner.params`): one Parameter, trained once.
+
+    Buffers too: a shared BatchNorm shares its running statistics, as in Netloom (they are the owner's parameters).
+    """
     for name, p in owner._parameters.items():
         setattr(user, name, p)
+    for name, b in owner._buffers.items():
+        user._buffers[name] = b
     return user
 
 

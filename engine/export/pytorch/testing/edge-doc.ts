@@ -2,7 +2,8 @@
 // that nn.MaxPool2d/AvgPool2d cannot express (ceil mode, padding past half the window), a graph block inside a
 // Sequential that applies a layer twice, a definition whose activation is an argument, BatchNorm on vectors,
 // a frozen block, a bias-free tanh convolution, a shared layer inside a definition, a non-square kernel shared by two
-// convolutions with different activations in a graph block, `when: false` and `repeat`.
+// convolutions with different activations in a graph block (each followed by one shared BatchNorm), `when: false`
+// and `repeat`.
 export const EDGE_DOC = {
   format: 'netloom/network',
   version: 1,
@@ -77,13 +78,17 @@ export const EDGE_DOC = {
             params: { channels: 4, kernelSize: [3, 5], padding: [1, 2], activation: 'tanh' },
             share: 'a',
           },
+          { kind: 'layer', id: 'na', type: 'BatchNorm' },
+          { kind: 'layer', id: 'nb', type: 'BatchNorm', share: 'na' },
           { kind: 'layer', id: 'cat', type: 'Concat' },
         ],
         edges: [
           { from: 'input', to: 'a' },
           { from: 'input', to: 'b' },
-          { from: 'a', to: 'cat', port: 0 },
-          { from: 'b', to: 'cat', port: 1 },
+          { from: 'a', to: 'na' },
+          { from: 'b', to: 'nb' },
+          { from: 'na', to: 'cat', port: 0 },
+          { from: 'nb', to: 'cat', port: 1 },
         ],
         output: 'cat',
       },
