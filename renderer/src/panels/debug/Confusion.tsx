@@ -41,7 +41,7 @@ export function Confusion(props: {
                     className={`${i === j ? 'diag' : ''} ${on ? 'picked' : ''}`}
                     style={{
                       background: cell(r, i, j) ? colorOf(S, share) : undefined,
-                      color: share > 0.55 ? '#111' : undefined,
+                      color: !cell(r, i, j) ? undefined : share > 0.55 ? '#111' : '#fff',
                     }}
                     data-testid={`confusion-${i}-${j}`}
                     data-count={cell(r, i, j)}

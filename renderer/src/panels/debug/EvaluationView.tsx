@@ -79,7 +79,8 @@ export function EvaluationView() {
             {cell ? (
               <>
                 <div className="eval-caption" data-testid="cell-caption">
-                  <b>{r.classes[cell.i]}</b> predicted as <b>{r.classes[cell.j]}</b>:{' '}
+                  <b>{r.classes[cell.i]}</b> predicted as <b>{r.classes[cell.j]}</b>
+                  {': '}
                   {r.confusion[cell.i * r.classes.length + cell.j].toLocaleString()}
                   {cell.i === cell.j ? ' (correct: no images listed)' : ''}
                   <button className="mini" title="Back to all misclassified images" onClick={() => set({ cell: null })}>

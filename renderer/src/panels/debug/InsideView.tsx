@@ -16,6 +16,9 @@ import { SampleImage } from './SampleImage';
 import { rangeOf, sampleOf, samplesIn } from './snapshot';
 import { useDebug } from './store';
 
+/** Room kept beside the maps for the colour legend. */
+const LEGEND_W = 70;
+
 /** Watches the single selected block while mounted; nothing (unsubscribed) when it unmounts. */
 export function useWatchSelection() {
   const selected = useUi((s) => (s.selected.length === 1 && !s.selected[0].startsWith('__') ? s.selected[0] : null));
@@ -105,14 +108,16 @@ export function InsideView() {
             </figure>
           )}
           <div className="inside-maps" ref={boxRef}>
-            {view.kind === 'maps' ? (
-              <FeatureGrid view={view} range={range} width={width} />
-            ) : (
-              <Bars view={view} range={range} width={width} />
-            )}
-            {a.stride > 1 && <div className="muted small">every {a.stride}th row and column shown</div>}
+            <div>
+              {view.kind === 'maps' ? (
+                <FeatureGrid view={view} range={range} width={width - LEGEND_W} />
+              ) : (
+                <Bars view={view} range={range} width={width - LEGEND_W} />
+              )}
+              {a.stride > 1 && <div className="muted small">every {a.stride}th row and column shown</div>}
+            </div>
+            <Legend min={range.min} max={range.max} />
           </div>
-          <Legend min={range.min} max={range.max} />
           <ChannelStats a={a} />
         </div>
       )}

@@ -2,7 +2,7 @@
 // thousands of SVG nodes). Powers of ten as grid lines; a legend lists the series in their colours.
 import { memo, useEffect, useRef } from 'react';
 import { cssVar, prepare } from './canvas';
-import { fmt } from './format';
+import { decade } from './format';
 import { logTicks, positiveRange } from './health';
 
 export interface LogSeries {
@@ -39,8 +39,8 @@ export const LogChart = memo(function LogChart(props: {
       return;
     }
     const ticks = logTicks(range.min, range.max);
-    const lo = Math.log10(ticks[0]),
-      hi = Math.log10(ticks[ticks.length - 1]) || lo + 1;
+    const lo = Math.log10(ticks[0]);
+    const hi = Math.max(Math.log10(ticks[ticks.length - 1]), lo + 1);
     const pw = width - PAD.l - PAD.r,
       ph = height - PAD.t - PAD.b;
     const X = (x: number) => PAD.l + (x1 > x0 ? ((x - x0) / (x1 - x0)) * pw : pw);
@@ -55,7 +55,7 @@ export const LogChart = memo(function LogChart(props: {
       ctx.moveTo(PAD.l, y);
       ctx.lineTo(width - PAD.r, y);
       ctx.stroke();
-      ctx.fillText(fmt(t), PAD.l - 5, y);
+      ctx.fillText(decade(t), PAD.l - 5, y);
     }
     ctx.textAlign = 'left';
     ctx.textBaseline = 'alphabetic';

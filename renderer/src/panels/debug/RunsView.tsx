@@ -10,6 +10,14 @@ import { pointsOf, runsOf, settingsText, type RunRecord } from './runs';
 import { useDebug } from './store';
 
 const COLORS = ['var(--accent)', 'var(--val)'];
+/** Whole percent on the chart's axis (its labels have 40 px). */
+const pct0 = (v: number) => `${Math.round(v * 100)}%`;
+
+/** The run's final train loss, else the last point of its curve. */
+function lastLoss(r: RunRecord): string {
+  const v = r.final.loss ?? r.curves.loss[r.curves.loss.length - 1]?.[1];
+  return v === undefined ? '—' : fmt(v);
+}
 
 function overlay(runs: RunRecord[], which: 'loss' | 'acc'): Series[] {
   return runs.map((r, k) => ({
@@ -68,10 +76,10 @@ export function RunsView() {
                     />
                     {k >= 0 && <i className="run-swatch" style={{ background: COLORS[k] }} />}
                   </td>
-                  <td title={r.at}>{new Date(r.at).toLocaleString([], { dateStyle: 'short', timeStyle: 'short' })}</td>
-                  <td className="muted">{settingsText(r.config)}</td>
+                  <td title={r.at}>{new Date(r.at).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })}</td>
+                  <td className="muted settings">{settingsText(r.config)}</td>
                   <td>{r.steps.toLocaleString()}</td>
-                  <td>{r.final.loss !== undefined ? fmt(r.final.loss) : '—'}</td>
+                  <td>{lastLoss(r)}</td>
                   <td>
                     <b>{r.final.testAcc !== undefined ? pct(r.final.testAcc) : '—'}</b>
                     {r.state !== 'done' && <span className="muted"> ({r.state})</span>}
@@ -107,7 +115,7 @@ export function RunsView() {
               xStep={0}
               yMin={0}
               yMax={1}
-              fmt={pct}
+              fmt={pct0}
             />
           </>
         ) : (

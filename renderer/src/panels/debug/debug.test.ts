@@ -4,7 +4,7 @@ import { describe, expect, it, vi } from 'vitest';
 import type { ActivationSnapshot, AnomalyEvent, EvaluateResult, HealthEvent } from '../../../../engine/protocol';
 import { paint, scale, VIRIDIS } from './colormap';
 import { cell, misclassified, perClassAccuracy, shareOfRow } from './evaluation';
-import { fmt } from './format';
+import { decade, fmt } from './format';
 import {
   addHistograms,
   addWarning,
@@ -270,6 +270,7 @@ describe('coalesce', () => {
 
 describe('format', () => {
   it('prints compact numbers', () => {
+    expect([1e-6, 0.01, 1, 100, 1e4].map(decade)).toEqual(['1e-6', '0.01', '1', '100', '1e4']);
     expect([fmt(0), fmt(0.01234), fmt(12345), fmt(1.5e-7), fmt(NaN)]).toEqual([
       '0',
       '0.0123',

@@ -14,3 +14,9 @@ export const pct = (v: number) => (Number.isFinite(v) ? `${(v * 100).toFixed(1)}
 
 /** Shape for people: [20, 24, 24] → "20×24×24". */
 export const shapeText = (s: number[]) => s.join('×');
+
+/** A power of ten for a log axis: 1e-6, 0.01, 1, 100, 1e4. */
+export function decade(v: number): string {
+  const p = Math.round(Math.log10(v));
+  return p >= -2 && p <= 3 ? String(10 ** p >= 1 ? 10 ** p : Number((10 ** p).toFixed(-p))) : `1e${p}`;
+}

@@ -30,7 +30,9 @@ export function gridLayout(c: number, h: number, w: number, width: number, gap =
   for (let zoom = 8; zoom >= 1; zoom--) {
     const cols = Math.max(1, Math.min(c, Math.floor((width + gap) / (w * zoom + gap))));
     if (cols >= Math.min(c, Math.ceil(Math.sqrt(c)))) {
-      best = { cols, rows: Math.ceil(c / cols), zoom };
+      // As few rows as these columns allow, then as few columns as those rows need (20 → 5×4, not 6+6+6+2).
+      const rows = Math.ceil(c / cols);
+      best = { cols: Math.ceil(c / rows), rows, zoom };
       break;
     }
   }
