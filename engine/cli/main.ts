@@ -14,6 +14,7 @@ usage:
                 [--schedule step:EVERY:GAMMA|cosine[:MINLR]|constant] [--early-stop N] [--limit N]
                 [--backend name] [--seed N] [--save out.netloom.json] [--json]   (netloom train --help)
   netloom predict <file> [--data …] [--split test|train] [--limit N] [--json]
+  netloom evaluate <trained project> [--data …] [--split test|train] [--limit N] [--json]
   ${serve.replace(/^usage: /, '')}
 `;
 
@@ -22,6 +23,7 @@ const COMMANDS: Record<string, () => Promise<(argv: string[]) => Promise<number>
   info: async () => (await import('./info')).infoCommand,
   train: async () => (await import('./train')).trainCommand,
   predict: async () => (await import('./predict')).predictCommand,
+  evaluate: async () => (await import('./evaluate')).evaluateCommand,
   serve: async () => (await import('./serve')).serveCommand,
   export: async () => (await import('./export')).exportCommand,
 };

@@ -6,6 +6,7 @@ import { DEFAULT_VALIDATION_SPLIT, type NetworkDoc } from '../core';
 import { trainConfig, type TrainConfig } from '../protocol';
 import { CliError, type Parsed } from './args';
 import { TORCH_FLAGS } from './torch-flags';
+import { WATCH_FLAGS } from './watch';
 
 interface Flag {
   /** Where the value lands in a trainConfig (dots into nested objects); absent for the CLI's own flags. */
@@ -45,6 +46,7 @@ export const TRAIN_FLAGS: Record<string, Flag> = {
   },
   seed: { path: 'seed', arg: 'N', help: 'seed for initialisation, shuffling and the validation split (default 0)' },
   ...TORCH_FLAGS,
+  ...WATCH_FLAGS,
   resume: {
     arg: 'PROJECT',
     help: 'continue a saved .netloom run where it stopped (weights, optimizer, position); the network comes from it',

@@ -10,6 +10,7 @@ import { checkBeforeAllocating, loadNetwork, openChecked } from './open';
 import { checkBackend, TRAIN_BOOLEANS, TRAIN_FLAGS, trainHelp, trainOptions } from './options';
 import { progressPrinter } from './progress';
 import { historyOf, projectData, readResume, restoreRun, savesProject } from './resume';
+import { startWatch, watchFromFlags } from './watch';
 
 export async function trainCommand(argv: string[]): Promise<number> {
   const p = parseArgs(argv, TRAIN_BOOLEANS, Object.keys(TRAIN_FLAGS));
@@ -24,6 +25,7 @@ export async function trainCommand(argv: string[]): Promise<number> {
   if (p.positional.length > 1) throw new CliError(`one network at a time, got ${p.positional.join(' ')}`);
   const { net, text } = resume ?? loadNetwork(ref);
   const { config, save, json } = trainOptions(p, net.doc, text);
+  const watch = watchFromFlags(p, net);
   if (save) checkWritable(save);
   checkBeforeAllocating(net, config.batchSize);
   checkBackend(config.backend, (await runtime()).backendNames());
@@ -76,6 +78,11 @@ export async function trainCommand(argv: string[]): Promise<number> {
       trainer.stop();
     }
   });
+  if (watch && torch) throw new CliError('--watch needs a tfjs backend (the torch runner has no step hooks)');
+  if (watch)
+    await startWatch(trainer, session, watch, (o) =>
+      json ? process.stdout.write(JSON.stringify(o) + '\n') : process.stderr.write(`\n${JSON.stringify(o)}\n`),
+    );
   let interrupts = 0;
   const onSigint = () => {
     if (++interrupts > 1) process.exit(130);

@@ -1,0 +1,108 @@
+// `netloom evaluate <trained project> [--data …] [--split test|train] [--limit N] [--backend NAME] [--json]`:
+// accuracy, per-class precision/recall and the confusion matrix over exactly the samples `predict` sees (the
+// split in file order, its first N), as ONE JSON object or a readable table. A project without trained weights
+// is refused (E_NOT_TRAINED): an evaluation of random weights would only mislead.
+import fs from 'node:fs';
+import { dataSpec } from '../protocol';
+import { parseArgs, CliError } from './args';
+import { checkBeforeAllocating, openChecked } from './open';
+import { checkBackend, describeIssue, num, text } from './options';
+
+const USAGE =
+  'usage: netloom evaluate <project.netloom | file.netloom.json> [--data fashion-mnist|mnist|<folder>|<csv>] [--label-column NAME] [--split test|train] [--limit N] [--backend NAME] [--json]';
+
+/** Reads a `.netloom` zip or a legacy JSON project: its document with the trained weights inside. */
+async function trainedDoc(ref: string) {
+  const st = fs.statSync(ref, { throwIfNoEntry: false });
+  if (!st?.isFile()) throw new CliError(`"${ref}" is not a project file`, 'E_NOT_A_FILE', 1);
+  const { readProject } = await import('../export');
+  const { withWeights } = await import('../train');
+  let project;
+  try {
+    project = readProject(fs.readFileSync(ref));
+  } catch (e) {
+    const code = (e as { code?: string }).code ?? 'E_PROJECT_FORMAT';
+    throw new CliError(`cannot read "${ref}": ${(e as Error).message.split('\n')[0]}`, code, 1);
+  }
+  if (!project.weights || project.doc.forceReinit)
+    throw new CliError(`"${ref}" has no trained weights: train it first (netloom train … --save)`, 'E_NOT_TRAINED', 1);
+  return withWeights(project.doc, project.weights);
+}
+
+export async function evaluateCommand(argv: string[]): Promise<number> {
+  const p = parseArgs(argv, ['json', 'help'], ['data', 'label-column', 'split', 'limit', 'backend', 'json', 'help']);
+  if (p.flags.help) return (process.stdout.write(USAGE + '\n'), 0);
+  const ref = p.positional[0];
+  if (!ref) throw new CliError(`a trained project is missing: ${USAGE.replace('usage: ', '')}`);
+  if (p.positional.length > 1) throw new CliError(`one project at a time, got ${p.positional.join(' ')}`);
+  const part = text(p, 'split') ?? 'test';
+  if (part !== 'test' && part !== 'train')
+    throw new CliError(`--split must be test or train, got ${JSON.stringify(part)}`);
+  const limitFlag = text(p, 'limit');
+  const doc = await trainedDoc(ref);
+  const { inferNetwork } = await import('../core');
+  const net = inferNetwork(doc);
+  const spec = dataSpec.safeParse({
+    source: text(p, 'data') ?? net.doc?.training?.dataset ?? 'fashion-mnist',
+    limit: limitFlag === undefined ? undefined : num(limitFlag),
+    labelColumn: text(p, 'label-column') ?? net.doc?.training?.labelColumn,
+  });
+  if (!spec.success || spec.data.limit === 0) {
+    const at = spec.success ? 'limit' : String(spec.error.issues[0].path[0]);
+    const flag = { source: 'data', limit: 'limit', labelColumn: 'label-column' }[at] ?? at;
+    const why = at === 'limit' ? 'must be a whole number >= 1' : describeIssue(spec.error!.issues[0]);
+    throw new CliError(`--${flag} ${why}, got ${JSON.stringify(p.flags[flag])}`);
+  }
+  const backend = text(p, 'backend');
+  const { backendNames } = await import('../runtime');
+  checkBackend(backend, backendNames());
+  checkBeforeAllocating(net, Math.min(256, spec.data.limit ?? 256));
+  const session = await openChecked({
+    doc,
+    data: spec.data.source,
+    labelColumn: spec.data.labelColumn,
+    validationSplit: 0, // as predict: --split train means the whole training set
+    backend,
+  });
+  try {
+    const { evaluateModel } = await import('../debug');
+    const { sampleSource } = await import('../host/debug-data');
+    const r = await evaluateModel(session.model, sampleSource(session.data, part), {
+      limit: spec.data.limit,
+      maxMisclassified: 0,
+    });
+    const C = r.classes.length;
+    const confusion = Array.from({ length: C }, (_, i) => Array.from(r.confusion.subarray(i * C, (i + 1) * C)));
+    if (p.flags.json) {
+      const perClass = r.classes.map((name, c) => ({ class: name, precision: r.precision[c], recall: r.recall[c] }));
+      process.stdout.write(JSON.stringify({ accuracy: r.accuracy, samples: r.samples, perClass, confusion }) + '\n');
+    } else process.stdout.write(table(r.classes, r.precision, r.recall, confusion, r.accuracy, r.samples, part));
+    return 0;
+  } finally {
+    session.model.dispose();
+  }
+}
+
+function table(
+  classes: string[],
+  precision: Float32Array,
+  recall: Float32Array,
+  confusion: number[][],
+  accuracy: number,
+  samples: number,
+  part: string,
+): string {
+  const pct = (v: number) => `${(100 * v).toFixed(1)}%`;
+  const w = Math.max(5, ...classes.map((c) => c.length));
+  const cell = Math.max(5, ...confusion.flat().map((v) => String(v).length + 1));
+  const lines = [
+    `accuracy ${pct(accuracy)} on ${samples} ${part} samples`,
+    '',
+    `${'class'.padEnd(w)}  precision  recall`,
+    ...classes.map((c, i) => `${c.padEnd(w)}  ${pct(precision[i]).padStart(9)}  ${pct(recall[i]).padStart(6)}`),
+    '',
+    `confusion (rows: true class, columns: predicted, in the order above)`,
+    ...confusion.map((row, i) => `${classes[i].padEnd(w)} ${row.map((v) => String(v).padStart(cell)).join('')}`),
+  ];
+  return lines.join('\n') + '\n';
+}
