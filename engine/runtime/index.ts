@@ -3,7 +3,7 @@
 export { Model, type ForwardOptions } from './model';
 export { ParamStore, type GluonTensor } from './params';
 export { Optimizer, type OptimizerConfig, type OptimizerState } from './optim';
-export { trainStep, evalBatch, predictBatch, firstNonFinite, type StepResult } from './step';
+export { trainStep, computeGradients, evalBatch, predictBatch, firstNonFinite, type StepResult } from './step';
 export { Rng } from './rng';
 export {
   GradientTap,
@@ -26,3 +26,4 @@ export {
   type BackendChoice,
 } from './backends/registry';
 export { engineMemory, type EngineMemory } from './backends/memory';
+export { DataParallel, resolveWorkers, availableCores, MAX_WORKERS } from './parallel/data-parallel';

@@ -19,18 +19,8 @@ function lossAndLogits(model: Model, x: tf.Tensor, labels: tf.Tensor1D, training
   return { loss, logits: y, bnUpdates };
 }
 
-/**
- * Forward + backward + update on one batch (x in N·C·H·W order). Softmax cross-entropy loss.
- * `probe` (visual debugging) sees the step's own gradients around the update.
- */
-export async function trainStep(
-  model: Model,
-  opt: Optimizer,
-  x: Float32Array,
-  y: Int32Array,
-  n: number,
-  probe?: StepProbe,
-): Promise<StepResult> {
+/** A batch's loss, correct count, gradients (keyed by variable name) and pending BatchNorm updates; nothing applied. */
+export async function computeGradients(model: Model, x: Float32Array, y: Int32Array, n: number) {
   const vars = model.params.trainable();
   let updates: ReturnType<typeof lossAndLogits>['bnUpdates'] = [];
   let correctT: tf.Scalar | undefined;
@@ -47,8 +37,24 @@ export async function trainStep(
   const [loss, correct] = await Promise.all([value.data(), correctT!.data()]);
   value.dispose();
   correctT!.dispose();
+  return { vars, grads, updates, loss: loss[0], correct: correct[0] };
+}
+
+/**
+ * Forward + backward + update on one batch (x in N·C·H·W order). Softmax cross-entropy loss.
+ * `probe` (visual debugging) sees the step's own gradients around the update.
+ */
+export async function trainStep(
+  model: Model,
+  opt: Optimizer,
+  x: Float32Array,
+  y: Int32Array,
+  n: number,
+  probe?: StepProbe,
+): Promise<StepResult> {
+  const { vars, grads, updates, loss, correct } = await computeGradients(model, x, y, n);
   // A non-finite loss must not poison the weights: skip the update so the run can be inspected and resumed.
-  const applied = Number.isFinite(loss[0]);
+  const applied = Number.isFinite(loss);
   if (applied) {
     probe?.beforeUpdate(vars, grads);
     opt.apply(vars, grads);
@@ -58,7 +64,7 @@ export async function trainStep(
     for (const u of updates as { value: tf.Tensor }[]) u.value.dispose();
   }
   tf.dispose(grads);
-  return { loss: loss[0], correct: correct[0], n, applied };
+  return { loss, correct, n, applied };
 }
 
 /** Loss and correct count on one batch in inference mode (moving averages, no dropout). */
