@@ -13,7 +13,14 @@ import { modelPy } from './model';
 import { pyLiteral } from './py';
 
 const PY_DIR = path.join(import.meta.dirname, 'python');
-const readPy = (name: string) => fs.readFileSync(path.join(PY_DIR, name), 'utf8');
+/** A file of python/, shipped verbatim; a one-line error (not a stack trace) where an installation lacks it. */
+function readPy(name: string): string {
+  try {
+    return fs.readFileSync(path.join(PY_DIR, name), 'utf8');
+  } catch {
+    throw new ExportError('E_EXPORT_INPUT', `this installation lacks ${path.join(PY_DIR, name)} (PyTorch export)`);
+  }
+}
 
 /** The marker line of python/train.py that receives the project's training settings. */
 const SETTINGS_LINE = /^SETTINGS = \{\}.*$/m;
