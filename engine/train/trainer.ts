@@ -4,6 +4,7 @@
 import { createFiller, epochOrder, batchCount, getPart, type Dataset, type PartName } from '../data';
 import type { Model } from '../runtime';
 import {
+  DataParallel,
   Optimizer,
   trainStep,
   evalBatch,
@@ -37,6 +38,8 @@ export interface TrainConfig {
   pauseAtStep?: number;
   /** Minimum milliseconds between progress events (default 100: ~10 Hz). */
   progressEveryMs?: number;
+  /** Data-parallel workers (runtime DataParallel; wasm backend only). 1 or absent: the engine's thread alone. */
+  workers?: number;
 }
 
 export interface Checkpoint {
@@ -66,6 +69,8 @@ export class Trainer {
   readonly opt: Optimizer;
   /** Visual debugging (engine/debug): sees each step's gradients, runs between steps. */
   private hooks = new Set<StepHook>();
+  /** The run's workers when config.workers > 1: started with run() (after any restore), closed when it ends. */
+  private parallel: DataParallel | undefined;
 
   constructor(
     readonly model: Model,
@@ -198,11 +203,16 @@ export class Trainer {
   /** Trains until the epochs are done, stop() is called or early stopping triggers. */
   async run(): Promise<DoneEvent> {
     try {
+      const workers = this.config.workers ?? 1;
+      if (workers > 1) this.parallel = await DataParallel.start(this.model, this.opt, { workers });
       return await this.train();
     } catch (e) {
-      // A held-waiter must never hang on a run that threw (out of memory, a kernel error…).
+      // A held-waiter must never hang on a run that threw (out of memory, a kernel error, a dead worker…).
       this.setState('failed', (e as Error).message);
       throw e;
+    } finally {
+      await this.parallel?.close();
+      this.parallel = undefined;
     }
   }
 
@@ -253,7 +263,8 @@ export class Trainer {
         filler.fill(order, batch * batchSize, n, x, y);
         const bx = x.subarray(0, n * filler.sampleSize);
         const s0 = performance.now();
-        const r = await trainStep(this.model, this.opt, bx, y.subarray(0, n), n, this.probe());
+        const step = this.parallel ? this.parallel.trainStep.bind(this.parallel) : trainStep;
+        const r = await step(this.model, this.opt, bx, y.subarray(0, n), n, this.probe());
         trainTime += performance.now() - s0;
         trainImages += n;
         this.pos.step++;

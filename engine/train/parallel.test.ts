@@ -1,0 +1,53 @@
+// The trainer with data-parallel workers (config.workers = 2) on real tfjs-wasm and real Fashion-MNIST: the
+// deterministic controls hold the run exactly as with one worker, its weights follow a one-worker run's, and stop
+// ends it (workers closed). The step-level guarantees (1e-5, no drift, a dying worker) are in runtime/parallel.
+import { beforeAll, describe, expect, it } from 'vitest';
+import { inferNetwork } from '../core';
+import { loadTemplate } from '../../templates';
+import { loadDataset, type Dataset } from '../data';
+import { Model, initEngineBackend } from '../runtime';
+import { Trainer, type TrainConfig } from './trainer';
+
+let data: Dataset;
+beforeAll(async () => {
+  await initEngineBackend('wasm', { threads: 1 }); // workers need the wasm backend
+  data = await loadDataset({ source: 'fashion-mnist', limit: 160 });
+});
+
+const config: TrainConfig = {
+  epochs: 2,
+  batchSize: 32,
+  seed: 7,
+  optimizer: { type: 'sgd', lr: 0.05 },
+  progressEveryMs: 0,
+};
+const trainer = (extra: Partial<TrainConfig>) =>
+  new Trainer(new Model(inferNetwork(loadTemplate('lenet')), 7), data, { ...config, ...extra });
+
+describe('Trainer with workers', () => {
+  it('pauseAtStep, step(n) and stop hold a 2-worker run exactly; its weights follow a 1-worker run', async () => {
+    const one = trainer({ pauseAtStep: 3 });
+    const oneRun = one.run();
+    await one.whenHeld();
+    const two = trainer({ pauseAtStep: 2, workers: 2 });
+    const twoRun = two.run();
+    await two.whenHeld();
+    expect(two.state).toBe('paused');
+    expect(two.position).toEqual({ epoch: 0, batch: 2, step: 2 });
+    two.step(1);
+    await two.whenHeld();
+    expect(two.position).toEqual({ epoch: 0, batch: 3, step: 3 });
+    const a = await one.model.params.toGluon(),
+      b = await two.model.params.toGluon();
+    let worst = 0;
+    for (const k of Object.keys(a))
+      for (let i = 0; i < a[k].data.length; i++) worst = Math.max(worst, Math.abs(a[k].data[i] - b[k].data[i]));
+    expect(worst).toBeLessThan(1e-5);
+    two.stop();
+    const done = await twoRun;
+    expect(done).toMatchObject({ stopped: true, steps: 3 });
+    expect(two.state).toBe('stopped');
+    one.stop();
+    await oneRun;
+  });
+});
