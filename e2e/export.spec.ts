@@ -16,6 +16,7 @@ import { WebSocket } from 'ws';
 import { ARTIFACTS, useEditor } from './harness';
 
 const page = useEditor('export', { theme: 'dark' });
+// Polls wait on what the page shows; the limit only bounds a real failure (a loaded machine may be slow).
 const id = (t: string) => page().getByTestId(t);
 const step = async () => Number(await id('train-stepcount').getAttribute('data-step'));
 const runState = () => id('train-state').getAttribute('data-state');
@@ -77,7 +78,7 @@ describe('projects keep their weights; the Export dialog', () => {
     await expect.poll(step, { timeout: 120_000 }).toBe(1);
     await id('train-step').click();
     await expect.poll(step, { timeout: 120_000 }).toBe(2);
-    await expect.poll(runState).toBe('paused');
+    await expect.poll(runState, { timeout: 60_000 }).toBe('paused');
     const trained = await predict();
 
     await page().evaluate(BINARY_FS);
@@ -93,9 +94,9 @@ describe('projects keep their weights; the Export dialog', () => {
 
     // Another network replaces it (nothing learned shows), then the project comes back with its weights.
     await id('train-stop').click();
-    await expect.poll(runState).toBe('stopped');
+    await expect.poll(runState, { timeout: 60_000 }).toBe('stopped');
     await page().evaluate("window.__netloom.openTemplate('mlp')");
-    await expect.poll(() => id('status-trained').count()).toBe(0);
+    await expect.poll(() => id('status-trained').count(), { timeout: 60_000 }).toBe(0);
     await id('btn-open').click();
     await expect.poll(() => id('status-trained').textContent(), { timeout: 60_000 }).toBe('trained: 2 steps');
 
@@ -109,7 +110,7 @@ describe('projects keep their weights; the Export dialog', () => {
     expect(await predict()).toEqual(trained);
     await id('train-step').click();
     await expect.poll(step, { timeout: 120_000 }).toBe(3); // the step count continues from the saved position
-    await expect.poll(runState).toBe('paused');
+    await expect.poll(runState, { timeout: 60_000 }).toBe('paused');
   }, 400_000);
 
   it('Ctrl+E opens the Export dialog: the check, then ONNX that onnxruntime runs to the same outputs', async () => {
@@ -132,7 +133,7 @@ describe('projects keep their weights; the Export dialog', () => {
     expect(await id('export-weights').textContent()).toMatch(/^trained: /);
     const onnx = await download(page(), () => id('export-run').click());
     expect(onnx.name).toMatch(/\.onnx$/);
-    await expect.poll(() => id('export-result').getAttribute('data-state')).toBe('done');
+    await expect.poll(() => id('export-result').getAttribute('data-state'), { timeout: 60_000 }).toBe('done');
     expect(await id('export-where').textContent()).toBe('your downloads');
 
     const session = await ort.InferenceSession.create(onnx.bytes);
@@ -155,7 +156,7 @@ describe('projects keep their weights; the Export dialog', () => {
 
   it('draws the network as SVG and PNG, and looks right in the light theme', async () => {
     await id('export-format-svg').click();
-    await expect.poll(() => id('export-check').getAttribute('data-state')).toBe('ok');
+    await expect.poll(() => id('export-check').getAttribute('data-state'), { timeout: 60_000 }).toBe('ok');
     const svg = await download(page(), () => id('export-run').click());
     expect(svg.name).toMatch(/\.svg$/);
     const text = svg.bytes.toString('utf8');

@@ -8,7 +8,7 @@ import { listOf } from '../doc/locate';
 import { loadTemplate } from '../../../templates';
 import { isDirty, toDoc } from '../doc/history';
 import { docStore, inferOf, useUi } from './store';
-import { adoptProject, forgetTrained, openProjectBytes, projectBytes } from './project';
+import { adoptProject, forgetTrained, hasWeights, openProjectBytes, projectBytes } from './project';
 import { claimWindow, writeOwnCopy } from './recovery';
 
 export const host: Host =
@@ -120,32 +120,45 @@ async function openFileNow() {
   }
 }
 
+/** What Save writes: the `.netloom` zip when the network has trained weights, else the JSON document. */
+async function saveData(doc: NetworkDoc, fileName: string | null) {
+  const stem = doc.name.replace(/[^\w-]+/g, '-').toLowerCase() || 'network';
+  const json = (note = '') => ({
+    data: JSON.stringify(doc, null, 2) + '\n',
+    name: fileName ?? `${stem}.netloom.json`,
+    note,
+    ask: false,
+  });
+  if (!hasWeights()) return json();
+  let p;
+  try {
+    p = await projectBytes(doc);
+  } catch (e) {
+    if (/offline/.test((e as Error).message)) return json(' (the engine is offline: without trained weights)');
+    throw e;
+  }
+  // A zip never goes into a .json file: a legacy project is saved under a new .netloom name (asked).
+  const legacy = !!fileName && /\.json$/i.test(fileName);
+  return {
+    data: p.bytes as string | Uint8Array,
+    name: legacy || !fileName ? `${stem}.netloom` : fileName,
+    note: p.dropped.length ? ` without the weights that no longer fit: ${p.dropped.join('; ')}` : '',
+    ask: legacy,
+  };
+}
+
 /**
- * Saves the `.netloom` project: the document with the weights, optimizer state and position of its last run
- * (the engine packs them). With the engine offline it falls back to the document alone as JSON, and says so.
+ * Saves the project. A network with trained weights (a run of it, or an opened `.netloom`) is saved as the
+ * `.netloom` zip with its weights, optimizer state and position (the engine packs them; a `.json` name asks for
+ * a new one); an untrained network stays the plain JSON document. With the engine offline the document alone
+ * is saved as JSON, and the toast says so.
  */
 export async function saveFile(as = false) {
   const ui = useUi.getState();
   const doc = docStore.getState().doc;
-  const stem = doc.name.replace(/[^\w-]+/g, '-').toLowerCase() || 'network';
   try {
-    let data: string | Uint8Array;
-    let name: string;
-    let note = '';
-    try {
-      const p = await projectBytes(doc);
-      data = p.bytes;
-      // A zip never goes into a .json file: saving a legacy project asks for a new name.
-      if (ui.fileName && /\.json$/i.test(ui.fileName)) as = true;
-      name = ui.fileName && !/\.json$/i.test(ui.fileName) ? ui.fileName : `${stem}.netloom`;
-      if (p.dropped.length) note = ` without the weights that no longer fit: ${p.dropped.join('; ')}`;
-    } catch (e) {
-      if (!/offline/.test((e as Error).message)) throw e;
-      data = JSON.stringify(doc, null, 2) + '\n';
-      name = ui.fileName ?? `${stem}.netloom.json`;
-      note = ' (the engine is offline: without trained weights)';
-    }
-    const r = await host.saveFile(data, as ? undefined : (ui.filePath ?? undefined), name);
+    const { data, name, note, ask } = await saveData(doc, ui.fileName);
+    const r = await host.saveFile(data, as || ask ? undefined : (ui.filePath ?? undefined), name);
     if (!r) return;
     docStore.getState().markClean();
     ui.set({ fileName: r.name, filePath: r.path });

@@ -47,6 +47,9 @@ function ownRun(): string | undefined {
   return r.runId;
 }
 
+/** Whether the document has trained weights to save (a run of it the engine holds, or an opened project's). */
+export const hasWeights = (): boolean => !!ownRun() || !!useProject.getState().bytes;
+
 /** Whether Resume can continue: an ended run of this document, or an opened project with a saved position. */
 export function canResume(): boolean {
   const r = useTraining.getState().run;
