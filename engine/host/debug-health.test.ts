@@ -1,15 +1,13 @@
-// The health monitor on real training (wasm, real Fashion-MNIST), hooked into the Trainer as the engine does:
-// a deep plain sigmoid MLP shows vanishing gradients in its first layers; the same depth with ReLU and
-// BatchNorm does not (the seed's reason for ResNet, made visible). Also the rules on hand-made norms.
+// The health monitor (engine/debug) on real training (wasm, real Fashion-MNIST), hooked into the Trainer as
+// the engine host does: a deep plain sigmoid MLP shows vanishing gradients in its first layers; the same depth
+// with ReLU and BatchNorm does not (the seed's reason for ResNet, made visible). Also the rules on set norms.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { inferNetwork } from '../core';
 import { loadTemplate } from '../../templates';
 import { loadDataset, type Dataset } from '../data';
-import { Model, selectBackend } from '../runtime';
+import { Model, probeOutputs, selectBackend } from '../runtime';
 import { Trainer } from '../train';
-import { deadFraction, HealthMonitor, PERSIST_STEPS, VANISHING_RATIO, type HealthAnomaly } from './health';
-import { RunMonitor } from './monitor';
-import { probeOutputs } from '../runtime';
+import { deadFraction, HealthMonitor, PERSIST_STEPS, RunMonitor, VANISHING_RATIO, type HealthAnomaly } from '../debug';
 
 let data: Dataset;
 beforeAll(async () => {

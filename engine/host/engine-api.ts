@@ -212,6 +212,7 @@ export function createEngineApi(): EngineApi {
         earlyStopping: config.earlyStop,
         startPaused: config.startPaused,
         pauseAtStep: config.pauseAtStep,
+        workers: config.workers,
       };
       const trainer = torch
         ? new TorchTrainer(session, settings, torch)
