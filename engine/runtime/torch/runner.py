@@ -351,7 +351,8 @@ class Run:
             send(
                 "start",
                 backend="torch",
-                backendReason=cfg["backendReason"],
+                backendReason=f"{cfg['backendReason']}; on {self.device} ({device_name(self.device)})"
+                + (f", {self.world} processes" if self.world > 1 else ""),
                 network=cfg["network"],
                 params=sum(t.numel() for t in self.module.state_dict().values()),
                 samples=train.n,
