@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { ARTIFACTS, useEditor } from './harness';
+import { ARTIFACTS, getDoc, useEditor } from './harness';
 import { fit, select, settled } from './ui';
 
 const page = useEditor('debug', {
@@ -46,9 +46,11 @@ async function settings(values: Record<string, string>) {
 
 /** One batch (Step), then held: waits until the step count moved on and the run is paused again. */
 async function stepOnce() {
-  const before = await step();
+  // Step on an ended run (or none) starts a new one at its first batch.
+  const held = (await runState()) === 'paused';
+  const target = held ? (await step()) + 1 : 1;
   await id('train-step').click();
-  await expect.poll(step, { timeout: 60_000 }).toBe(before + 1);
+  await expect.poll(step, { timeout: 120_000 }).toBe(target);
   await expect.poll(runState, { timeout: 30_000 }).toBe('paused');
 }
 
@@ -146,9 +148,33 @@ describe('visual debugging', () => {
     await expect.poll(runState, { timeout: 120_000 }).toBe('done');
     await id('tab-runs').click();
     await expect.poll(() => page().getByTestId('run-row').count()).toBe(1);
+    // Kept in the document (its view state), so Save writes it into the project.
+    const runs = ((await getDoc(page())) as { view?: { runs?: { steps: number }[] } }).view?.runs ?? [];
+    expect(runs.map((r) => r.steps)).toEqual([9]);
     await page().getByTestId('run-row').locator('input[type=checkbox]').check();
     await expect.poll(() => id('runs-compare').getAttribute('data-runs')).toBe('1');
     await shoot('debug-runs');
+  });
+
+  it('shows a block inside an opened Residual (b2/r1/conv1 of ResNet-18-small)', async () => {
+    await page().evaluate("window.__netloom.openTemplate('resnet18-small', true)");
+    await page().getByTestId('open-b2/r1').waitFor();
+    await page().getByTestId('open-b2/r1').click();
+    await settled(page());
+    await select(page(), 'b2/r1/conv1');
+    await id('tab-inside').click();
+    expect(await id('inside-view').getAttribute('data-path')).toBe('b2/r1/conv1');
+    await settings({ limit: '256', epochs: '1', batchSize: '32' });
+    await stepOnce();
+    await expect
+      .poll(async () => Number(await id('inside-grid').getAttribute('data-tiles')), { timeout: 120_000 })
+      .toBeGreaterThan(0);
+    await shoot('debug-inside-residual');
+    await id('train-stop').click();
+    await expect.poll(runState, { timeout: 60_000 }).toBe('stopped');
+    await page().getByTestId('breadcrumb').locator('.crumb').first().click();
+    await page().evaluate("window.__netloom.openTemplate('lenet')");
+    await page().getByTestId('node-conv2').waitFor();
   });
 
   it('stays responsive while training with the Inside and Health views open (long tasks recorded)', async () => {

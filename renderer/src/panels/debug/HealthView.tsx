@@ -11,7 +11,10 @@ import { useWatchSelection } from './InsideView';
 import { useDebug } from './store';
 
 /** Layer i of n in a colour along viridis (input dark purple → output yellow-green), skipping its pale end. */
-const layerColor = (i: number, n: number) => hex(VIRIDIS[Math.round(20 + (n > 1 ? i / (n - 1) : 0) * 200)]);
+const layerColor = (i: number, n: number) => hex(VIRIDIS[Math.round(20 + (n > 1 ? i / (n - 1) : 0) * 170)]);
+
+/** `sequential0_conv0_weight/grad` → `sequential0_conv0_weight · gradients`. */
+const histTitle = (key: string) => key.replace(/\/weight$/, ' · values').replace(/\/grad$/, ' · gradients');
 
 export function HealthView() {
   useWatchSelection();
@@ -77,7 +80,7 @@ export function HealthView() {
         </div>
         <div className="health-hists">
           {Object.entries(histograms).map(([key, hs]) => (
-            <HeatStrip key={key} title={key} hists={hs} width={Math.max(160, chartW - 20)} height={44} />
+            <HeatStrip key={key} title={histTitle(key)} hists={hs} width={Math.max(160, chartW - 20)} height={44} />
           ))}
           {!Object.keys(histograms).length && (
             <span className="muted">

@@ -1,5 +1,6 @@
 // Histograms over time as a heat strip: one column per snapshot, one row per value bin on a range shared by
 // all columns (health.ts re-bins them), brighter where more values fall.
+import { useUi } from '../../app/store';
 import { memo, useEffect, useMemo, useRef } from 'react';
 import { prepare, cssVar } from './canvas';
 import { VIRIDIS } from './colormap';
@@ -14,6 +15,7 @@ export const HeatStrip = memo(function HeatStrip(props: {
 }) {
   const { title, hists, width, height = 64 } = props;
   const ref = useRef<HTMLCanvasElement>(null);
+  const theme = useUi((s) => s.theme);
   const heat = useMemo(() => heatColumns(hists), [hists]);
   useEffect(() => {
     const ctx = ref.current && prepare(ref.current, width, height);
@@ -35,9 +37,9 @@ export const HeatStrip = memo(function HeatStrip(props: {
     tmp.getContext('2d')!.putImageData(img, 0, 0);
     ctx.imageSmoothingEnabled = false;
     ctx.drawImage(tmp, 0, 0, width, height);
-    ctx.strokeStyle = cssVar('--border');
+    ctx.strokeStyle = cssVar('--border', ref.current!);
     ctx.strokeRect(0.5, 0.5, width - 1, height - 1);
-  }, [hists, heat, width, height]);
+  }, [hists, heat, width, height, theme]);
   return (
     <figure className="heat-strip" data-testid="heat-strip" data-columns={hists.length}>
       <figcaption>

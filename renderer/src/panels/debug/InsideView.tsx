@@ -33,6 +33,10 @@ export function InsideView() {
   useWatchSelection();
   const { watched, watchedShape, inside, sample, insideError, set } = useDebug();
   const runState = useTraining((s) => s.run.state);
+  // Class names of the run's data set when the engine lists them (built-ins), else the label number.
+  const names = useTraining(
+    (s) => s.datasets?.find((d) => d.id === s.run.config?.dataset || d.name === s.run.config?.dataset)?.classNames,
+  );
   const [boxRef, width] = useWidth(480);
   const a = watched ? inside.blocks[watched] : undefined;
   const n = a ? samplesIn(a) : 0;
@@ -104,7 +108,7 @@ export function InsideView() {
                 size={84}
                 testid="probe-image"
               />
-              <figcaption className="muted">label {probe.labels[k]}</figcaption>
+              <figcaption className="muted">{names?.[probe.labels[k]] ?? `label ${probe.labels[k]}`}</figcaption>
             </figure>
           )}
           <div className="inside-maps" ref={boxRef}>

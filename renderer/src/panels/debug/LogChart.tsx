@@ -1,6 +1,7 @@
 // Many series over steps on a log y axis, drawn on a <canvas> (dozens of layers × hundreds of steps would be
 // thousands of SVG nodes). Powers of ten as grid lines; a legend lists the series in their colours.
 import { memo, useEffect, useRef } from 'react';
+import { useUi } from '../../app/store';
 import { cssVar, prepare } from './canvas';
 import { decade } from './format';
 import { logTicks, positiveRange } from './health';
@@ -23,6 +24,7 @@ export const LogChart = memo(function LogChart(props: {
 }) {
   const { title, series, width, height, testid } = props;
   const ref = useRef<HTMLCanvasElement>(null);
+  const theme = useUi((s) => s.theme);
   useEffect(() => {
     const ctx = ref.current && prepare(ref.current, width, height);
     if (!ctx) return;
@@ -30,8 +32,8 @@ export const LogChart = memo(function LogChart(props: {
     let x0 = Infinity,
       x1 = -Infinity;
     for (const s of series) if (s.xs.length) [x0, x1] = [Math.min(x0, s.xs[0]), Math.max(x1, s.xs[s.xs.length - 1])];
-    const muted = cssVar('--muted'),
-      grid = cssVar('--border');
+    const muted = cssVar('--muted', ref.current!),
+      grid = cssVar('--border', ref.current!);
     ctx.font = '10.5px system-ui, sans-serif';
     ctx.fillStyle = muted;
     if (!range || !Number.isFinite(x0)) {
@@ -81,7 +83,7 @@ export const LogChart = memo(function LogChart(props: {
       if (s.xs.length === 1) ctx.arc(X(s.xs[0]), Y(s.ys[0]), 1.5, 0, Math.PI * 2);
       ctx.stroke();
     }
-  }, [series, width, height]);
+  }, [series, width, height, theme]);
   return (
     <figure className="log-chart" data-testid={testid} data-series={series.length}>
       <figcaption>
