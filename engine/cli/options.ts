@@ -44,6 +44,11 @@ export const TRAIN_FLAGS: Record<string, Flag> = {
     arg: 'NAME',
     help: 'the backend (default: a GPU torch, else the best tfjs one installed)',
   },
+  workers: {
+    path: 'workers',
+    arg: 'N',
+    help: 'data-parallel workers on the wasm backend, 1–8 (default 1; more than the cores: clamped, with a note)',
+  },
   seed: { path: 'seed', arg: 'N', help: 'seed for initialisation, shuffling and the validation split (default 0)' },
   ...TORCH_FLAGS,
   ...WATCH_FLAGS,
@@ -161,6 +166,7 @@ export function trainOptions(p: Parsed, doc: NetworkDoc | null, docText: string)
     weightDecay: same ? t?.weightDecay : undefined,
     seed: flagNum('seed') ?? 0,
     backend,
+    workers: flagNum('workers'),
     schedule: schedule !== undefined ? parseSchedule(schedule) : t?.schedule,
     earlyStop: patience !== undefined ? { ...t?.earlyStop, patience } : t?.earlyStop,
   };

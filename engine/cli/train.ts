@@ -63,6 +63,7 @@ export async function trainCommand(argv: string[]): Promise<number> {
     optimizer: { type: config.optimizer, lr: config.lr, momentum: config.momentum, weightDecay: config.weightDecay },
     schedule: config.schedule,
     earlyStopping: config.earlyStop,
+    workers: config.workers,
   };
   const trainer = torch
     ? new (await import('../host/torch-run')).TorchTrainer(session, settings, torch.probe, torch.options)

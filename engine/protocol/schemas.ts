@@ -51,6 +51,8 @@ export const trainConfig = z.object({
   startPaused: z.boolean().optional(),
   /** Pause after this many batches in total (global step), deterministically, whatever the machine's speed. */
   pauseAtStep: nonneg.optional(),
+  /** Data-parallel workers on the wasm backend (default 1); more than the cores is clamped, with a note. */
+  workers: z.number().int().min(1).max(8).optional(),
 });
 export type TrainConfig = z.infer<typeof trainConfig>;
 

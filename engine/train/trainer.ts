@@ -6,6 +6,7 @@ import type { Model } from '../runtime';
 import {
   DataParallel,
   Optimizer,
+  resolveWorkers,
   trainStep,
   evalBatch,
   firstNonFinite,
@@ -71,6 +72,8 @@ export class Trainer {
   private hooks = new Set<StepHook>();
   /** The run's workers when config.workers > 1: started with run() (after any restore), closed when it ends. */
   private parallel: DataParallel | undefined;
+  /** Said with the backend in the start event: the workers in use, or why fewer than asked. */
+  private workersNote = '';
 
   constructor(
     readonly model: Model,
@@ -203,7 +206,8 @@ export class Trainer {
   /** Trains until the epochs are done, stop() is called or early stopping triggers. */
   async run(): Promise<DoneEvent> {
     try {
-      const workers = this.config.workers ?? 1;
+      const { workers, note } = resolveWorkers(this.config.workers ?? 1);
+      this.workersNote = note ? `; ${note}` : workers > 1 ? `; ${workers} data-parallel workers` : '';
       if (workers > 1) this.parallel = await DataParallel.start(this.model, this.opt, { workers });
       return await this.train();
     } catch (e) {
@@ -230,7 +234,7 @@ export class Trainer {
     this.emit({
       event: 'start',
       backend: this.backend.name,
-      backendReason: this.backend.reason,
+      backendReason: this.backend.reason + this.workersNote,
       network: this.model.net.name,
       params,
       samples: split.n,
