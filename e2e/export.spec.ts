@@ -154,6 +154,22 @@ describe('projects keep their weights; the Export dialog', () => {
     await page().screenshot({ path: path.join(ARTIFACTS, 'export-dark.png') });
   });
 
+  it('TF.js: model.json and its weight shards download, and the dialog lists them', async () => {
+    await id('export-format-tfjs').click();
+    await expect.poll(() => id('export-check').getAttribute('data-state'), { timeout: 60_000 }).toBe('ok');
+    const names: string[] = [];
+    const onDownload = (d: Download) => names.push(d.suggestedFilename());
+    page().on('download', onDownload);
+    await id('export-run').click();
+    await expect.poll(() => id('export-result').getAttribute('data-state'), { timeout: 60_000 }).toBe('done');
+    const listed = await page().locator('.export-files li').allTextContents();
+    await expect.poll(() => names.length, { timeout: 60_000 }).toBe(listed.length);
+    page().off('download', onDownload);
+    expect(listed).toContain('model.json');
+    expect(listed.some((n) => /\.bin$/.test(n))).toBe(true);
+    expect(names.sort()).toEqual([...listed].sort());
+  });
+
   it('draws the network as SVG and PNG, and looks right in the light theme', async () => {
     await id('export-format-svg').click();
     await expect.poll(() => id('export-check').getAttribute('data-state'), { timeout: 60_000 }).toBe('ok');
