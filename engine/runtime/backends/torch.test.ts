@@ -36,7 +36,7 @@ describe('the torch backend entry', () => {
     setTorchPython(path.join(dir, 'no-such-python3'));
     expect(await probeTorch()).toMatchObject({ ok: false, reason: `${path.join(dir, 'no-such-python3')} not found` });
     await expect(trainingBackend('torch')).rejects.toThrow(/Backend 'torch' is not available: .*not found/);
-    expect((await trainingBackend()).torch).toBeNull(); // automatic: the next backend, tfjs
+    expect((await trainingBackend(undefined, { gpuHint: true })).torch).toBeNull(); // automatic: the next, tfjs
   });
 
   it('names a Python without torch', async () => {
@@ -58,7 +58,12 @@ describe('the torch backend entry', () => {
     expect(r).toMatchObject({ ok: true, version: '2.5.0', cuda: ['NVIDIA H200'] });
     expect(r.reason).toMatch(/^torch 2\.5\.0 \(.*\), CUDA: NVIDIA H200$/);
     // A GPU torch is the automatic choice; naming another backend keeps tfjs.
-    expect((await trainingBackend()).torch).toEqual(r);
+    expect((await trainingBackend(undefined, { gpuHint: true })).torch).toEqual(r);
+    // Without a GPU device on the machine the automatic choice does not even ask torch.
+    expect(await trainingBackend(undefined, { gpuHint: false })).toEqual({
+      torch: null,
+      reason: 'no GPU device here: tfjs trains on the CPU',
+    });
     expect((await trainingBackend('wasm')).torch).toBeNull();
     const cache = JSON.parse(fs.readFileSync(path.join(dir, 'torch-probe.json'), 'utf8'));
     expect(Object.keys(cache).some((k) => k.includes('python-new-torch'))).toBe(true);
@@ -66,7 +71,7 @@ describe('the torch backend entry', () => {
 
   it('a CPU-only torch is available but not the automatic choice (wasm stays the CPU default)', async () => {
     setTorchPython(script('python-cpu-torch', `echo '{"version": "1.13.1", "cuda": [], "mps": false}'`));
-    expect((await trainingBackend()).torch).toBeNull();
+    expect((await trainingBackend(undefined, { gpuHint: true })).torch).toBeNull();
     expect((await trainingBackend('torch')).torch).toMatchObject({
       ok: true,
       reason: expect.stringMatching(/CPU only/),

@@ -189,11 +189,28 @@ export interface TrainingChoice {
 }
 
 /**
+ * Whether this machine could have a GPU torch uses (an NVIDIA device node, or a Mac for MPS): without one the
+ * automatic choice does not import torch at all (seconds) to learn that it has none.
+ */
+export function gpuPresent(): boolean {
+  if (process.platform === 'darwin') return true;
+  try {
+    return fs.readdirSync('/dev').some((f) => /^nvidia\d+$/.test(f));
+  } catch {
+    return false;
+  }
+}
+
+/**
  * Which engine trains a run: torch when asked for (an error with the reason when it cannot), or automatically when
  * it has a working GPU; otherwise tfjs (wasm stays the automatic CPU choice: no speed probe picks torch on CPU yet).
  */
-export async function trainingBackend(requested?: string): Promise<TrainingChoice> {
+export async function trainingBackend(
+  requested?: string,
+  { gpuHint = gpuPresent() }: { gpuHint?: boolean } = {},
+): Promise<TrainingChoice> {
   if (requested && requested !== 'torch') return { torch: null, reason: `requested: ${requested}` };
+  if (!requested && !gpuHint) return { torch: null, reason: 'no GPU device here: tfjs trains on the CPU' };
   const probe = await probeTorch();
   if (requested === 'torch') {
     if (!probe.ok)
