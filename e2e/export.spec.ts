@@ -14,6 +14,7 @@ import { connectWebSocket } from '../engine/protocol/transports/websocket';
 import type { WebSocketLike } from '../engine/protocol';
 import { WebSocket } from 'ws';
 import { ARTIFACTS, useEditor } from './harness';
+import { select } from './ui';
 
 const page = useEditor('export', { theme: 'dark' });
 // Polls wait on what the page shows; the limit only bounds a real failure (a loaded machine may be slow).
@@ -192,5 +193,22 @@ describe('projects keep their weights; the Export dialog', () => {
     await id('export-format-onnx').click();
     await expect.poll(() => id('export-check').getAttribute('data-state'), { timeout: 60_000 }).toBe('ok');
     await page().screenshot({ path: path.join(ARTIFACTS, 'export-light.png') });
+  });
+
+  it('an edit that changes conv1 says its weights no longer fit, and Save drops only those, saying so', async () => {
+    await page().keyboard.press('Escape');
+    await expect.poll(() => id('export-dialog').count(), { timeout: 60_000 }).toBe(0);
+    if (await id('train-stop').isEnabled()) await id('train-stop').click();
+    await expect.poll(runState, { timeout: 60_000 }).toBe('stopped');
+    await select(page(), 'conv1');
+    await id('param-channels').fill('8');
+    await expect.poll(() => id('status-trained').textContent(), { timeout: 60_000 }).toMatch(/no longer fit$/);
+    expect(await id('status-trained').getAttribute('title')).toMatch(
+      /conv1 weight was \(20, 1, 5, 5\), is now \(8, 1, 5, 5\)/,
+    );
+    await id('btn-save').click();
+    await expect
+      .poll(() => page().getByTestId('toast').allTextContents(), { timeout: 60_000 })
+      .toContainEqual(expect.stringMatching(/without the weights that no longer fit: conv1 weight was/));
   });
 });
