@@ -15,6 +15,7 @@ import { parseArgs } from '../cli/args';
 import { installKernelProfiler, kernelProfileReport, resetKernelProfile } from './kernel-profile';
 import { runReference } from './reference';
 import { measureTorchBackend } from './torch-backend';
+import { measureDebugOverhead, type DebugOverhead } from './debug-overhead';
 
 interface Stat {
   min: number;
@@ -83,6 +84,8 @@ async function main() {
   const torchRuns: Record<string, Stat> = {};
   let torchSkipped: string | undefined;
   const torchBackend: Record<string, Stat> = {};
+  // Visual debugging's streaming budget (LeNet, conv1 watched + health vs headless), on each tfjs backend.
+  const debugOverhead: Record<string, DebugOverhead> = {};
   for (const name of wanted.filter((w) => w !== 'torch')) {
     try {
       const choice = await selectBackend(name);
@@ -93,6 +96,10 @@ async function main() {
       continue;
     }
     results[name] = {};
+    if (nets.includes('lenet') && name !== 'cpu') {
+      debugOverhead[name] = await measureDebugOverhead(batch, repeats);
+      process.stderr.write(`${name} lenet watched/headless: ${debugOverhead[name].ratio}\n`);
+    }
     for (const net of nets) {
       // The pure-JS cpu backend needs over ten minutes per ResNet-18 step (measured): left out there.
       if (name === 'cpu' && net === 'resnet18') continue;
@@ -137,6 +144,7 @@ async function main() {
     netloom: results,
     pytorch: torch,
     ratios,
+    debugOverhead,
   };
   const out = typeof p.flags.out === 'string' ? p.flags.out : path.join('bench', 'results', 'bench.json');
   fs.mkdirSync(path.dirname(out), { recursive: true });
