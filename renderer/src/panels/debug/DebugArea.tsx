@@ -6,10 +6,24 @@ import { useUi } from '../../app/store';
 import { EvaluationView } from './EvaluationView';
 import { HealthView } from './HealthView';
 import { InsideView } from './InsideView';
-import { watchHealth } from './link';
+import { watch, watchHealth } from './link';
 import { RunsView } from './RunsView';
 import { DEBUG_TABS, useDebug } from './store';
 import './debug.css';
+
+/**
+ * While `active` (Inside or Health shows), watches the single selected block; nothing (unsubscribed) otherwise
+ * and when the drawer closes. One subscription for both tabs, so switching between them keeps its history.
+ */
+function useWatchSelection(active: boolean) {
+  const selected = useUi((s) => (s.selected.length === 1 && !s.selected[0].startsWith('__') ? s.selected[0] : null));
+  const online = useUi((s) => !!s.engineBackend);
+  const path = active ? selected : null;
+  useEffect(() => {
+    void watch(path);
+  }, [path, online]);
+  useEffect(() => () => void watch(null), []);
+}
 
 export function DebugArea({ curves }: { curves: ReactNode }) {
   const tab = useDebug((s) => s.tab);
@@ -20,6 +34,7 @@ export function DebugArea({ curves }: { curves: ReactNode }) {
     void watchHealth(true);
     return () => void watchHealth(false);
   }, [online]);
+  useWatchSelection(tab === 'inside' || tab === 'health');
   return (
     <div className={`debug-area tab-${tab}`} data-testid="debug-area">
       <nav className="debug-tabs" role="tablist" aria-label="Training views">

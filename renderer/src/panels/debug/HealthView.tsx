@@ -7,7 +7,6 @@ import { useWidth } from './canvas';
 import { hex, VIRIDIS } from './colormap';
 import { HeatStrip } from './HeatStrip';
 import { LogChart, type LogSeries } from './LogChart';
-import { useWatchSelection } from './InsideView';
 import { useDebug } from './store';
 
 /** Layer i of n in a colour along viridis (input dark purple → output yellow-green), skipping its pale end. */
@@ -17,7 +16,6 @@ const layerColor = (i: number, n: number) => hex(VIRIDIS[Math.round(20 + (n > 1 
 const histTitle = (key: string) => key.replace(/\/weight$/, ' · values').replace(/\/grad$/, ' · gradients');
 
 export function HealthView() {
-  useWatchSelection();
   const health = useDebug((s) => s.health);
   const histograms = useDebug((s) => s.histograms);
   const watched = useDebug((s) => s.watched);

@@ -1,9 +1,8 @@
 // The Inside view: what the selected block computes on the probe batch, live. Feature maps for (C, H, W)
 // outputs, bars for (F) outputs, the probe image beside them, per-channel statistics, and a stepper through
-// the probe samples. The subscription follows the selection (link.ts: subscribe on select, unsubscribe on
-// deselect or when the view closes).
-import { useEffect, useMemo } from 'react';
-import { useUi } from '../../app/store';
+// the probe samples. The subscription follows the selection (DebugArea + link.ts: subscribe on select,
+// unsubscribe on deselect or when the view closes).
+import { useMemo } from 'react';
 import { useTraining } from '../training/controller';
 import { Bars } from './Bars';
 import { useWidth } from './canvas';
@@ -11,7 +10,6 @@ import { ChannelStats } from './ChannelStats';
 import { FeatureGrid } from './FeatureGrid';
 import { shapeText } from './format';
 import { Legend } from './Legend';
-import { watch } from './link';
 import { SampleImage } from './SampleImage';
 import { rangeOf, sampleOf, samplesIn } from './snapshot';
 import { useDebug } from './store';
@@ -19,18 +17,7 @@ import { useDebug } from './store';
 /** Room kept beside the maps for the colour legend. */
 const LEGEND_W = 70;
 
-/** Watches the single selected block while mounted; nothing (unsubscribed) when it unmounts. */
-export function useWatchSelection() {
-  const selected = useUi((s) => (s.selected.length === 1 && !s.selected[0].startsWith('__') ? s.selected[0] : null));
-  const online = useUi((s) => !!s.engineBackend);
-  useEffect(() => {
-    void watch(selected);
-  }, [selected, online]);
-  useEffect(() => () => void watch(null), []);
-}
-
 export function InsideView() {
-  useWatchSelection();
   const { watched, watchedShape, inside, sample, insideError, set } = useDebug();
   const runState = useTraining((s) => s.run.state);
   // Class names of the run's data set when the engine lists them (built-ins), else the label number.
