@@ -3,6 +3,7 @@
 //   npm run bench -- [--nets mlp,lenet,resnet18] [--backends wasm,cpu] [--repeats 5] [--batch 256] [--out file]
 //                    [--profile]   (per-kernel time per step, to see what dominates before optimizing)
 //                    [--device cpu|cuda|mps]   (the torch backend's device; default: its own choice)
+//                    [--workers W]   (also 1 vs W data-parallel workers on wasm, interleaved; workers.ts)
 // The torch backend (its Python runner) is measured right after the plain PyTorch loop on each net.
 // Writes JSON (min/median/max images/s per net and backend, and our/PyTorch ratios) and prints a table.
 import fs from 'node:fs';
@@ -15,6 +16,7 @@ import { parseArgs } from '../cli/args';
 import { installKernelProfiler, kernelProfileReport, resetKernelProfile } from './kernel-profile';
 import { runReference } from './reference';
 import { measureTorchBackend } from './torch-backend';
+import { measureWorkers, workersRow, type WorkersCase } from './workers';
 import { measureDebugOverhead, type DebugOverhead } from './debug-overhead';
 
 interface Stat {
@@ -127,6 +129,15 @@ async function main() {
     }
   }
   if (Object.keys(torchBackend).length) results.torch = torchBackend;
+  const workers: Record<string, WorkersCase> = {};
+  if (p.flags.workers !== undefined) {
+    const w = Number(p.flags.workers);
+    await selectBackend('wasm', { threads: 1 }); // one thread per rank: W workers use W cores
+    for (const net of nets) {
+      workers[net] = await measureWorkers(NETS[net](), w, batch, repeats);
+      process.stderr.write(`wasm ${net}: ${w} workers / 1 = ${workers[net].scaling}\n`);
+    }
+  }
   const torch = torchSkipped ? { skipped: torchSkipped } : torchRuns;
   const ratios: Record<string, Record<string, number>> = {};
   if (!('skipped' in torch)) {
@@ -144,6 +155,7 @@ async function main() {
     netloom: results,
     pytorch: torch,
     ratios,
+    workers,
     debugOverhead,
   };
   const out = typeof p.flags.out === 'string' ? p.flags.out : path.join('bench', 'results', 'bench.json');
@@ -169,6 +181,12 @@ async function main() {
     );
   }
   console.log(rows.join('\n'));
+  if (Object.keys(workers).length) {
+    console.log(
+      '\n| network | wasm 1 worker img/s | wasm W workers img/s | scaling | RSS / peak |\n|---|---|---|---|---|',
+    );
+    for (const [net, c] of Object.entries(workers)) console.log(workersRow(net, c));
+  }
   console.log(`\nwritten to ${out}`);
   process.exit(0);
 }
