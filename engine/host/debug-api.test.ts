@@ -126,4 +126,29 @@ describe('debug api', () => {
     }
     expect(problems).toEqual([]);
   }, 300_000);
+  it('a subscription whose block is gone from the next run ends with debug/error naming the path', async () => {
+    const host = createEngineHost(createEngineApi());
+    const [a, b] = memoryPair();
+    host.connect(a);
+    const client = createClient(b);
+    const ended: EventPayload<'debug/error'>[] = [];
+    client.on('debug/error', (e) => ended.push(e));
+    try {
+      const first = await client.call('train/start', lenet);
+      const sub = await client.call('debug/subscribe', { blocks: ['conv1'] });
+      await client.call('train/stop', { runId: first.runId });
+      // the MLP template has no conv1: the subscription cannot follow it
+      await client.call('train/start', { ...lenet, doc: loadTemplate('mlp') as object });
+      await until(() => ended.length, 'the debug/error event');
+      expect(ended[0]).toMatchObject({ subscriptionId: sub.subscriptionId, code: 'E_UNKNOWN_BLOCK', path: 'conv1' });
+      await expect(client.call('debug/snapshot', { subscriptionId: sub.subscriptionId })).rejects.toMatchObject({
+        code: 'E_BAD_PARAMS',
+      });
+      await expect(client.call('debug/subscribe', { blocks: ['conv1'] })).rejects.toMatchObject({
+        code: 'E_UNKNOWN_BLOCK',
+      });
+    } finally {
+      await host.close();
+    }
+  }, 300_000);
 });
