@@ -80,9 +80,11 @@ export function EvaluationView() {
               <>
                 <div className="eval-caption" data-testid="cell-caption">
                   <b>{r.classes[cell.i]}</b> predicted as <b>{r.classes[cell.j]}</b>
-                  {': '}
-                  {r.confusion[cell.i * r.classes.length + cell.j].toLocaleString()}
-                  {cell.i === cell.j ? ' (correct: no images listed)' : ''}
+                  <span className="muted">
+                    · {r.confusion[cell.i * r.classes.length + cell.j].toLocaleString()} image
+                    {r.confusion[cell.i * r.classes.length + cell.j] === 1 ? '' : 's'}
+                    {cell.i === cell.j ? ' (right: not listed)' : ''}
+                  </span>
                   <button className="mini" title="Back to all misclassified images" onClick={() => set({ cell: null })}>
                     ✕
                   </button>
