@@ -1,6 +1,7 @@
 // The trainer with data-parallel workers (config.workers = 2) on real tfjs-wasm and real Fashion-MNIST: the
-// deterministic controls hold the run exactly as with one worker, its weights follow a one-worker run's, and stop
-// ends it (workers closed). The step-level guarantees (1e-5, no drift, a dying worker) are in runtime/parallel.
+// deterministic controls hold the run exactly as with one worker, its weights follow a one-worker run's, stop ends
+// it (workers closed), and a worker that dies fails the run with its message. The step-level guarantees (1e-5,
+// no drift, BatchNorm) are in runtime/parallel.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { inferNetwork } from '../core';
 import { loadTemplate } from '../../templates';
@@ -49,5 +50,24 @@ describe('Trainer with workers', () => {
     expect(two.state).toBe('stopped');
     one.stop();
     await oneRun;
+  });
+
+  it('a worker that dies fails the run with its message (state failed, no hang); the next run trains', async () => {
+    process.env.NETLOOM_TEST_WORKER_FAULT = '2';
+    const t = trainer({ workers: 2 });
+    try {
+      await expect(t.run()).rejects.toThrow('worker 1 died: injected fault in worker 1 at step 2');
+    } finally {
+      delete process.env.NETLOOM_TEST_WORKER_FAULT;
+    }
+    expect(t.state).toBe('failed');
+    expect(t.position.step).toBe(1);
+    await t.whenHeld(); // resolves at once: a failed run is held
+    const next = trainer({ workers: 2, pauseAtStep: 1 });
+    const running = next.run();
+    await next.whenHeld();
+    expect(next.position.step).toBe(1);
+    next.stop();
+    await expect(running).resolves.toMatchObject({ stopped: true, steps: 1 });
   });
 });

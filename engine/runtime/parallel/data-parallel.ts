@@ -16,6 +16,11 @@ import { computeShare, layoutOf, rawWeights, reduceAndApply, share, slotBytes, s
 
 export const MAX_WORKERS = 8;
 
+const envFault = () => {
+  const v = Number(process.env.NETLOOM_TEST_WORKER_FAULT);
+  return Number.isInteger(v) && v > 0 ? v : undefined;
+};
+
 /** The cores this machine offers (the upper bound for `workers`). */
 export function availableCores(): number {
   return typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
@@ -75,7 +80,10 @@ class WorkerLink {
 
 export interface DataParallelOptions {
   workers: number;
-  /** Tests only: worker 1 throws (uncaught) at this step, as a crashing kernel would. */
+  /**
+   * Tests only: worker 1 throws (uncaught) at this step, as a crashing kernel would. Also read from
+   * NETLOOM_TEST_WORKER_FAULT, so tests of the Trainer and the engine can make a worker die through their own API.
+   */
   faultAtStep?: number;
 }
 
@@ -133,7 +141,7 @@ export class DataParallel {
               optimizer: opt.config,
               control,
               slots,
-              faultAtStep: l.rank === 1 ? options.faultAtStep : undefined,
+              faultAtStep: l.rank === 1 ? (options.faultAtStep ?? envFault()) : undefined,
             },
             'ready',
           ),
