@@ -92,7 +92,8 @@ function flush() {
   s.set({ run, intent: settles(s.intent, s.run, run) ? null : s.intent });
   // In order: an anomaly rings its block; the run going on again (resume, step) takes the ring away.
   for (const e of events) {
-    if (e.name === 'train/anomaly') revealBlock(e.p.block);
+    if (e.name === 'train/anomaly' && e.p.paused)
+      revealBlock(e.p.block); // warnings must not move the selection
     else if (e.name === 'train/state' && e.p.state === 'running' && useUi.getState().flagged)
       useUi.getState().set({ flagged: undefined });
   }

@@ -175,7 +175,8 @@ export function applyEvents(prev: RunView, events: readonly TrainEvent[]): RunVi
         if (e.p.state === 'running') v.anomaly = null;
         break;
       case 'train/anomaly':
-        v.anomaly = e.p;
+        // The banner is for what stopped the run (NaN/Inf); health warnings live on the canvas and in Problems.
+        if (e.p.paused) v.anomaly = e.p;
         v.step = Math.max(v.step, e.p.step);
         break;
       case 'train/done':

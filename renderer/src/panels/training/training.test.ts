@@ -33,6 +33,15 @@ const progress = (step: number, loss: number, runId = 'r1'): TrainEvent => ({
 });
 
 describe('run state', () => {
+  it('keeps the banner for what paused the run; a health warning does not take it', () => {
+    const a = (kind: 'nan' | 'dead', paused: boolean) => ({
+      name: 'train/anomaly' as const,
+      p: { runId: 'r', kind, step: 1, message: kind, paused, block: 'conv1' },
+    });
+    expect(applyEvents(emptyRun(), [a('dead', false)]).anomaly).toBeNull();
+    expect(applyEvents(emptyRun(), [a('dead', false), a('nan', true)]).anomaly?.kind).toBe('nan');
+  });
+
   it('follows progress, epochs, state and done', () => {
     let v = applyEvents(emptyRun(), [
       { name: 'train/state', p: { runId: 'r1', state: 'running' } },
