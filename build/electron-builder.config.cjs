@@ -17,7 +17,8 @@ module.exports = {
     '!node_modules/{react,react-dom,@xyflow,zustand,elkjs,zod,ws,tsx,esbuild,jpeg-js,pngjs}{,/**}',
   ],
   // Native addons and wasm binaries cannot be loaded from inside an asar archive.
-  asarUnpack: ['**/node_modules/@tensorflow/tfjs-node*/**', '**/*.node', '**/*.wasm'],
+  // Python runs the torch runner and reads the export's files from disk, not from the archive.
+  asarUnpack: ['**/node_modules/@tensorflow/tfjs-node*/**', '**/*.node', '**/*.wasm', 'out/electron/python/**'],
   // tfjs-node is N-API (ABI-stable): no rebuild against Electron's headers, no compiler needed.
   npmRebuild: false,
   // Close the doors Electron leaves open by default.

@@ -4,13 +4,22 @@
 //   preload.cjs  window preload            (sandboxed: browser platform, only `electron` external)
 //   engine.mjs   engine utilityProcess     (node ESM: the runtime uses top-level await; tfjs packages stay external so
 //                native/wasm files load from node_modules)
+//   python/      the Python files the engine runs or writes (PyTorch export, the torch runner): read next to the bundle
 // Run: `npx tsx electron/bundle.ts`.
 import { build } from 'esbuild';
+import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ELECTRON_ENTRIES, ELECTRON_OUT, REPO } from './builds';
 
 export const OUT_DIR = ELECTRON_OUT;
+
+/** Python sources the bundled engine finds in `<bundle>/python/` (export.ts and torch-run.ts look there first). */
+export const PYTHON_FILES = [
+  'engine/export/pytorch/python/netloom_layers.py',
+  'engine/export/pytorch/python/train.py',
+  'engine/runtime/torch/runner.py',
+];
 
 /** Packages that must stay in node_modules: Electron itself, and tfjs with its native and wasm binaries. */
 export const NODE_EXTERNALS = ['electron', '@tensorflow/*', 'onnxruntime-node', 'webgpu'];
@@ -47,6 +56,8 @@ export async function bundleElectron(outDir = OUT_DIR): Promise<string[]> {
       }),
     ),
   );
+  fs.mkdirSync(path.join(outDir, 'python'), { recursive: true });
+  for (const f of PYTHON_FILES) fs.copyFileSync(path.join(REPO, f), path.join(outDir, 'python', path.basename(f)));
   return entries.map((e) => path.join(outDir, e.out));
 }
 

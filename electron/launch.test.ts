@@ -151,6 +151,10 @@ describe('electron bundles', () => {
         ),
       ).toEqual([]);
       expect(fs.readFileSync(preload, 'utf8')).toContain('exposeInMainWorld');
+      // The bundled engine reads the PyTorch export's files and runs the torch runner from python/ beside it.
+      for (const f of ['netloom_layers.py', 'train.py', 'runner.py']) {
+        expect(fs.existsSync(path.join(out, 'python', f)), f).toBe(true);
+      }
     } finally {
       fs.rmSync(out, { recursive: true, force: true });
     }

@@ -22,7 +22,14 @@ import {
 } from '../train';
 import { writeParts } from './torch-data';
 
-const RUNNER = path.join(import.meta.dirname, '..', 'runtime', 'torch', 'runner.py');
+// From sources: engine/runtime/torch/runner.py. Bundled (Electron): python/runner.py beside the engine bundle, run
+// from asar's unpacked copy since Python cannot read inside an archive.
+const SOURCE_RUNNER = path.join(import.meta.dirname, '..', 'runtime', 'torch', 'runner.py');
+const BUNDLED_RUNNER = path.join(import.meta.dirname, 'python', 'runner.py');
+const RUNNER = (fs.existsSync(BUNDLED_RUNNER) ? BUNDLED_RUNNER : SOURCE_RUNNER).replace(
+  /app\.asar([\\/])/,
+  'app.asar.unpacked$1',
+);
 const HELD = ['paused', 'stopped', 'done', 'failed'];
 type DoneEvent = Extract<TrainEvent, { event: 'done' }>;
 
