@@ -9,25 +9,13 @@ import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { ARTIFACTS, getDoc, useEditor } from './harness';
-import { fit, select, settled } from './ui';
+import { fit, select, settled, stopLeftoverRun, trainingProbe } from './ui';
 
-const page = useEditor('debug', {
-  theme: 'dark',
-  onFail: async (p) => {
-    if (
-      await p
-        .getByTestId('train-stop')
-        .isEnabled()
-        .catch(() => false)
-    )
-      await p.getByTestId('train-stop').click();
-  },
-});
-const id = (t: string) => page().getByTestId(t);
+const page = useEditor('debug', { theme: 'dark', onFail: stopLeftoverRun });
+const probe = trainingProbe(page);
+const { id, runState } = probe;
 /** The run's step (0 before any run: the status line shows no step then). */
-const step = async () =>
-  (await id('train-stepcount').count()) ? Number(await id('train-stepcount').getAttribute('data-step')) : 0;
-const runState = () => id('train-state').getAttribute('data-state');
+const step = async () => ((await id('train-stepcount').count()) ? probe.step() : 0);
 const insideStep = async () => Number(await id('inside-view').getAttribute('data-step'));
 const digest = () => id('inside-grid').getAttribute('data-digest');
 

@@ -9,7 +9,7 @@ import os from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pngBytes, rgbaImage, tempDir, writeFiles } from '../engine/data/fixtures';
 import { ARTIFACTS, getDoc, useEditor } from './harness';
-import { select, settled } from './ui';
+import { select, settled, stopLeftoverRun, trainingProbe } from './ui';
 
 // The engine (started by useEditor below) looks for built-ins in an empty cache: MNIST is missing for sure,
 // Fashion-MNIST still comes from /usr/share/datasets. Set before the server starts its engine process.
@@ -45,20 +45,8 @@ afterAll(async () => {
   else process.env.NETLOOM_CACHE = cacheBefore;
 });
 
-const page = useEditor('data', {
-  onFail: async (p) => {
-    if (
-      await p
-        .getByTestId('train-stop')
-        .isEnabled()
-        .catch(() => false)
-    )
-      await p.getByTestId('train-stop').click();
-  },
-});
-const id = (t: string) => page().getByTestId(t);
-const step = async () => Number(await id('train-stepcount').getAttribute('data-step'));
-const runState = () => id('train-state').getAttribute('data-state');
+const page = useEditor('data', { onFail: stopLeftoverRun });
+const { id, step, runState } = trainingProbe(page);
 type Training = { training?: Record<string, unknown> };
 
 async function openPanel() {

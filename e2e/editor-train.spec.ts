@@ -8,23 +8,10 @@ import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { ARTIFACTS, getDoc, useEditor } from './harness';
-import { fit, select } from './ui';
+import { fit, select, stopLeftoverRun, trainingProbe } from './ui';
 
-const page = useEditor('train', {
-  theme: 'dark',
-  onFail: async (p) => {
-    if (
-      await p
-        .getByTestId('train-stop')
-        .isEnabled()
-        .catch(() => false)
-    )
-      await p.getByTestId('train-stop').click();
-  },
-});
-const id = (t: string) => page().getByTestId(t);
-const step = async () => Number(await id('train-stepcount').getAttribute('data-step'));
-const runState = () => id('train-state').getAttribute('data-state');
+const page = useEditor('train', { theme: 'dark', onFail: stopLeftoverRun });
+const { id, step, runState } = trainingProbe(page);
 const lossPoints = async () => Number(await id('chart-loss-train').getAttribute('data-points'));
 const stepsPerEpoch = () =>
   page().evaluate('window.__netloom.training.getState().run.stepsPerEpoch') as Promise<number>;

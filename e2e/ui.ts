@@ -60,3 +60,19 @@ export async function settled(page: Page) {
     requestAnimationFrame(tick);
   })`);
 }
+
+/** After a failed training test: Stop a run it left going, so the next test starts from a quiet engine. */
+export async function stopLeftoverRun(page: Page): Promise<void> {
+  const stop = page.getByTestId('train-stop');
+  if (await stop.isEnabled().catch(() => false)) await stop.click();
+}
+
+/** The Training panel as specs read it: an element by test id, the run's step counter and its state. */
+export function trainingProbe(page: () => Page) {
+  const id = (t: string) => page().getByTestId(t);
+  return {
+    id,
+    step: async () => Number(await id('train-stepcount').getAttribute('data-step')),
+    runState: () => id('train-state').getAttribute('data-state'),
+  };
+}
