@@ -3,13 +3,13 @@
 // consecutive runs (each run's model and optimizer freed when the next starts; the backend selected once).
 import { afterEach, describe, expect, it } from 'vitest';
 import { until as untilCond } from '../protocol/testing/until';
-import { createClient, type EventName, type EventPayload, type TrainConfig } from '../protocol';
-import { memoryPair } from '../protocol/transports/memory';
+import type { TrainConfig } from '../protocol';
 import { loadTemplate } from '../../templates';
 import { loadDataset } from '../data';
 import { backendStarts, engineMemory } from '../runtime';
 import { withWeights } from '../train';
 import { createEngineHost, type EngineHost } from './engine-host';
+import { recordingClient } from './testing/recorder';
 import { createEngineApi } from './engine-api';
 import type { NetworkDoc } from '../core';
 
@@ -18,28 +18,7 @@ const until = (cond: () => unknown, what: string) => untilCond(cond, { ms: 120_0
 const problems: string[] = [];
 afterEach(() => expect(problems.splice(0)).toEqual([]));
 
-function connect(host: EngineHost) {
-  const [a, b] = memoryPair();
-  host.connect(a);
-  const client = createClient(b);
-  // Every event must pass the contract's schema: a refused one (NaN in a figure…) lands here.
-  client.onProblem((p) => problems.push(`${p.code}: ${p.message}`));
-  const seen = new Map<string, unknown[]>();
-  const events = <E extends EventName>(name: E) => (seen.get(name) ?? []) as EventPayload<E>[];
-  for (const name of ['train/progress', 'train/state', 'train/done', 'train/anomaly'] as const)
-    client.on(name, (e) => {
-      if (!seen.has(name)) seen.set(name, []);
-      seen.get(name)!.push(e);
-    });
-  /** Starts a run and resolves with its done event. */
-  const finish = async (config: TrainConfig) => {
-    const before = events('train/done').length;
-    await client.call('train/start', config);
-    await until(() => events('train/done').length > before, 'the run to end');
-    return events('train/done').at(-1)!;
-  };
-  return { client, events, finish };
-}
+const connect = (host: EngineHost) => recordingClient(host, problems);
 
 // 100 samples, 90 to train (10 % held out): two batches (50 + 40) per epoch.
 const mlp = (extra: Partial<TrainConfig> = {}): TrainConfig => ({

@@ -3,36 +3,19 @@
 // every assertion holds on a machine 10× faster or 3× slower. Backend expectations come from the registry.
 import { afterEach, describe, expect, it } from 'vitest';
 import { until as untilCond } from '../protocol/testing/until';
-import { createClient, RpcError, type Client, type EventName, type EventPayload, type TrainConfig } from '../protocol';
-import { memoryPair } from '../protocol/transports/memory';
+import { RpcError, type Client, type TrainConfig } from '../protocol';
 import { loadTemplate } from '../../templates';
 import { initEngineBackend } from '../runtime';
 import { createEngineHost, type EngineHost } from './engine-host';
+import { recordingClient } from './testing/recorder';
 import { createEngineApi } from './engine-api';
 
 const until = (cond: () => unknown, what: string) => untilCond(cond, { ms: 120_000, what });
 
-/** A client on the host that records every event it receives, by name. */
 const problems: string[] = [];
 afterEach(() => expect(problems.splice(0)).toEqual([]));
 
-function connect(host: EngineHost) {
-  const [a, b] = memoryPair();
-  host.connect(a);
-  const client = createClient(b);
-  // Every event must pass the contract's schema: a refused one (NaN in a figure…) lands here.
-  client.onProblem((p) => problems.push(`${p.code}: ${p.message}`));
-  const seen = new Map<string, unknown[]>();
-  const events = <E extends EventName>(name: E) => (seen.get(name) ?? []) as EventPayload<E>[];
-  const names: EventName[] = ['train/progress', 'train/state', 'train/epoch', 'train/done', 'engine/log'];
-  for (const name of names)
-    client.on(name, (e) => {
-      if (!seen.has(name)) seen.set(name, []);
-      seen.get(name)!.push(e);
-    });
-  const lastState = () => events('train/state').at(-1)?.state;
-  return { client, events, lastState };
-}
+const connect = (host: EngineHost) => recordingClient(host, problems);
 const attach = async (c: Client) => (await c.call('train/attach')).run!;
 
 const lenet = (extra: Partial<TrainConfig> = {}): TrainConfig => ({
