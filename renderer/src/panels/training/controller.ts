@@ -58,7 +58,8 @@ export interface TrainingState {
   set(p: Partial<TrainingState>): void;
 }
 
-export const useTraining = create<TrainingState>()((set) => ({
+/** Everything but `set`: a fresh panel (the store's start, and resetTraining). */
+const initial = (): Omit<TrainingState, 'set'> => ({
   run: emptyRun(),
   form: formFrom(undefined),
   formSource: '',
@@ -67,8 +68,9 @@ export const useTraining = create<TrainingState>()((set) => ({
   inspect: null,
   download: null,
   startExtras: null,
-  set: (p) => set(p),
-}));
+});
+
+export const useTraining = create<TrainingState>()((set) => ({ ...initial(), set: (p) => set(p) }));
 
 /** How often buffered events reach React (events arrive at ~10 Hz; curves need no more). */
 export const FLUSH_MS = 200;
@@ -297,14 +299,5 @@ export function resetTraining() {
   lastFlush = 0;
   queue = [];
   client = null;
-  useTraining.setState({
-    run: emptyRun(),
-    form: formFrom(undefined),
-    formSource: '',
-    datasets: null,
-    intent: null,
-    inspect: null,
-    download: null,
-    startExtras: null,
-  });
+  useTraining.setState(initial());
 }
