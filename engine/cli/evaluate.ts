@@ -3,10 +3,9 @@
 // split in file order, its first N), as ONE JSON object or a readable table. A project without trained weights
 // is refused (E_NOT_TRAINED): an evaluation of random weights would only mislead.
 import fs from 'node:fs';
-import { dataSpec } from '../protocol';
 import { parseArgs, CliError } from './args';
 import { checkBeforeAllocating, openChecked } from './open';
-import { checkBackend, describeIssue, num, text } from './options';
+import { checkBackend, dataFlags, text } from './options';
 
 const USAGE =
   'usage: netloom evaluate <project.netloom | file.netloom.json> [--data fashion-mnist|mnist|<folder>|<csv>] [--label-column NAME] [--split test|train] [--limit N] [--backend NAME] [--json]';
@@ -38,29 +37,18 @@ export async function evaluateCommand(argv: string[]): Promise<number> {
   const part = text(p, 'split') ?? 'test';
   if (part !== 'test' && part !== 'train')
     throw new CliError(`--split must be test or train, got ${JSON.stringify(part)}`);
-  const limitFlag = text(p, 'limit');
   const doc = await trainedDoc(ref);
   const { inferNetwork } = await import('../core');
   const net = inferNetwork(doc);
-  const spec = dataSpec.safeParse({
-    source: text(p, 'data') ?? net.doc?.training?.dataset ?? 'fashion-mnist',
-    limit: limitFlag === undefined ? undefined : num(limitFlag),
-    labelColumn: text(p, 'label-column') ?? net.doc?.training?.labelColumn,
-  });
-  if (!spec.success || spec.data.limit === 0) {
-    const at = spec.success ? 'limit' : String(spec.error.issues[0].path[0]);
-    const flag = { source: 'data', limit: 'limit', labelColumn: 'label-column' }[at] ?? at;
-    const why = at === 'limit' ? 'must be a whole number >= 1' : describeIssue(spec.error!.issues[0]);
-    throw new CliError(`--${flag} ${why}, got ${JSON.stringify(p.flags[flag])}`);
-  }
+  const data = dataFlags(p, net.doc);
   const backend = text(p, 'backend');
   const { backendNames } = await import('../runtime');
   checkBackend(backend, backendNames());
-  checkBeforeAllocating(net, Math.min(256, spec.data.limit ?? 256));
+  checkBeforeAllocating(net, Math.min(256, data.limit ?? 256));
   const session = await openChecked({
     doc,
-    data: spec.data.source,
-    labelColumn: spec.data.labelColumn,
+    data: data.source,
+    labelColumn: data.labelColumn,
     validationSplit: 0, // as predict: --split train means the whole training set
     backend,
   });
@@ -68,7 +56,7 @@ export async function evaluateCommand(argv: string[]): Promise<number> {
     const { evaluateModel } = await import('../debug');
     const { sampleSource } = await import('../host/debug-data');
     const r = await evaluateModel(session.model, sampleSource(session.data, part), {
-      limit: spec.data.limit,
+      limit: data.limit,
       maxMisclassified: 0,
     });
     const C = r.classes.length;

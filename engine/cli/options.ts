@@ -3,7 +3,7 @@
 // place a flag is declared: parsing, the config path its errors are reported under, and `--help` all derive from it.
 import type { z } from 'zod';
 import { DEFAULT_VALIDATION_SPLIT, type NetworkDoc } from '../core';
-import { trainConfig, type TrainConfig } from '../protocol';
+import { dataSpec, trainConfig, type TrainConfig } from '../protocol';
 import { CliError, type Parsed } from './args';
 import { TORCH_FLAGS } from './torch-flags';
 import { WATCH_FLAGS } from './watch';
@@ -117,8 +117,26 @@ export const text = (p: Parsed, k: string): string | undefined => {
   return v;
 };
 
-/** The contract lets `limit` be 0; the data layer (rightly) refuses an empty set. One message for both. */
+/** How a bad `--limit` reads everywhere (the contract's `limit` is a positive whole number). */
 export const LIMIT_RULE = 'must be a whole number >= 1';
+
+/**
+ * `--data`, `--limit` and `--label-column` of predict and evaluate, parsed by the contract's dataSpec; the
+ * document's training settings fill what the flags leave out. Throws a one-line CliError naming the flag.
+ */
+export function dataFlags(p: Parsed, doc: NetworkDoc | null | undefined): z.output<typeof dataSpec> {
+  const limitFlag = text(p, 'limit');
+  const spec = dataSpec.safeParse({
+    source: text(p, 'data') ?? doc?.training?.dataset ?? 'fashion-mnist',
+    limit: limitFlag === undefined ? undefined : num(limitFlag),
+    labelColumn: text(p, 'label-column') ?? doc?.training?.labelColumn,
+  });
+  if (spec.success) return spec.data;
+  const at = String(spec.error.issues[0].path[0]);
+  const flag = { source: 'data', limit: 'limit', labelColumn: 'label-column' }[at] ?? at;
+  const why = at === 'limit' ? LIMIT_RULE : describeIssue(spec.error.issues[0]);
+  throw new CliError(`--${flag} ${why}, got ${JSON.stringify(p.flags[flag])}`);
+}
 
 /** Placeholders of the help text for a sub-field's errors (`--schedule EVERY must be > 0, got "step:0:2"`). */
 const PART: Record<string, string> = { every: 'EVERY', gamma: 'GAMMA', minLr: 'MINLR', patience: 'N' };

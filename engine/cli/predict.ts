@@ -1,11 +1,10 @@
 // `netloom predict <file> [--data …] [--split test|train] [--limit N] [--backend NAME] [--json]`: one line per
 // sample, then the accuracy. Flags are validated with the protocol's dataSpec schema; weights that are damaged,
 // do not fit, or are NaN are refused with a coded one-line error, and so are NaN outputs.
-import { dataSpec } from '../protocol';
 import { createFiller, getPart } from '../data';
 import { parseArgs, CliError } from './args';
 import { checkBeforeAllocating, loadNetwork, openChecked } from './open';
-import { checkBackend, describeIssue, LIMIT_RULE, num, text } from './options';
+import { checkBackend, dataFlags, text } from './options';
 
 const USAGE =
   'usage: netloom predict <file.netloom.json> [--data fashion-mnist|mnist|<folder>|<csv>] [--label-column NAME] [--split test|train] [--limit N] [--backend NAME] [--json]';
@@ -20,29 +19,17 @@ export async function predictCommand(argv: string[]): Promise<number> {
   if (part !== 'test' && part !== 'train')
     throw new CliError(`--split must be test or train, got ${JSON.stringify(part)}`);
   const { net, text: docText } = loadNetwork(ref);
-  const limitFlag = text(p, 'limit');
-  const spec = dataSpec.safeParse({
-    source: text(p, 'data') ?? net.doc?.training?.dataset ?? 'fashion-mnist',
-    limit: limitFlag === undefined ? undefined : num(limitFlag),
-    labelColumn: text(p, 'label-column') ?? net.doc?.training?.labelColumn,
-  });
-  // predict adds one rule to the contract's: at least one sample (an accuracy on none means nothing).
-  if (!spec.success || spec.data.limit === 0) {
-    const at = spec.success ? 'limit' : String(spec.error.issues[0].path[0]);
-    const flag = { source: 'data', limit: 'limit', labelColumn: 'label-column' }[at] ?? at;
-    const why = at === 'limit' ? LIMIT_RULE : describeIssue(spec.error!.issues[0]);
-    throw new CliError(`--${flag} ${why}, got ${JSON.stringify(p.flags[flag])}`);
-  }
+  const data = dataFlags(p, net.doc);
   const backend = text(p, 'backend');
   // The runtime (tfjs) loads only after the command line is known to be valid: usage errors answer fast.
   const { backendNames, predictBatch } = await import('../runtime');
   checkBackend(backend, backendNames());
-  checkBeforeAllocating(net, Math.min(BATCH, spec.data.limit ?? BATCH));
+  checkBeforeAllocating(net, Math.min(BATCH, data.limit ?? BATCH));
 
   const session = await openChecked({
     doc: docText,
-    data: spec.data.source,
-    labelColumn: spec.data.labelColumn,
+    data: data.source,
+    labelColumn: data.labelColumn,
     validationSplit: 0, // --split train means the whole training set
     backend,
   });
@@ -50,7 +37,7 @@ export async function predictCommand(argv: string[]): Promise<number> {
     if (!session.doc.weights)
       process.stderr.write(`warning: ${ref} has no trained weights; predicting with freshly initialized ones\n`);
     const split = getPart(session.data, part);
-    const limit = Math.min(spec.data.limit ?? split.n, split.n);
+    const limit = Math.min(data.limit ?? split.n, split.n);
     const filler = createFiller(split, session.data.inputShape, session.data.normalize);
     const x = new Float32Array(BATCH * filler.sampleSize),
       y = new Int32Array(BATCH);
