@@ -9,7 +9,7 @@ import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { ARTIFACTS, getDoc, useEditor } from './harness';
-import { fit, select, settled, stopLeftoverRun, trainingProbe } from './ui';
+import { fit, openTrainingPanel, select, settled, stopLeftoverRun, trainingProbe } from './ui';
 
 const page = useEditor('debug', { theme: 'dark', onFail: stopLeftoverRun });
 const probe = trainingProbe(page);
@@ -20,11 +20,7 @@ const insideStep = async () => Number(await id('inside-view').getAttribute('data
 const digest = () => id('inside-grid').getAttribute('data-digest');
 
 async function openPanel(p: Page) {
-  await expect
-    .poll(() => p.getByTestId('engine-info').textContent(), { timeout: 30_000 })
-    .toMatch(/Engine backend: \w+/);
-  if (!(await p.getByTestId('train-panel').isVisible())) await p.getByTestId('btn-train').click();
-  await p.getByTestId('train-panel').waitFor();
+  await openTrainingPanel(p);
   await expect.poll(() => p.getByTestId('train-availability').textContent(), { timeout: 30_000 }).toMatch(/on disk/);
 }
 

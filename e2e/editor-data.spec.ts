@@ -9,7 +9,7 @@ import os from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pngBytes, rgbaImage, tempDir, writeFiles } from '../engine/data/fixtures';
 import { ARTIFACTS, getDoc, useEditor } from './harness';
-import { select, settled, stopLeftoverRun, trainingProbe } from './ui';
+import { openTrainingPanel, select, settled, stopLeftoverRun, trainingProbe } from './ui';
 
 // The engine (started by useEditor below) looks for built-ins in an empty cache: MNIST is missing for sure,
 // Fashion-MNIST still comes from /usr/share/datasets. Set before the server starts its engine process.
@@ -49,13 +49,7 @@ const page = useEditor('data', { onFail: stopLeftoverRun });
 const { id, step, runState } = trainingProbe(page);
 type Training = { training?: Record<string, unknown> };
 
-async function openPanel() {
-  await expect
-    .poll(() => page().getByTestId('engine-info').textContent(), { timeout: 30_000 })
-    .toMatch(/Engine backend: \w+/);
-  if (!(await id('train-panel').isVisible())) await id('btn-train').click();
-  await id('train-panel').waitFor();
-}
+const openPanel = () => openTrainingPanel(page());
 
 async function template(name: string) {
   const edited = await page().evaluate(

@@ -5,10 +5,9 @@
 // takes one batch) or by a pause point (`pauseAtStep`, set through the app's test hook), so these hold on a
 // machine 10× faster or 3× slower.
 import path from 'node:path';
-import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { ARTIFACTS, getDoc, useEditor } from './harness';
-import { fit, select, stopLeftoverRun, trainingProbe } from './ui';
+import { fit, openTrainingPanel, select, stopLeftoverRun, trainingProbe } from './ui';
 
 const page = useEditor('train', { theme: 'dark', onFail: stopLeftoverRun });
 const { id, step, runState } = trainingProbe(page);
@@ -20,13 +19,7 @@ const pauseNextRunAt = (n: number) =>
   page().evaluate(`window.__netloom.training.getState().set({ startExtras: { pauseAtStep: ${n} } })`);
 type Training = { training?: Record<string, unknown> };
 
-async function openPanel(p: Page) {
-  await expect
-    .poll(() => p.getByTestId('engine-info').textContent(), { timeout: 30_000 })
-    .toMatch(/Engine backend: \w+/);
-  if (!(await p.getByTestId('train-panel').isVisible())) await p.getByTestId('btn-train').click();
-  await p.getByTestId('train-panel').waitFor();
-}
+const openPanel = openTrainingPanel;
 
 async function settings(values: Record<string, string>) {
   for (const [k, v] of Object.entries(values)) await id(`train-${k}`).fill(v);

@@ -1,6 +1,7 @@
 // Gestures a user makes, for the specs: drag from the palette, wire two handles, select; and `settled`, the
 // wait for the canvas to stop moving (fit and open animate the viewport) before a click or a screenshot.
 import type { Page } from 'playwright-core';
+import { until } from '../engine/protocol/testing/until';
 
 export async function dragFromPalette(page: Page, type: string, x: number, y: number) {
   const canvas = page.getByTestId('canvas');
@@ -75,4 +76,14 @@ export function trainingProbe(page: () => Page) {
     step: async () => Number(await id('train-stepcount').getAttribute('data-step')),
     runState: () => id('train-state').getAttribute('data-state'),
   };
+}
+
+/** Waits for the engine to connect, then opens the Training drawer (if it is not open already). */
+export async function openTrainingPanel(page: Page): Promise<void> {
+  await until(async () => /Engine backend: \w+/.test((await page.getByTestId('engine-info').textContent()) ?? ''), {
+    ms: 30_000,
+    what: 'the engine to connect',
+  });
+  if (!(await page.getByTestId('train-panel').isVisible())) await page.getByTestId('btn-train').click();
+  await page.getByTestId('train-panel').waitFor();
 }
