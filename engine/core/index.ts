@@ -16,3 +16,4 @@ export { paramProblem } from './infer/params';
 export { estimateMemoryBytes } from './infer/memory';
 export { fitWeights, fitsExactly, type WeightsFit, type SavedParam, type DroppedWeights } from './infer/fit';
 export { GRAPH_INPUT, incoming as graphInputs } from './infer/graph';
+export * from './diagram';

@@ -5,12 +5,17 @@
 // shell downloads them, Electron writes them into a folder the user picks.
 import { useEffect, useState } from 'react';
 import type { ExportedFile } from '../../../engine/protocol/host';
-import type { NetworkDoc } from '../../../engine/core';
+import {
+  THEMES,
+  buildScene,
+  sceneToSvg,
+  themeFromVars,
+  type DiagramTheme,
+  type NetworkDoc,
+} from '../../../engine/core';
 import { host } from '../app/files';
 import { projectBytes, trainedLabel, useProject } from '../app/project';
 import { docStore, inferOf, useDoc, useUi } from '../app/store';
-import { buildScene } from '../canvas/scene';
-import { LIGHT, sceneToSvg, type DiagramColors } from '../canvas/svg';
 import { engineClient } from './training/controller';
 import './export.css';
 
@@ -40,24 +45,14 @@ const lineOf = (e: unknown) => {
   return `${c ? `${c}: ` : ''}${(e as Error).message}`;
 };
 
-/** The diagram's colours: the editor's own theme (CSS variables), so the picture looks like the canvas. */
-function themeColors(): DiagramColors {
+/** The diagram's colours: the editor's own theme (its CSS variables), so the picture looks like the canvas. */
+function themeColors(): DiagramTheme {
   const css = getComputedStyle(document.querySelector('.app') ?? document.documentElement);
-  const v = (name: string, fallback: string) => css.getPropertyValue(name).trim() || fallback;
-  return {
-    background: v('--bg', LIGHT.background),
-    node: v('--panel', LIGHT.node),
-    group: 'rgba(128, 128, 160, 0.08)',
-    border: v('--border', LIGHT.border),
-    text: v('--text', LIGHT.text),
-    muted: v('--muted', LIGHT.muted),
-    edge: v('--muted', LIGHT.edge),
-    category: (c) => v(`--cat-${c}`, '#6e8bff'),
-  };
+  return themeFromVars((name) => css.getPropertyValue(name), THEMES[useUi.getState().theme]);
 }
 
 export function diagramSvg(doc: NetworkDoc): string {
-  return sceneToSvg(buildScene(doc, inferOf(doc), ''), themeColors(), doc.name);
+  return sceneToSvg(buildScene(doc, inferOf(doc)), themeColors(), doc.name);
 }
 
 /** Draws the SVG onto a canvas at 2× and encodes it as PNG. */
