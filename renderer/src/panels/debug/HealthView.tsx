@@ -9,8 +9,14 @@ import { HeatStrip } from './HeatStrip';
 import { LogChart, type LogSeries } from './LogChart';
 import { useDebug } from './store';
 
-/** Layer i of n in a colour along viridis (input dark purple → output yellow-green), skipping its pale end. */
-const layerColor = (i: number, n: number) => hex(VIRIDIS[Math.round(20 + (n > 1 ? i / (n - 1) : 0) * 170)]);
+/**
+ * Layer i of n in a colour along viridis (input purple → output yellow-green), on the part of it that stands
+ * out from the theme's background: no near-black purple on dark, no pale yellow on light.
+ */
+const layerColor = (i: number, n: number, theme: 'dark' | 'light') => {
+  const [from, span] = theme === 'dark' ? [70, 185] : [0, 200];
+  return hex(VIRIDIS[Math.round(from + (n > 1 ? i / (n - 1) : 0) * span)]);
+};
 
 /** `sequential0_conv0_weight/grad` → `sequential0_conv0_weight · gradients`. */
 const histTitle = (key: string) => key.replace(/\/weight$/, ' · values').replace(/\/grad$/, ' · gradients');
@@ -20,37 +26,41 @@ export function HealthView() {
   const histograms = useDebug((s) => s.histograms);
   const watched = useDebug((s) => s.watched);
   const warnings = useUi((s) => s.warnings);
-  const [ref, width] = useWidth(600);
+  const theme = useUi((s) => s.theme);
+  const [histBox, histWidth] = useWidth(300);
+  const colors = useMemo(
+    () => health.layers.map((_, i) => layerColor(i, health.layers.length, theme)),
+    [health.layers.length, theme],
+  );
   const grad = useMemo<LogSeries[]>(
     () =>
       health.layers.map((l, i) => ({
         label: l.block,
-        color: layerColor(i, health.layers.length),
+        color: colors[i],
         xs: l.steps,
         ys: l.grad,
       })),
-    [health.layers],
+    [health.layers, colors],
   );
   const weight = useMemo<LogSeries[]>(
     () =>
       health.layers.map((l, i) => ({
         label: l.block,
-        color: layerColor(i, health.layers.length),
+        color: colors[i],
         xs: l.steps,
         ys: l.weight,
       })),
-    [health.layers],
+    [health.layers, colors],
   );
-  const chartW = Math.max(200, Math.floor((width - 200) / 2));
   return (
     <div className="health" data-testid="health-view" data-layers={health.layers.length}>
-      <div className="health-charts" ref={ref}>
-        <LogChart title="Gradient norm" series={grad} width={chartW} height={150} testid="health-grad" />
-        <LogChart title="Weight norm" series={weight} width={chartW} height={150} testid="health-weight" />
+      <div className="health-charts">
+        <LogChart title="Gradient norm" series={grad} testid="health-grad" />
+        <LogChart title="Weight norm" series={weight} testid="health-weight" />
         <ul className="health-legend">
           {health.layers.map((l, i) => (
             <li key={l.block}>
-              <i style={{ background: layerColor(i, health.layers.length) }} />
+              <i style={{ background: colors[i] }} />
               {l.block}
             </li>
           ))}
@@ -76,9 +86,9 @@ export function HealthView() {
             <span className="muted">no warnings: gradients neither vanish nor explode, no dead layers</span>
           )}
         </div>
-        <div className="health-hists">
+        <div className="health-hists" ref={histBox}>
           {Object.entries(histograms).map(([key, hs]) => (
-            <HeatStrip key={key} title={histTitle(key)} hists={hs} width={Math.max(160, chartW - 20)} height={44} />
+            <HeatStrip key={key} title={histTitle(key)} hists={hs} width={histWidth} height={44} />
           ))}
           {!Object.keys(histograms).length && (
             <span className="muted">

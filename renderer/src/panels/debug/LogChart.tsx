@@ -1,11 +1,14 @@
-// Many series over steps on a log y axis, drawn on a <canvas> (dozens of layers × hundreds of steps would be
-// thousands of SVG nodes). Powers of ten as grid lines; a legend lists the series in their colours.
-import { memo, useEffect, useRef } from 'react';
-import { useUi } from '../../app/store';
-import { cssVar, prepare } from './canvas';
+// Many series over steps on a log y axis (every layer's weight or gradient norm: vanishing gradients are
+// orders of magnitude, not percent), drawn by uPlot through the one wrapper. Powers of ten as grid lines and
+// labels; zeros and non-finite values have no place on a log axis, so the line breaks there.
+import { memo, useMemo, useRef } from 'react';
+import type uPlot from 'uplot';
+import { align, positive } from '../charts/align';
+import { axis, BASE, UPlot, type PlotOptions } from '../charts/UPlot';
 import { decade } from './format';
 import { logTicks, positiveRange } from './health';
 
+/** `color`: a CSS colour (the layer's place along viridis). */
 export interface LogSeries {
   label: string;
   color: string;
@@ -13,83 +16,42 @@ export interface LogSeries {
   ys: number[];
 }
 
-const PAD = { l: 46, r: 8, t: 8, b: 18 };
-
-export const LogChart = memo(function LogChart(props: {
-  title: string;
-  series: LogSeries[];
-  width: number;
-  height: number;
-  testid?: string;
-}) {
-  const { title, series, width, height, testid } = props;
-  const ref = useRef<HTMLCanvasElement>(null);
-  const theme = useUi((s) => s.theme);
-  useEffect(() => {
-    const ctx = ref.current && prepare(ref.current, width, height);
-    if (!ctx) return;
-    const range = positiveRange(series.map((s) => s.ys));
-    let x0 = Infinity,
-      x1 = -Infinity;
-    for (const s of series) if (s.xs.length) [x0, x1] = [Math.min(x0, s.xs[0]), Math.max(x1, s.xs[s.xs.length - 1])];
-    const muted = cssVar('--muted', ref.current!),
-      grid = cssVar('--border', ref.current!);
-    ctx.font = '10.5px system-ui, sans-serif';
-    ctx.fillStyle = muted;
-    if (!range || !Number.isFinite(x0)) {
-      ctx.fillText('no steps yet', PAD.l, height / 2);
-      return;
-    }
-    const ticks = logTicks(range.min, range.max);
-    const lo = Math.log10(ticks[0]);
-    const hi = Math.max(Math.log10(ticks[ticks.length - 1]), lo + 1);
-    const pw = width - PAD.l - PAD.r,
-      ph = height - PAD.t - PAD.b;
-    const X = (x: number) => PAD.l + (x1 > x0 ? ((x - x0) / (x1 - x0)) * pw : pw);
-    const Y = (v: number) => PAD.t + (1 - (Math.log10(v) - lo) / (hi - lo || 1)) * ph;
-    ctx.strokeStyle = grid;
-    ctx.lineWidth = 1;
-    ctx.textAlign = 'right';
-    ctx.textBaseline = 'middle';
-    for (const t of ticks) {
-      const y = Math.round(Y(t)) + 0.5;
-      ctx.beginPath();
-      ctx.moveTo(PAD.l, y);
-      ctx.lineTo(width - PAD.r, y);
-      ctx.stroke();
-      ctx.fillText(decade(t), PAD.l - 5, y);
-    }
-    ctx.textAlign = 'left';
-    ctx.textBaseline = 'alphabetic';
-    ctx.fillText(`step ${x0}`, PAD.l, height - 4);
-    ctx.textAlign = 'right';
-    ctx.fillText(`${x1}`, width - PAD.r, height - 4);
-    ctx.lineWidth = 1.5;
-    for (const s of series) {
-      ctx.strokeStyle = s.color;
-      ctx.beginPath();
-      let pen = false;
-      for (let i = 0; i < s.xs.length; i++) {
-        const v = s.ys[i];
-        // Zeros and non-finite values have no place on a log axis: the line breaks there.
-        if (!(v > 0) || !Number.isFinite(v)) {
-          pen = false;
-          continue;
-        }
-        if (pen) ctx.lineTo(X(s.xs[i]), Y(v));
-        else ctx.moveTo(X(s.xs[i]), Y(v));
-        pen = true;
-      }
-      if (s.xs.length === 1) ctx.arc(X(s.xs[0]), Y(s.ys[0]), 1.5, 0, Math.PI * 2);
-      ctx.stroke();
-    }
-  }, [series, width, height, theme]);
+export const LogChart = memo(function LogChart(props: { title: string; series: LogSeries[]; testid?: string }) {
+  const { title, series, testid } = props;
+  const data = useMemo(() => align(series, positive), [series]);
+  // The decades the data spans (at least one), read by the scale and the axis when the plot redraws.
+  const ticks = useRef<number[]>([1, 10]);
+  const range = positiveRange(series.map((s) => s.ys));
+  const t = range ? logTicks(range.min, range.max) : [];
+  ticks.current = t.length > 1 ? t : t.length ? [t[0], t[0] * 10] : [1, 10];
+  const shape = series.map((s) => `${s.label}:${s.color}`).join();
+  const options = useMemo<PlotOptions>(
+    () => ({
+      ...BASE,
+      scales: {
+        x: { time: false },
+        y: { distr: 3, log: 10, range: () => [ticks.current[0], ticks.current[ticks.current.length - 1]] },
+      },
+      axes: [
+        axis({ values: (_u, xs) => xs.map((x) => x.toLocaleString()), label: 'step', labelSize: 14, size: 30 }),
+        axis({ splits: () => ticks.current, values: (_u, ys) => ys.map(decade), size: 42 }),
+      ],
+      series: [
+        {},
+        ...series.map((s): uPlot.Series => ({ label: s.label, stroke: s.color, width: 1.5, spanGaps: false })),
+      ],
+    }),
+    // The series' labels and colours decide the plot; their values are data.
+    [shape],
+  );
   return (
     <figure className="log-chart" data-testid={testid} data-series={series.length}>
       <figcaption>
-        {title} <span className="muted">(log scale)</span>
+        {title} <span className="muted">log scale · per layer</span>
       </figcaption>
-      <canvas ref={ref} />
+      <UPlot options={options} data={data} label={`${title} (log scale)`}>
+        {!range && <div className="plot-empty">no steps yet</div>}
+      </UPlot>
     </figure>
   );
 });

@@ -9,8 +9,9 @@ import { fmt, pct } from './format';
 import { pointsOf, runsOf, settingsText, type RunRecord } from './runs';
 import { useDebug } from './store';
 
-const COLORS = ['var(--accent)', 'var(--val)'];
-/** Whole percent on the chart's axis (its labels have 40 px). */
+/** Run A and run B: CSS variables (the legend's swatch and the chart's stroke). */
+const COLORS = ['--accent', '--val'];
+/** Whole percent on the chart's axis. */
 const pct0 = (v: number) => `${Math.round(v * 100)}%`;
 
 /** The run's final train loss, else the last point of its curve. */
@@ -74,7 +75,7 @@ export function RunsView() {
                       onChange={() => toggle(r.id)}
                       aria-label="compare this run"
                     />
-                    {k >= 0 && <i className="run-swatch" style={{ background: COLORS[k] }} />}
+                    {k >= 0 && <i className="run-swatch" style={{ background: `var(${COLORS[k]})` }} />}
                   </td>
                   <td title={r.at}>{new Date(r.at).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })}</td>
                   <td className="muted settings">{settingsText(r.config)}</td>

@@ -1,9 +1,14 @@
-// A small line chart in plain SVG: a few series over the run's steps, nice y ticks, epoch marks.
-// Cheap by construction: one <path> per series, recomputed only when its points change.
-import { memo, useEffect, useMemo, useRef, useState } from 'react';
+// A few series over a run's steps (loss or accuracy: faint raw train values under their smoothed line,
+// validation dots at epoch ends, epoch marks), drawn by uPlot through the one wrapper. The header is ours:
+// title and a legend with each series' latest value; hidden <data> elements say how many points each series
+// has (what the specs and assistive tech read, since the curve itself is pixels).
+import { memo, useMemo, useRef } from 'react';
+import type uPlot from 'uplot';
+import { align } from '../charts/align';
+import { axis, BASE, themed, UPlot, type PlotOptions } from '../charts/UPlot';
 import type { Point } from './run-state';
 
-/** `faint`: drawn thin and pale, without a legend entry (raw values under their smoothed line). */
+/** `color` is a CSS variable name ('--accent'). `faint`: drawn thin and pale, without a legend entry. */
 export interface Series {
   id: string;
   label: string;
@@ -12,8 +17,6 @@ export interface Series {
   dots?: boolean;
   faint?: boolean;
 }
-
-const PAD = { l: 40, r: 10, t: 8, b: 20 };
 
 /** 0, 0.5, 1… ticks covering [lo, hi] with about `n` steps. */
 export function niceTicks(lo: number, hi: number, n = 4): number[] {
@@ -27,23 +30,52 @@ export function niceTicks(lo: number, hi: number, n = 4): number[] {
   return out;
 }
 
-/** The container's size (the chart fills its grid cell). */
-function useSize(): [React.RefObject<HTMLDivElement | null>, { w: number; h: number }] {
-  const ref = useRef<HTMLDivElement>(null);
-  const [size, setSize] = useState({ w: 360, h: 200 });
-  useEffect(() => {
-    const el = ref.current;
-    if (!el) return;
-    const ro = new ResizeObserver(([e]) =>
-      setSize({ w: Math.max(160, Math.round(e.contentRect.width)), h: Math.round(e.contentRect.height) }),
-    );
-    ro.observe(el);
-    return () => ro.disconnect();
-  }, []);
-  return [ref, size];
+/** The y range: from `yMin` (else the lowest point or 0) to a nice top that a first-batch spike does not set. */
+export function yBounds(series: Series[], yMin?: number, yMax?: number): [number, number] {
+  const ys = series.flatMap((s) => s.points.map((p) => p.y)).sort((a, b) => a - b);
+  const lo = yMin ?? Math.min(ys[0] ?? 0, 0);
+  const robust = ys.length ? ys[Math.floor((ys.length - 1) * 0.98)] * 1.08 : 1;
+  const ticks = niceTicks(lo, yMax ?? Math.max(robust, lo + 1e-3));
+  return [ticks[0], ticks[ticks.length - 1]];
 }
 
-const HEAD = 22;
+const seriesOpts = (s: Series): uPlot.Series => ({
+  label: s.label,
+  stroke: themed(s.color),
+  width: s.faint ? 1 : 1.8,
+  alpha: s.faint ? 0.3 : 1,
+  spanGaps: !s.dots,
+  ...(s.dots
+    ? { paths: () => null, points: { show: true, size: 6, fill: themed(s.color) } }
+    : { points: { show: false } }),
+});
+
+/** Dashed lines at the ends of epochs (at most 40; more would be a grey wash). */
+function epochMarks(every: () => number): uPlot.Hooks.Arrays {
+  return {
+    drawAxes: [
+      (u) => {
+        const step = every(),
+          max = u.scales.x.max ?? 0;
+        if (!(step > 0) || max / step > 40) return;
+        const { ctx } = u;
+        const { top, height } = u.bbox;
+        ctx.save();
+        ctx.strokeStyle = themed('--border-strong')(u);
+        ctx.lineWidth = devicePixelRatio;
+        ctx.setLineDash([3 * devicePixelRatio, 4 * devicePixelRatio]);
+        for (let x = step; x <= max; x += step) {
+          const px = Math.round(u.valToPos(x, 'x', true)) + 0.5;
+          ctx.beginPath();
+          ctx.moveTo(px, top);
+          ctx.lineTo(px, top + height);
+          ctx.stroke();
+        }
+        ctx.restore();
+      },
+    ],
+  };
+}
 
 export const Chart = memo(function Chart({
   title,
@@ -57,6 +89,7 @@ export const Chart = memo(function Chart({
 }: {
   title: string;
   series: Series[];
+  /** The x axis runs from 0 to at least this (the run's last step, so the curve shows how far along it is). */
   xMax: number;
   xStep?: number;
   yMin?: number;
@@ -64,96 +97,64 @@ export const Chart = memo(function Chart({
   fmt(v: number): string;
   testid: string;
 }) {
-  const [ref, size] = useSize();
-  const width = size.w,
-    height = Math.max(110, size.h - HEAD);
-  const all = series.flatMap((s) => s.points);
-  const lo = yMin ?? Math.min(...all.map((p) => p.y), 0);
-  // A first-batch spike must not flatten the rest: the top follows the 2nd-highest tenth of the points.
-  const sorted = all.map((p) => p.y).sort((a, b) => a - b);
-  const robust = sorted.length ? sorted[Math.floor((sorted.length - 1) * 0.98)] * 1.08 : 1;
-  const ticks = niceTicks(lo, yMax ?? Math.max(robust, lo + 1e-3));
-  const top = ticks[ticks.length - 1],
-    bottom = ticks[0];
-  const xm = Math.max(1, xMax, ...all.map((p) => p.x));
-  const iw = width - PAD.l - PAD.r,
-    ih = height - PAD.t - PAD.b;
-  const X = (x: number) => PAD.l + (x / xm) * iw;
-  const Y = (y: number) => PAD.t + ih - ((Math.min(Math.max(y, bottom), top) - bottom) / (top - bottom)) * ih;
-  // X and Y derive from exactly these values.
-  const paths = useMemo(
-    () =>
-      series.map((s) => s.points.map((p, i) => `${i ? 'L' : 'M'}${X(p.x).toFixed(1)} ${Y(p.y).toFixed(1)}`).join('')),
-    [series, xm, top, bottom, width, height],
+  // The scales read these when the plot redraws; a change of them alone does not rebuild the plot.
+  const view = useRef({ x: 1, y: [0, 1] as [number, number], step: 0 });
+  const data = useMemo(
+    () => align(series.map((s) => ({ xs: s.points.map((p) => p.x), ys: s.points.map((p) => p.y) }))),
+    [series],
   );
-  const marks =
-    xStep && xStep > 0 && xm / xStep <= 40
-      ? Array.from({ length: Math.floor(xm / xStep) }, (_, i) => (i + 1) * xStep)
-      : [];
+  const last = data[0][data[0].length - 1] ?? 0;
+  view.current = { x: Math.max(1, xMax, last), y: yBounds(series, yMin, yMax), step: xStep ?? 0 };
+  const shape = series.map((s) => `${s.id}:${s.color}:${s.dots ? 1 : 0}${s.faint ? 1 : 0}`).join();
+  const options = useMemo<PlotOptions>(
+    () => ({
+      ...BASE,
+      scales: {
+        x: { time: false, range: () => [0, view.current.x] },
+        y: { range: () => view.current.y },
+      },
+      axes: [
+        axis({ values: (_u, ticks) => ticks.map((t) => t.toLocaleString()), label: 'step', labelSize: 14, size: 30 }),
+        axis({ values: (_u, ticks) => ticks.map(fmt), size: 44 }),
+      ],
+      series: [{}, ...series.map(seriesOpts)],
+      hooks: epochMarks(() => view.current.step),
+    }),
+    // The series' shape decides the plot; their points are data.
+    [shape, fmt],
+  );
+  const empty = !series.some((s) => s.points.length);
   return (
-    <div className="chart" ref={ref} data-testid={testid}>
+    <div className="chart" data-testid={testid}>
       <div className="chart-head">
         <span className="chart-title">{title}</span>
         {series
           .filter((s) => !s.faint)
           .map((s) => {
-            const last = s.points[s.points.length - 1];
+            const end = s.points[s.points.length - 1];
             return (
               <span key={s.id} className="chart-legend">
-                <i style={{ background: s.color }} />
+                <i style={{ background: `var(${s.color})` }} />
                 {s.label}
-                {last ? <b>{fmt(last.y)}</b> : null}
+                {end ? <b>{fmt(end.y)}</b> : null}
               </span>
             );
           })}
+        {series.map((s) => (
+          <data
+            key={s.id}
+            hidden
+            value={s.points.length}
+            data-testid={`${testid}-${s.id}`}
+            data-points={s.points.length}
+            data-first={s.points[0]?.x}
+            data-last={s.points[s.points.length - 1]?.x}
+          />
+        ))}
       </div>
-      <svg width={width} height={height} role="img" aria-label={title}>
-        {ticks.map((t) => (
-          <g key={t}>
-            <line className="chart-grid" x1={PAD.l} x2={width - PAD.r} y1={Y(t)} y2={Y(t)} />
-            <text className="chart-tick" x={PAD.l - 6} y={Y(t) + 3.5} textAnchor="end">
-              {fmt(t)}
-            </text>
-          </g>
-        ))}
-        {marks.map((m) => (
-          <line key={m} className="chart-epoch" x1={X(m)} x2={X(m)} y1={PAD.t} y2={PAD.t + ih} />
-        ))}
-        <text className="chart-tick" x={PAD.l} y={height - 5}>
-          0
-        </text>
-        <text className="chart-tick" x={width - PAD.r} y={height - 5} textAnchor="end">
-          {xm.toLocaleString()} steps
-        </text>
-        {series.map((s, i) => (
-          <g key={s.id}>
-            <path
-              d={paths[i]}
-              fill="none"
-              style={{ stroke: s.color }}
-              strokeWidth={s.faint ? 1 : 1.8}
-              strokeOpacity={s.faint ? 0.3 : 1}
-              strokeLinejoin="round"
-              data-testid={`${testid}-${s.id}`}
-              data-points={s.points.length}
-            />
-            {s.dots &&
-              s.points.map((p) => <circle key={p.x} cx={X(p.x)} cy={Y(p.y)} r={3} style={{ fill: s.color }} />)}
-            {!s.dots &&
-              !s.faint &&
-              s.points.length > 0 &&
-              (() => {
-                const p = s.points[s.points.length - 1];
-                return <circle cx={X(p.x)} cy={Y(p.y)} r={2.5} style={{ fill: s.color }} />;
-              })()}
-          </g>
-        ))}
-        {!all.length && (
-          <text className="chart-empty" x={PAD.l + iw / 2} y={PAD.t + ih / 2} textAnchor="middle">
-            waiting for the first batch…
-          </text>
-        )}
-      </svg>
+      <UPlot options={options} data={data} label={title}>
+        {empty && <div className="plot-empty">waiting for the first batch…</div>}
+      </UPlot>
     </div>
   );
 });

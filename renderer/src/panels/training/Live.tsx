@@ -11,8 +11,8 @@ const pct = (v: number) => `${(v * 100).toFixed(v >= 0.995 || v < 0.1 ? 0 : 1)}%
 const num = (v: number) => (Math.abs(v) >= 100 ? v.toFixed(0) : Math.abs(v) >= 10 ? v.toFixed(1) : v.toFixed(2));
 const opt = (v: number | undefined, f: (v: number) => string) => (v === undefined || !Number.isFinite(v) ? '—' : f(v));
 
-const TRAIN = 'var(--accent)',
-  VAL = 'var(--val)';
+const TRAIN = '--accent',
+  VAL = '--val';
 
 /** Exponential moving average, bias-corrected so the first points are not pulled to 0 (as TensorBoard). */
 export function smooth(points: Point[], k = 0.8): Point[] {
