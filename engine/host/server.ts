@@ -11,7 +11,7 @@ import type { Duplex } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { WebSocketServer } from 'ws';
 import { websocketTransport } from '../protocol';
-import type { WebSocketLike } from '../protocol';
+import type { WebSocketLike, WebSocketTransportOptions } from '../protocol';
 import { EngineProcess } from './engine-process';
 import type { EngineProcessOptions } from './engine-process';
 import { securityHeaders, send, serveStatic } from './static';
@@ -32,6 +32,10 @@ export interface ServerOptions {
   engine?: EngineProcessOptions;
   /** Where to write one-line notices (crash, restart). */
   log?: (line: string) => void;
+  /** Chunking of large messages (tests use small chunks); default CHUNK_BYTES and MAX_MESSAGE_BYTES. */
+  transfer?: WebSocketTransportOptions;
+  /** The per-frame limit; default MAX_FRAME_BYTES (tests lower it with their chunks). */
+  maxFrameBytes?: number;
 }
 
 export interface RunningServer {
@@ -46,14 +50,14 @@ export interface RunningServer {
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
 /**
- * The largest WebSocket message a client may send; ws refuses a longer one from its header (close 1009)
- * before buffering it. The largest message the UI sends today is `train/start` carrying the open document,
- * which may hold trained weights as base64 JSON (the legacy project form): AlexNet's 46.8 M parameters are
- * 238 MiB. VGG-11's (655 MiB) were already over the old 512 MiB limit: documents that large must travel in
- * chunks (not implemented yet), so 256 MiB refuses nothing that works today and halves what one client
- * can make the server hold per message.
+ * The largest WebSocket frame a client may send: 32 MiB, one chunk (CHUNK_BYTES, 16 MiB) plus its header
+ * with room to spare. ws refuses a longer one from its header (close 1009) before buffering it. Messages
+ * larger than a chunk travel in chunks (engine/protocol/chunks.ts) in both directions, and a connection
+ * puts back together at most one message at a time, of at most MAX_MESSAGE_BYTES (2 GiB: a VGG-11 project
+ * with optimizer state is ~1.1 GB); a broken chunk sequence closes only that connection (4008/4009).
  */
-export const MAX_MESSAGE_BYTES = 256 * 1024 * 1024;
+export const MAX_FRAME_BYTES = 32 * 1024 * 1024;
+export { MAX_MESSAGE_BYTES } from '../protocol';
 
 /** Constant-time token comparison, so response timing does not leak the token byte by byte. */
 export function tokenMatches(given: string | null, token: string): boolean {
@@ -111,7 +115,7 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
     send(res, 404, 'not found', headers);
   });
 
-  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
+  const wss = new WebSocketServer({ noServer: true, maxPayload: opts.maxFrameBytes ?? MAX_FRAME_BYTES });
   const refuse = (socket: Duplex, status: number, text: string) => {
     socket.end(
       `HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${text.length}\r\n\r\n${text}`,
@@ -132,7 +136,7 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
       // frame, oversize header) is an 'error' on this socket; ws has already sent the close code and closes it.
       // Unhandled, it would kill the server, the engine and every run: the broken client loses only itself.
       ws.on('error', () => ws.terminate());
-      const transport = websocketTransport(ws as unknown as WebSocketLike);
+      const transport = websocketTransport(ws as unknown as WebSocketLike, opts.transfer);
       const conn = engine.connect();
       transport.onMessage((m) => conn.send(m));
       conn.onMessage((f) => transport.send(f));

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { WebSocket } from 'ws';
 import { createClient, websocketTransport } from '../protocol';
-import type { Client, WebSocketLike } from '../protocol';
+import type { Client, WebSocketLike, WebSocketTransportOptions } from '../protocol';
 import { until } from '../protocol/testing/until';
 
 /** What the helpers need to know about a server (a `RunningServer`, or a `netloom serve` process). */
@@ -70,13 +70,19 @@ export function spawnServe(args: string[] = []): Promise<ServeProcess> {
 }
 
 /** A protocol client on `/engine` with the server's token, from the served origin. */
-export async function connectClient(s: ServerAddress): Promise<Client> {
+export async function connectClient(s: ServerAddress, transfer?: WebSocketTransportOptions): Promise<Client> {
+  return (await connectSocket(s, transfer)).client;
+}
+
+/** connectClient, keeping its `ws` socket and transport (to watch the messages on the wire). */
+export async function connectSocket(s: ServerAddress, transfer?: WebSocketTransportOptions) {
   const ws = new WebSocket(`ws://127.0.0.1:${s.port}/engine?token=${s.token}`, s.origin ? { origin: s.origin } : {});
   await new Promise<void>((resolve, reject) => {
     ws.once('open', () => resolve());
     ws.once('error', reject);
   });
-  return createClient(websocketTransport(ws as unknown as WebSocketLike));
+  const transport = websocketTransport(ws as unknown as WebSocketLike, transfer);
+  return { ws, transport, client: createClient(transport) };
 }
 
 /** One WebSocket frame as bytes. Clients must mask (`mask` defaults to true); `len` may lie about the size. */
@@ -115,6 +121,8 @@ export interface RawSocket {
   closed(): boolean;
   /** The status code of the server's close frame, once it sent one. */
   closeCode(): number | null;
+  /** The reason in the server's close frame ('' when none). */
+  closeReason(): string;
   /** The JSON text frames the server sent so far. */
   texts(): unknown[];
 }
@@ -169,6 +177,11 @@ export async function rawSocket(s: ServerAddress, opts: { host?: string } = {}):
       const c = frames().find((f) => f.op === 8);
       return c && c.body.length >= 2 ? c.body.readUInt16BE(0) : null;
     },
+    closeReason: () =>
+      frames()
+        .find((f) => f.op === 8)
+        ?.body.subarray(2)
+        .toString() ?? '',
     texts: () =>
       frames()
         .filter((f) => f.op === 1)

@@ -51,9 +51,48 @@ function hasBinary(v: unknown, depth = 0): boolean {
   return Object.values(v).some((x) => hasBinary(x, depth + 1));
 }
 
+/**
+ * A frame's encoded bytes, laid out but not joined, so a large frame can be cut into chunks (chunks.ts)
+ * without first building one buffer of its whole size: `text` frames are UTF-8 JSON, the others the binary
+ * layout above. `read(dst, from)` copies bytes [from, from + dst.length) into `dst` (zeroed: padding is
+ * not written).
+ */
+export interface FrameBytes {
+  text: boolean;
+  size: number;
+  read(dst: Uint8Array, from: number): void;
+}
+
 /** Frame → string (no typed arrays) or ArrayBuffer (with typed arrays). */
 export function encodeFrame(frame: Frame): string | ArrayBuffer {
   if (!hasBinary(frame)) return JSON.stringify(frame, escapeReplacer);
+  const bytes = binaryLayout(frame);
+  const buf = new ArrayBuffer(bytes.size);
+  bytes.read(new Uint8Array(buf), 0);
+  return buf;
+}
+
+/**
+ * Frame → its message when it takes at most `limit` bytes, else its FrameBytes. Text is measured in UTF-8
+ * bytes (what a WebSocket frame carries); a short string is never encoded just to be measured.
+ */
+export function encodeFrameWithin(frame: Frame, limit: number): string | ArrayBuffer | FrameBytes {
+  if (hasBinary(frame)) {
+    const bytes = binaryLayout(frame);
+    if (bytes.size > limit) return bytes;
+    const buf = new ArrayBuffer(bytes.size);
+    bytes.read(new Uint8Array(buf), 0);
+    return buf;
+  }
+  const text = JSON.stringify(frame, escapeReplacer);
+  if (text.length * 3 <= limit) return text; // UTF-8 takes at most 3 bytes per UTF-16 unit
+  const utf8 = new TextEncoder().encode(text);
+  if (utf8.byteLength <= limit) return text;
+  return { text: true, size: utf8.byteLength, read: (dst, from) => dst.set(utf8.subarray(from, from + dst.length)) };
+}
+
+/** The binary layout: the prefix and header, then each attachment at its 8-aligned offset. */
+function binaryLayout(frame: Frame): FrameBytes {
   const parts: TypedArray[] = [];
   const header = JSON.stringify(frame, function (this: unknown, key: string, value: unknown) {
     // The holder's own value: JSON.stringify has already replaced a Node Buffer by its toJSON() object.
@@ -66,20 +105,30 @@ export function encodeFrame(frame: Frame): string | ArrayBuffer {
     return escapeReplacer(key, value);
   });
   const headerBytes = new TextEncoder().encode(header);
-  let size = align8(8 + headerBytes.length);
-  const offsets = parts.map((p) => {
-    const at = size;
-    size = align8(size + p.byteLength);
-    return at;
-  });
-  const buf = new ArrayBuffer(size);
-  const view = new DataView(buf);
+  const prefix = new Uint8Array(8 + headerBytes.length);
+  const view = new DataView(prefix.buffer);
   view.setUint32(0, MAGIC, true);
   view.setUint32(4, headerBytes.length, true);
-  const bytes = new Uint8Array(buf);
-  bytes.set(headerBytes, 8);
-  parts.forEach((p, i) => bytes.set(new Uint8Array(p.buffer, p.byteOffset, p.byteLength), offsets[i]));
-  return buf;
+  prefix.set(headerBytes, 8);
+  // Segments: [offset in the message, bytes]; the gaps between them are the zero padding.
+  const segments: [number, Uint8Array][] = [[0, prefix]];
+  let size = align8(prefix.length);
+  for (const p of parts) {
+    segments.push([size, new Uint8Array(p.buffer, p.byteOffset, p.byteLength)]);
+    size = align8(size + p.byteLength);
+  }
+  return {
+    text: false,
+    size,
+    read(dst, from) {
+      const to = from + dst.length;
+      for (const [at, seg] of segments) {
+        const start = Math.max(at, from);
+        const end = Math.min(at + seg.length, to);
+        if (start < end) dst.set(seg.subarray(start - at, end - at), start - from);
+      }
+    },
+  };
 }
 
 /**

@@ -20,6 +20,8 @@ export const ERROR_CODES = {
   E_INTERNAL: 'The engine failed with an unexpected error.',
   E_UNAUTHORIZED: 'The engine refused the connection (wrong or missing token).',
   E_TIMEOUT: 'The call took too long.',
+  E_BAD_CHUNK: 'A message sent in chunks arrived broken (out of order, unknown, or not adding up).',
+  E_MESSAGE_TOO_BIG: 'The message is larger than the other side accepts.',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES | (string & {});

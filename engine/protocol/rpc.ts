@@ -4,7 +4,7 @@
 import type { z } from 'zod';
 import { calls, events, isCallName, isEventName } from './contract';
 import type { CallContext, CallName, EventName, EventPayload, Handlers, Params, Result } from './contract';
-import { RpcError } from './errors';
+import { ERROR_CODES, RpcError } from './errors';
 import { parseFrame } from './frame';
 import type { CallId, Frame } from './frame';
 import { Listeners } from './transport';
@@ -184,15 +184,17 @@ export function createClient(transport: Transport): Client {
     }
   });
 
-  function shutdown() {
+  function shutdown(reason?: string) {
     if (closed) return;
     closed = true;
     offMessage();
     offClose?.();
-    for (const id of [...pending.keys()]) settle(id)?.reject(new RpcError('E_DISCONNECTED'));
+    // The transport's reason (e.g. the server's close reason for a message it refused) goes to the caller.
+    const message = reason ? `${ERROR_CODES.E_DISCONNECTED} (${reason})` : undefined;
+    for (const id of [...pending.keys()]) settle(id)?.reject(new RpcError('E_DISCONNECTED', message));
     closes.emit();
   }
-  const offClose = transport.onClose?.(() => shutdown());
+  const offClose = transport.onClose?.((reason) => shutdown(reason));
 
   function call(method: CallName, params?: unknown, opts: CallOptions = {}): Promise<unknown> {
     if (closed) return Promise.reject(new RpcError('E_DISCONNECTED'));
