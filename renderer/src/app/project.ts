@@ -5,6 +5,7 @@
 import { create } from 'zustand';
 import { fitWeights, type NetworkDoc, type SavedParam } from '../../../engine/core';
 import type { Result } from '../../../engine/protocol';
+import { resumeSeed, runsOf, withHeldRun } from '../panels/debug/runs';
 import { engineClient, startTraining, useTraining } from '../panels/training/controller';
 import { isActive } from '../panels/training/run-state';
 import { docStore, inferOf } from './store';
@@ -68,7 +69,12 @@ export async function projectBytes(doc: NetworkDoc): Promise<Result<'project/sav
   const runId = ownRun();
   let r: Result<'project/save'>;
   try {
-    r = await client.call('project/save', { doc, runId, base: base ?? undefined });
+    // A run still held is saved with its curves, so a Resume after reopening continues them.
+    r = await client.call('project/save', {
+      doc: runId ? withHeldRun(doc, useTraining.getState().run) : doc,
+      runId,
+      base: base ?? undefined,
+    });
   } catch (e) {
     // The engine forgot the run (restarted): the last saved project is what is left.
     if (!runId || (e as { code?: string }).code !== 'E_NO_RUN') throw e;
@@ -91,10 +97,15 @@ export function adoptProject(bytes: Uint8Array, doc: NetworkDoc, trained: Traine
   useProject.setState({ bytes: trained ? (bytes as Bytes) : null, trained, savedParams: trained ? paramsOf(doc) : [] });
 }
 
-/** Resume: continue the last run of this document (or the opened project's) where it stopped. */
+/**
+ * Resume: continue the last run of this document (or the opened project's) where it stopped; its chart begins
+ * with that run's curves (this session's, else those saved with the project) up to the saved step.
+ */
 export async function resumeSaved(): Promise<boolean> {
-  const { bytes } = await projectBytes(docStore.getState().doc);
-  return startTraining({ resume: bytes });
+  const doc = docStore.getState().doc;
+  const live = ownRun() ? useTraining.getState().run : null;
+  const { bytes, trained } = await projectBytes(doc);
+  return startTraining({ resume: bytes }, resumeSeed(live, runsOf(doc), trained?.step ?? 0));
 }
 
 /** "trained: 2 epochs, 85.1 %" for the status bar; null when the document has no trained weights. */

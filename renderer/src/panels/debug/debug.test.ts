@@ -1,6 +1,7 @@
 // The debug views' pure logic: colour scale, snapshot → tiles, health series and heat strips, warnings,
 // evaluation cells, recorded runs, and the event coalescer.
 import { describe, expect, it, vi } from 'vitest';
+import type { NetworkDoc } from '../../../../engine/core';
 import type { ActivationSnapshot, AnomalyEvent, EvaluateResult, HealthEvent } from '../../../../engine/protocol';
 import { paint, scale, VIRIDIS } from './colormap';
 import { cell, misclassified, perClassAccuracy, shareOfRow } from './evaluation';
@@ -16,7 +17,7 @@ import {
   MAX_HEALTH_POINTS,
   warningsAt,
 } from './health';
-import { recordOf, thin, withRun, MAX_RUNS, type RunRecord } from './runs';
+import { recordOf, resumeSeed, runsOf, thin, withHeldRun, withRun, MAX_RUNS, type RunRecord } from './runs';
 import { applySnapshot, digest, emptyInside, gridLayout, maxValuesFor, rangeOf, sampleOf } from './snapshot';
 import { coalesce } from './throttle';
 import { emptyRun } from '../training/run-state';
@@ -239,6 +240,47 @@ describe('runs', () => {
     expect(runs).toHaveLength(MAX_RUNS);
     expect(runs[0].id).toBe('r3');
     expect(withRun(runs, { ...rec, id: 'r5' }).filter((x) => x.id === 'r5')).toHaveLength(1);
+  });
+  it('saves a held run with the project as it stands; an ended or already recorded one is left as it is', () => {
+    const doc = { format: 'netloom/network', version: 1, name: 'n', root: {} } as unknown as NetworkDoc;
+    const held = { ...emptyRun(), runId: 'r1', step: 2, state: 'paused' as const, loss: [{ x: 1, y: 2 }] };
+    const saved = withHeldRun(doc, held, 0);
+    expect(runsOf(saved).map((r) => [r.id, r.state, r.steps, r.curves.loss])).toEqual([['r1', 'paused', 2, [[1, 2]]]]);
+    expect(withHeldRun(saved, { ...held, step: 3 })).toBe(saved);
+    const ended = { ...held, done: { runId: 'r1', state: 'stopped' as const, epochs: 0 } };
+    expect(withHeldRun(doc, ended)).toBe(doc); // recorded when it ended, in the editor's document
+    expect(withHeldRun(doc, { ...held, step: 0 })).toBe(doc);
+  });
+  it("seeds a resumed run's curves: this session's run, else the newest record when the saved step is at or past its end", () => {
+    const rec = (id: string, steps: number): RunRecord => ({
+      id,
+      at: '',
+      state: 'paused',
+      config: null,
+      epochs: 0,
+      steps,
+      seconds: null,
+      curves: {
+        loss: [
+          [1, 3],
+          [steps, 2],
+        ],
+        acc: [],
+        valLoss: [],
+        valAcc: [[steps, 0.4]],
+      },
+      final: {},
+    });
+    expect(resumeSeed(null, [rec('old', 9), rec('a', 5)], 5)?.curves.loss).toEqual([
+      { x: 1, y: 3 },
+      { x: 5, y: 2 },
+    ]);
+    expect(resumeSeed(null, [rec('a', 5)], 7)?.step).toBe(7); // saved a little later than recorded: still its past
+    expect(resumeSeed(null, [rec('a', 5), rec('other', 40)], 5)).toBeUndefined(); // the newest is another run
+    expect(resumeSeed(null, [], 5)).toBeUndefined();
+    expect(resumeSeed(null, [rec('a', 5)], 0)).toBeUndefined();
+    const live = { ...emptyRun(), runId: 'r', step: 4, loss: [{ x: 4, y: 1 }] };
+    expect(resumeSeed(live, [rec('a', 5)], 4)?.curves.loss).toEqual([{ x: 4, y: 1 }]);
   });
 });
 

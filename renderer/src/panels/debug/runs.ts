@@ -2,7 +2,7 @@
 // hundred points, and its final figures. They live in the document's view state (`view.runs`), so they are
 // saved with the project and come back when it is opened; two of them can be overlaid to compare.
 import type { NetworkDoc } from '../../../../engine/core';
-import type { Point, RunConfig, RunView } from '../training/run-state';
+import type { Point, RunConfig, RunView, Seed } from '../training/run-state';
 
 /** Points kept per curve of a recorded run (enough for a 600 px chart). */
 export const RUN_POINTS = 300;
@@ -11,9 +11,10 @@ export const MAX_RUNS = 20;
 
 export interface RunRecord {
   id: string;
-  /** ISO time the run ended. */
+  /** ISO time the run ended (or, for one still held, when the project was saved). */
   at: string;
-  state: 'done' | 'stopped' | 'failed';
+  /** 'paused': the run was held (not ended) when the project was saved with it. */
+  state: 'done' | 'stopped' | 'failed' | 'paused';
   config: RunConfig | null;
   epochs: number;
   steps: number;
@@ -37,14 +38,17 @@ export function thin(points: Point[], n = RUN_POINTS): [number, number][] {
 
 const finite = (v: number | undefined) => (v !== undefined && Number.isFinite(v) ? v : undefined);
 
-/** The record of an ended run; null while it is still going or when it never took a step. */
-export function recordOf(run: RunView, now = Date.now()): RunRecord | null {
-  if (!run.runId || !run.done || run.step === 0) return null;
-  const f = run.done.final ?? {};
+/**
+ * The record of an ended run; null while it is still going (unless `held`: a run saved with the project while
+ * paused, recorded as it stands) or when it never took a step.
+ */
+export function recordOf(run: RunView, now = Date.now(), held = false): RunRecord | null {
+  if (!run.runId || (!run.done && !held) || run.step === 0) return null;
+  const f = run.done?.final ?? {};
   return {
     id: run.runId,
     at: new Date(now).toISOString(),
-    state: run.done.state,
+    state: run.done?.state ?? 'paused',
     config: run.config,
     epochs: run.epochs.length,
     steps: run.step,
@@ -80,3 +84,36 @@ export function settingsText(c: RunConfig | null): string {
 
 /** A recorded curve back as chart points. */
 export const pointsOf = (xs: [number, number][]): Point[] => xs.map(([x, y]) => ({ x, y }));
+
+/**
+ * The document as a project is saved with its run (`run`: the one whose weights are saved): a run that has not
+ * ended is recorded as it stands, so the saved project keeps its curves and a Resume after reopening continues
+ * them. The document in the editor is not changed (its run is recorded when it ends, as any other).
+ */
+export function withHeldRun(doc: NetworkDoc, run: RunView, now = Date.now()): NetworkDoc {
+  const runs = runsOf(doc);
+  const rec = run.done ? null : recordOf(run, now, true);
+  if (!rec || runs.some((r) => r.id === rec.id)) return doc;
+  return { ...doc, view: { ...(doc.view ?? {}), runs: withRun(runs, rec) } } as NetworkDoc;
+}
+
+/**
+ * What a resumed run's chart begins with, up to the saved `step`: the run it continues as this session drew it
+ * (`live`, full resolution), else the newest run the document recorded, if the saved position is at or past
+ * its end (any other record belongs to other weights). Undefined: nothing to continue.
+ */
+export function resumeSeed(
+  live: RunView | null,
+  runs: RunRecord[],
+  step: number,
+): { curves: Seed; step: number } | undefined {
+  if (!(step > 0)) return undefined;
+  if (live) return { curves: { loss: live.loss, acc: live.acc, valLoss: live.valLoss, valAcc: live.valAcc }, step };
+  const r = runs[runs.length - 1];
+  if (!r || r.steps > step) return undefined;
+  const c = r.curves;
+  return {
+    curves: { loss: pointsOf(c.loss), acc: pointsOf(c.acc), valLoss: pointsOf(c.valLoss), valAcc: pointsOf(c.valAcc) },
+    step,
+  };
+}

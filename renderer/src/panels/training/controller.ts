@@ -13,7 +13,9 @@ import {
   fromSnapshot,
   isActive,
   lostRun,
+  seeded,
   type RunView,
+  type Seed,
   type TrainEvent,
 } from './run-state';
 
@@ -207,19 +209,24 @@ const errorOf = (e: unknown) => {
 
 /**
  * Starts a run of the current document with the form's settings; `startPaused` holds it before its first batch.
- * Resolves true once the engine accepted the run.
+ * A Resume passes the curves of the run it continues (`seed`, up to its saved step). Resolves true once the
+ * engine accepted the run.
  */
-export async function startTraining(extra: StartExtras = {}): Promise<boolean> {
+export async function startTraining(extra: StartExtras = {}, seed?: { curves: Seed; step: number }): Promise<boolean> {
   const s = useTraining.getState();
   const parsed = parseForm(s.form);
   if (!client || !parsed.config) return false;
   const config = { ...parsed.config, ...s.startExtras, ...extra, doc: docStore.getState().doc };
   s.set({ startExtras: null });
   useUi.getState().set({ flagged: undefined });
-  s.set({
-    intent: 'start',
-    run: { ...emptyRun(), state: 'starting', config: configOf(config), startedAt: Date.now(), lr: config.lr },
-  });
+  const fresh: RunView = {
+    ...emptyRun(),
+    state: 'starting',
+    config: configOf(config),
+    startedAt: Date.now(),
+    lr: config.lr,
+  };
+  s.set({ intent: 'start', run: seed ? seeded(fresh, seed.curves, seed.step) : fresh });
   try {
     const { runId } = await client.call('train/start', config);
     recordSettings(parsed.config);

@@ -230,6 +230,30 @@ export function fromSnapshot(prev: RunView, s: RunSnapshot): RunView {
   return v;
 }
 
+/** The curves a resumed run continues: those of the run it was saved from. */
+export interface Seed {
+  loss: Point[];
+  acc: Point[];
+  valLoss: Point[];
+  valAcc: Point[];
+}
+
+/**
+ * A run that continues a saved one (Resume): its curves begin with the earlier run's points up to `step`, the
+ * saved position, and the engine's steps go on from there — one curve, no jump back to 0 and no gap.
+ */
+export function seeded(v: RunView, seed: Seed, step: number): RunView {
+  const upTo = (ps: Point[]) => ps.filter((p) => p.x <= step);
+  return {
+    ...v,
+    step,
+    loss: upTo(seed.loss),
+    acc: upTo(seed.acc),
+    valLoss: upTo(seed.valLoss),
+    valAcc: upTo(seed.valAcc),
+  };
+}
+
 /** The run was active when the engine died or forgot it. */
 export function lostRun(v: RunView, why: string): RunView {
   if (!isActive(v.state)) return v;

@@ -23,6 +23,7 @@ import {
   syncTraining,
   useTraining,
 } from './controller';
+import { resumeSeed, withHeldRun, runsOf } from '../debug/runs';
 import { downloadDataset, inspectSource } from './data';
 import { formFrom } from './form';
 import { applyEvents, emptyRun, fromSnapshot, MAX_POINTS, type TrainEvent } from './run-state';
@@ -345,6 +346,46 @@ describe('controller', () => {
     await stepTraining(); // a paused run: one more batch, no second start
     await until(() => useTraining.getState().run.step === 2);
     expect(e.started).toHaveLength(1);
+  });
+
+  it("Resume: the chart begins with the saved run's curves and the resumed steps continue them, no jump, no gap", async () => {
+    const e = fakeEngine();
+    bindTraining(e.client);
+    useUi.setState({ engineBackend: 'wasm' });
+    useTraining.getState().set({ form: { ...formFrom(undefined), limit: '64', epochs: '2' } });
+    await startTraining({ startPaused: true });
+    // The first run: three batches and an epoch's validation figure, held, then saved (its curves go along).
+    for (const [step, loss] of [
+      [1, 2.3],
+      [2, 2.1],
+      [3, 1.9],
+    ])
+      e.emit('train/progress', { runId: 'run-1', epoch: 0, step, stepsPerEpoch: 3, loss, acc: step / 10, lr: 0.1 });
+    e.emit('train/epoch', { runId: 'run-1', epoch: 0, trainLoss: 2, valLoss: 1.8, valAcc: 0.3 });
+    await until(() => useTraining.getState().run.loss.length === 3);
+    const saved = withHeldRun(docStore.getState().doc, useTraining.getState().run);
+    expect(runsOf(docStore.getState().doc)).toEqual([]); // the editor's document is not changed by a save
+    expect(runsOf(saved).map((r) => [r.id, r.state, r.steps])).toEqual([['run-1', 'paused', 3]]);
+
+    // Reopened (no run of this session), resumed from the saved position, step 3: the stored curves come back.
+    resetTraining();
+    bindTraining(e.client);
+    const seed = resumeSeed(null, runsOf(saved), 3);
+    await startTraining({ startPaused: true, resume: new Uint8Array([1]) }, seed);
+    expect(e.started[1].resume).toEqual(new Uint8Array([1]));
+    const run = () => useTraining.getState().run;
+    expect(run().step).toBe(3);
+    expect(run().loss).toEqual([
+      { x: 1, y: 2.3 },
+      { x: 2, y: 2.1 },
+      { x: 3, y: 1.9 },
+    ]);
+    expect(run().valLoss).toEqual([{ x: 3, y: 1.8 }]);
+    // The engine goes on at step 4: appended after the last step of the earlier run.
+    e.emit('train/progress', { runId: 'run-1', epoch: 1, step: 4, stepsPerEpoch: 3, loss: 1.7, acc: 0.4, lr: 0.1 });
+    await until(() => run().step === 4);
+    expect(run().loss.map((p) => p.x)).toEqual([1, 2, 3, 4]);
+    expect(run().acc.map((p) => p.y)).toEqual([0.1, 0.2, 0.3, 0.4]);
   });
 
   it('adds the next-Start extras a spec sets (pauseAtStep) once', async () => {
