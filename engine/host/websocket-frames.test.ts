@@ -1,10 +1,12 @@
-// `netloom serve` against malformed WebSocket frames, sent from raw TCP sockets after a real handshake: each
-// broken client loses its own connection (with the RFC 6455 close code), nothing else — the server, the
-// engine process, a running training run and other clients' calls carry on.
+// `netloom serve` against malformed WebSocket frames and broken chunk sequences, sent from raw TCP sockets after
+// a real handshake: each broken client loses its own connection (with the RFC 6455 close code, or 4008/4009 and
+// the reason for chunks), nothing else — the server, the engine process, a running training run and other
+// clients' calls carry on.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Client, TrainConfig } from '../protocol';
 import { until } from '../protocol/testing/until';
-import { MAX_MESSAGE_BYTES } from './server';
+import { MAX_FRAME_BYTES, MAX_MESSAGE_BYTES } from './server';
+import { chunkMessage } from '../protocol';
 import { connectClient, rawSocket, spawnServe, wsFrame } from './websocket-testing';
 import type { ServeProcess } from './websocket-testing';
 
@@ -26,8 +28,38 @@ const BAD: [string, Buffer, number][] = [
   ['RSV1 without an extension', wsFrame(1, new TextEncoder().encode('{}'), { rsv1: true }), 1002],
   ['an invalid close code', closeFrame(999), 1002],
   ['a fragmented control frame', wsFrame(9, new Uint8Array([1]), { fin: false }), 1002],
-  ['a header announcing more than the size limit', wsFrame(2, new Uint8Array(0), { len: MAX_MESSAGE_BYTES + 1 }), 1009],
+  ['a header announcing more than the size limit', wsFrame(2, new Uint8Array(0), { len: MAX_FRAME_BYTES + 1 }), 1009],
   ['a header announcing 2^53 bytes', wsFrame(2, new Uint8Array(0), { len: 2 ** 53 - 1 }), 1009],
+];
+
+// Chunk sequences a sender that follows chunks.ts never produces. [name, chunks, close code, reason]
+const call = new TextEncoder().encode('{"t":"call","id":1,"method":"engine/info","params":{}}');
+const chunk = (o: { id?: number; index?: number; count?: number; total?: number }, payload = call.subarray(0, 10)) =>
+  wsFrame(
+    2,
+    new Uint8Array(chunkMessage({ id: 1, index: 0, count: 3, total: call.length, text: true, ...o }, payload)),
+  );
+const BAD_CHUNKS: [string, Buffer[], number, RegExp][] = [
+  ['chunks in the wrong order', [chunk({}), chunk({ index: 2 })], 4008, /E_BAD_CHUNK: chunk 2 of transfer 1 arrived/],
+  [
+    'a chunk of an unknown transfer',
+    [chunk({ id: 9, index: 1 })],
+    4008,
+    /E_BAD_CHUNK: .*transfer 9, which never began/,
+  ],
+  ['a total over the 2 GiB limit', [chunk({ total: MAX_MESSAGE_BYTES + 1 })], 4009, /E_MESSAGE_TOO_BIG: .*over the/],
+  [
+    'a count that does not add up',
+    [chunk({ count: 2 }), chunk({ index: 1, count: 2 })],
+    4008,
+    /E_BAD_CHUNK: .*ended after 2 chunks/,
+  ],
+  [
+    'a chunk for a finished transfer',
+    [chunk({ count: 1 }, call), chunk({ index: 1, count: 1 }, call)],
+    4008,
+    /E_BAD_CHUNK: .*which already finished/,
+  ],
 ];
 
 describe('malformed WebSocket frames', () => {
@@ -72,6 +104,42 @@ describe('malformed WebSocket frames', () => {
     expect((await trainer.call('train/attach')).run?.state).toBe('running');
     fresh.close();
     other.close();
+  });
+
+  it.each(BAD_CHUNKS)(
+    '%s: that client is closed with the reason, everything else carries on',
+    async (_n, frames, code, reason) => {
+      const other = await connectClient(s);
+      const ac = new AbortController();
+      const waiting = other.call('data/download', { id: 'mnist' }, { signal: ac.signal }).catch((e) => e.code);
+      const raw = await rawSocket(s);
+      for (const f of frames) raw.socket.write(f);
+      await until(() => raw.closeCode() !== null, { ms: 30_000, what: 'the server to close the connection' });
+      expect([raw.closeCode(), raw.closeReason()]).toEqual([code, expect.stringMatching(reason)]);
+      expect(alive(), `netloom serve died:\n${s.stderr()}`).toBe(true);
+      raw.socket.destroy();
+      const before = step;
+      await until(() => step > before, { ms: 30_000, what: 'the run to keep stepping' });
+      expect((await other.call('engine/info')).pid).toBe(pid);
+      ac.abort();
+      expect(await waiting).toBe('E_CANCELLED');
+      other.close();
+    },
+  );
+
+  it('a raw chunked call is answered; a client gone mid-transfer (1 GiB announced) costs nothing else', async () => {
+    const raw = await rawSocket(s);
+    const parts = [call.subarray(0, 20), call.subarray(20, 40), call.subarray(40)];
+    parts.forEach((p, index) => raw.socket.write(chunk({ index }, p)));
+    await until(() => raw.texts().some((f) => (f as { id?: number }).id === 1), { ms: 30_000, what: 'the answer' });
+    expect(raw.texts().find((f) => (f as { id?: number }).id === 1)).toMatchObject({ t: 'result', result: { pid } });
+    raw.socket.write(chunk({ id: 2, total: 2 ** 30, count: 64 }, new Uint8Array(1 << 20)));
+    raw.socket.destroy();
+    await until(() => raw.closed(), { ms: 30_000, what: 'the socket to close' });
+    const fresh = await connectClient(s);
+    expect((await fresh.call('engine/info')).pid).toBe(pid);
+    expect(alive()).toBe(true);
+    fresh.close();
   });
 
   it('a frame nested 100,000 levels deep gets E_BAD_FRAME for its call id; the connection stays usable', async () => {

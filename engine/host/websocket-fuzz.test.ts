@@ -1,10 +1,11 @@
 // Property tests of `netloom serve` (its own process, the fake training api): random calls, random JSON,
-// random binary messages and random raw TCP bytes never crash it, and every call is answered. Bounded for a
+// random binary messages, random chunk sequences and random raw TCP bytes never crash it, and every call is
+// answered. Bounded for a
 // 2-core machine: a fixed seed (fast-check prints it on failure) and modest run counts.
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
-import { calls } from '../protocol';
+import { CLOSE_BAD_CHUNK, CLOSE_TOO_BIG, calls, chunkMessage } from '../protocol';
 import { until } from '../protocol/testing/until';
 import { rawSocket, spawnServe } from './websocket-testing';
 import type { ServeProcess } from './websocket-testing';
@@ -99,6 +100,33 @@ describe('netloom serve under random messages', () => {
         expect(await c.alive()).toBe('result');
       }),
       { seed: SEED, numRuns: 100 },
+    );
+  });
+
+  it('random chunk sequences: each is put together or closes only its own connection (4008/4009)', async () => {
+    const chunk = fc.record({
+      id: fc.integer({ min: 0, max: 3 }),
+      index: fc.integer({ min: 0, max: 3 }),
+      count: fc.integer({ min: 0, max: 4 }),
+      total: fc.oneof(fc.integer({ min: 0, max: 80 }), fc.constantFrom(2 ** 31 + 1, 1.5, -1, NaN, 2 ** 53)),
+      text: fc.boolean(),
+      payload: fc.uint8Array({ maxLength: 40 }),
+    });
+    await fc.assert(
+      fc.asyncProperty(fc.array(chunk, { minLength: 1, maxLength: 5 }), async (seq) => {
+        const b = await bareClient(s);
+        let code: number | null = null;
+        b.ws.on('close', (c) => (code = c));
+        for (const { payload, ...h } of seq) b.ws.send(chunkMessage(h, payload));
+        // Closed for the broken sequence, or still serving (a sequence that is only unfinished, or put together).
+        const id = b.nextId();
+        b.ws.send(JSON.stringify({ t: 'call', id, method: 'engine/info', params: {} }));
+        await until(() => code !== null || b.answers.get(id)?.t === 'result', { ms: 30_000, what: 'an outcome' });
+        if (code !== null) expect([CLOSE_BAD_CHUNK, CLOSE_TOO_BIG]).toContain(code);
+        b.ws.close();
+        expect(await c.alive()).toBe('result');
+      }),
+      { seed: SEED, numRuns: 60 },
     );
   });
 
