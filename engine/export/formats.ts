@@ -1,9 +1,9 @@
 // The export formats, one table: what each writes (a file or a folder of files), what it cannot express in a
 // network (checked before anything is written), and the files themselves. The CLI's `export` command and the
-// protocol's `export/run` both go through `runExport`. Adding a format (PyTorch, diagrams) is one entry here.
+// protocol's `export/run` both go through `runExport`. Adding a format is one entry here.
 import fs from 'node:fs';
 import path from 'node:path';
-import type { InferResult, NetworkDoc } from '../core';
+import type { InferResult, NetworkDoc, ThemeName } from '../core';
 import { writeFileAtomic, type WriteData } from '../io';
 import type { Tensor } from './layout';
 import { onnxProblems, toOnnx } from './onnx/export';
@@ -11,6 +11,7 @@ import { projectChunks, type Project } from './project/project';
 import { pytorchFiles, pytorchProblems } from './pytorch/export';
 import { tfjsProblems, toTfjs } from './tfjs/export';
 import { ExportError, unsupportedMessage, type Unsupported } from './walk';
+import { diagramSvg, svgToPng } from './diagram';
 
 /** What an export starts from: the network, its weights (trained or initial) and, for projects, the run state. */
 export interface ExportSource {
@@ -23,15 +24,22 @@ export interface ExportSource {
   runs?: unknown[];
 }
 
+/** How to draw, for the formats that draw (svg, png); the others ignore it. */
+export interface ExportOptions {
+  theme?: ThemeName;
+}
+
 export interface ExportFormat {
   /** A single file (`--out model.onnx`) or a folder of files (`--out model-tfjs/`). */
   target: 'file' | 'folder';
   /** The usual file name ending, for the file formats. */
   extension?: string;
+  /** false: the format draws the network only, so no weights are read or initialised (and none are mentioned). */
+  weights?: false;
   /** Blocks this format cannot express in `net`; empty when it exports. */
   problems(net: InferResult): Unsupported[];
   /** The files, relative names → data (chunks are written as they come). */
-  files(src: ExportSource): Iterable<{ name: string; data: WriteData }>;
+  files(src: ExportSource, opts: ExportOptions): Iterable<{ name: string; data: WriteData }>;
 }
 
 export const FORMATS = {
@@ -62,6 +70,20 @@ export const FORMATS = {
     },
   },
   pytorch: { target: 'folder', problems: pytorchProblems, files: pytorchFiles },
+  svg: {
+    target: 'file',
+    extension: '.svg',
+    weights: false,
+    problems: () => [],
+    files: (s, o) => [{ name: 'diagram.svg', data: diagramSvg(s.doc, s.net, o.theme) }],
+  },
+  png: {
+    target: 'file',
+    extension: '.png',
+    weights: false,
+    problems: () => [],
+    files: (s, o) => [{ name: 'diagram.png', data: svgToPng(diagramSvg(s.doc, s.net, o.theme), o.theme) }],
+  },
 } satisfies Record<string, ExportFormat>;
 
 export type FormatName = keyof typeof FORMATS;
@@ -69,6 +91,8 @@ export const FORMAT_NAMES = Object.keys(FORMATS) as FormatName[];
 const FORMAT_TABLE: Record<string, ExportFormat> = FORMATS;
 
 export const isFormat = (f: string): f is FormatName => Object.hasOwn(FORMATS, f);
+/** Whether exporting as `format` needs the network's weights (a diagram does not). */
+export const usesWeights = (format: string) => FORMAT_TABLE[format]?.weights !== false;
 
 /** Throws E_EXPORT_UNSUPPORTED, one line naming the block, when `format` cannot express `net`. */
 export function checkExportable(format: string, net: InferResult): void {
@@ -108,13 +132,15 @@ export function runExport(
   format: string,
   src: ExportSource,
   out?: string,
+  opts: ExportOptions = {},
 ): { files: ExportedFile[]; warnings: string[] } {
   checkExportable(format, src.net);
   const f = FORMAT_TABLE[format];
-  const warnings = src.trained ? [] : ['the weights are freshly initialised (the network was never trained)'];
+  const warnings =
+    src.trained || f.weights === false ? [] : ['the weights are freshly initialised (the network was never trained)'];
   const files: ExportedFile[] = [];
   if (out && f.target === 'folder') fs.mkdirSync(out, { recursive: true });
-  for (const file of f.files(src)) {
+  for (const file of f.files(src, opts)) {
     if (!out) files.push({ name: file.name, bytes: join(file.data) });
     else {
       const where = f.target === 'file' ? out : path.join(out, file.name);

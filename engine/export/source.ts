@@ -34,9 +34,14 @@ export async function initialWeights(doc: NetworkDoc, seed = 0): Promise<Record<
 
 /**
  * An export source from a project (its trained weights when it has them). `check` runs on the network before
- * any weights are initialised (a format's compatibility check: a refusal costs nothing).
+ * any weights are initialised (a format's compatibility check: a refusal costs nothing). `weights: false` (a
+ * diagram) skips the weights: none are initialised and `weights` is empty.
  */
-export async function sourceFromProject(p: Project, check?: (net: InferResult) => void): Promise<ExportSource> {
+export async function sourceFromProject(
+  p: Project,
+  check?: (net: InferResult) => void,
+  weights = true,
+): Promise<ExportSource> {
   const net = inferNetwork(p.doc);
   if (net.errors.length) {
     const e = net.errors[0];
@@ -47,12 +52,12 @@ export async function sourceFromProject(p: Project, check?: (net: InferResult) =
   const src: ExportSource = {
     net,
     doc: p.doc,
-    weights: trained ? p.weights! : await initialWeights(p.doc),
+    weights: !weights ? {} : trained ? p.weights! : await initialWeights(p.doc),
     trained,
     optimizer: p.optimizer,
     runs: p.runs,
   };
-  checkWeights(src);
+  if (weights) checkWeights(src);
   return src;
 }
 
@@ -60,7 +65,8 @@ export async function sourceFromProject(p: Project, check?: (net: InferResult) =
 export async function loadSource(
   input: Uint8Array | unknown,
   check?: (net: InferResult) => void,
+  weights = true,
 ): Promise<ExportSource> {
   const bytes = input instanceof Uint8Array ? input : new TextEncoder().encode(JSON.stringify(input));
-  return sourceFromProject(readProject(bytes), check);
+  return sourceFromProject(readProject(bytes), check, weights);
 }

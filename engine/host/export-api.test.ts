@@ -97,3 +97,20 @@ describe.skipIf(!haveFashion())('export/run', () => {
     await host.close();
   }, 120_000);
 });
+
+describe('export/run diagrams', () => {
+  it('draws a document as SVG (bytes, no weights, no warnings) and as a PNG file in the dark theme', async () => {
+    const { host, client } = connect();
+    const svg = await client.call('export/run', { doc: loadTemplate('lenet'), format: 'svg' });
+    expect(svg.warnings).toEqual([]);
+    expect(svg.files.map((f) => f.name)).toEqual(['diagram.svg']);
+    const text = new TextDecoder().decode(svg.files[0].bytes!);
+    expect(text).toMatch(/^<svg /);
+    expect(text).toContain('>conv1</text>');
+    const png = await client.call('export/run', { doc: loadTemplate('lenet'), format: 'png', theme: 'dark', dir });
+    expect(png.files[0].path).toBe(path.join(dir, 'LeNet.png'));
+    const bytes = fs.readFileSync(png.files[0].path!);
+    expect([...bytes.subarray(1, 4)]).toEqual([0x50, 0x4e, 0x47]); // "PNG"
+    await host.close();
+  }, 120_000);
+});

@@ -1,7 +1,8 @@
 // `export/run`: the engine writes an export through the same code as `netloom export` (engine/export's format
 // table): from the current run (its trained weights, optimizer state and position), or from a document (its
-// weights when it carries them, else freshly initialised, and the warnings say so). With `dir` the files are
-// written there on the engine's machine (atomically); without it they come back as bytes.
+// weights when it carries them, else freshly initialised, and the warnings say so), or the diagram (svg, png: no
+// weights needed, `theme` light or dark). With `dir` the files are written there on the engine's machine
+// (atomically); without it they come back as bytes.
 import path from 'node:path';
 import {
   FORMATS,
@@ -9,6 +10,7 @@ import {
   isFormat,
   loadSource,
   runExport,
+  usesWeights,
   ExportError,
   ProjectError,
   type ExportSource,
@@ -46,7 +48,7 @@ const fileBase = (name: string) => name.replace(/[^A-Za-z0-9._-]+/g, '_').replac
 /** The `export/run` handler; `current(runId)` is the engine's run lookup (throws E_NO_RUN). */
 export function exportApi(current: (runId?: string) => RunLike): Pick<Required<EngineApi>, 'export/run'> {
   return {
-    'export/run': async ({ runId, doc, format, dir }: HandlerParams<'export/run'>) => {
+    'export/run': async ({ runId, doc, format, dir, theme }: HandlerParams<'export/run'>) => {
       if (!isFormat(format))
         throw new RpcError(
           'E_EXPORT_INPUT',
@@ -56,7 +58,7 @@ export function exportApi(current: (runId?: string) => RunLike): Pick<Required<E
         const src =
           runId || doc === undefined
             ? await fromRun(current(runId))
-            : await loadSource(doc, (net) => checkExportable(format, net));
+            : await loadSource(doc, (net) => checkExportable(format, net), usesWeights(format));
         const f = FORMATS[format];
         const out =
           dir === undefined
@@ -64,7 +66,7 @@ export function exportApi(current: (runId?: string) => RunLike): Pick<Required<E
             : f.target === 'folder'
               ? dir
               : path.join(dir, fileBase(src.doc.name) + (f.extension ?? ''));
-        const { files, warnings } = runExport(format, src, out);
+        const { files, warnings } = runExport(format, src, out, { theme });
         return {
           files: files.map((x) =>
             x.path ? { name: x.name, path: x.path } : { name: x.name, bytes: x.bytes as Uint8Array<ArrayBuffer> },

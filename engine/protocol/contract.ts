@@ -205,7 +205,9 @@ export const calls = {
       runId: z.string().optional(),
       /** A network document, or a `.netloom` project's bytes (its trained weights: the editor's open project). */
       doc: docSchema.optional(),
-      format: z.enum(['project', 'tfjs', 'onnx', 'pytorch']),
+      format: z.enum(['project', 'tfjs', 'onnx', 'pytorch', 'svg', 'png']),
+      /** The diagram's colours (svg, png); default light. */
+      theme: z.enum(['light', 'dark']).optional(),
       /** Write into this directory on the engine's machine; without it the files come back as bytes. */
       dir: z.string().optional(),
     }),

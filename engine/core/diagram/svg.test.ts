@@ -78,7 +78,7 @@ describe('the diagram: the canvas scene as SVG', () => {
     expect(shown).toContain('→ 20×24×24');
     expect(shown).toContain('20 ch · 5×5 · relu');
     for (const e of scene.edges) expect(shown, e.id).toContain(e.data.label);
-    expect(svg.match(/marker-end/g)).toHaveLength(scene.edges.length);
+    expect(svg.match(/class="edge"/g)).toHaveLength(scene.edges.length);
     expect(overlaps(scene)).toEqual([]);
     expect(coveredLabels(scene)).toEqual([]);
   });

@@ -5,6 +5,7 @@
 // estimate made for wide fonts (DejaVu Sans), so it fits in narrower ones too.
 import type { Scene, SceneEdge, SceneNode } from './data';
 import { fmtCount } from './format';
+import { HEADER } from './scene';
 import { LIGHT, type DiagramTheme } from './theme';
 
 /** Fonts that exist in browsers and on Debian (DejaVu, which resvg loads from the system), in that order. */
@@ -60,17 +61,23 @@ function anchor(b: Box, handle: string): { x: number; y: number } {
   if (handle === 'out' || handle === 'exit') return { x: b.x + b.w / 2, y: b.y + b.h };
   const port = /^in-(\d+)$/.exec(handle);
   if (port) return { x: b.x + (b.w * (Number(port[1]) + 1)) / (b.node.data.inputs + 1), y: b.y };
-  return { x: b.x + b.w / 2, y: b.y }; // 'in', 'enter'
+  // Into a group's contents from below its header (the canvas starts at its top edge, across the title).
+  if (handle === 'enter') return { x: b.x + b.w / 2, y: b.y + HEADER };
+  return { x: b.x + b.w / 2, y: b.y }; // 'in'
 }
 
 /** The edge's path and where its label sits: the canvas's bezier, its column wrap, a loop to the right for sharing. */
-export function edgeGeometry(e: SceneEdge, s: Box, t: Box): { d: string; lx: number; ly: number } {
+export function edgeGeometry(
+  e: SceneEdge,
+  s: Box,
+  t: Box,
+): { d: string; lx: number; ly: number; end: { x: number; y: number }; from: { x: number; y: number } } {
   const a = anchor(s, e.sourceHandle),
     b = anchor(t, e.targetHandle);
   if (e.data.kind === 'share') {
     const x = Math.max(a.x, b.x) + 40;
     const d = `M${num(a.x)},${num(a.y)} C${num(x)},${num(a.y)} ${num(x)},${num(b.y)} ${num(b.x)},${num(b.y)}`;
-    return { d, lx: x - 10, ly: (a.y + b.y) / 2 };
+    return { d, lx: x - 10, ly: (a.y + b.y) / 2, end: b, from: { x, y: b.y } };
   }
   const gx = e.data.wrapX;
   if (e.data.wrap && gx !== undefined && b.x > gx && a.x < gx) {
@@ -82,12 +89,12 @@ export function edgeGeometry(e: SceneEdge, s: Box, t: Box): { d: string; lx: num
       `M${num(a.x)},${num(a.y)} V${num(down - r)} Q${num(a.x)},${num(down)} ${num(a.x + r)},${num(down)} H${num(gx - r)}` +
       ` Q${num(gx)},${num(down)} ${num(gx)},${num(down - r)} V${num(up + r)} Q${num(gx)},${num(up)} ${num(gx + r)},${num(up)}` +
       ` H${num(b.x - r)} Q${num(b.x)},${num(up)} ${num(b.x)},${num(up + r)} V${num(b.y)}`;
-    return { d, lx: gx, ly: (down + up) / 2 };
+    return { d, lx: gx, ly: (down + up) / 2, end: b, from: { x: b.x, y: up } };
   }
   // React Flow's bezier between a bottom and a top handle: control points half the height away (at least 25).
   const k = Math.max(25, Math.abs(b.y - a.y) / 2);
   const d = `M${num(a.x)},${num(a.y)} C${num(a.x)},${num(a.y + k)} ${num(b.x)},${num(b.y - k)} ${num(b.x)},${num(b.y)}`;
-  return { d, lx: (a.x + b.x) / 2, ly: (a.y + b.y) / 2 };
+  return { d, lx: (a.x + b.x) / 2, ly: (a.y + b.y) / 2, end: b, from: { x: b.x, y: b.y - k } };
 }
 
 /** The pill an edge's label sits in. */
@@ -135,7 +142,7 @@ function groupSvg(b: Box, t: DiagramTheme): string {
     `<rect x="${num(b.x)}" y="${num(b.y)}" width="${num(b.w)}" height="${num(b.h)}" rx="14" fill="${t.group}" stroke="${stroke}" stroke-width="1.5"/>`,
     `<path d="M${num(b.x)},${num(b.y + 40)} H${num(b.x + b.w)}" stroke="${t.groupBorder}"/>`,
     `<text x="${num(b.x + 12)}" y="${num(b.y + 18)}" font-size="13" fill="${t.categories.block}">${icon}</text>`,
-    `<text x="${num(b.x + 31)}" y="${num(b.y + 18)}" font-size="13" font-weight="650" fill="${t.text}">${esc(type)}</text>`,
+    `<text x="${num(b.x + 31)}" y="${num(b.y + 18)}" font-size="13" font-weight="bold" fill="${t.text}">${esc(type)}</text>`,
     `<text x="${num(b.x + 38 + typeW)}" y="${num(b.y + 18)}" font-size="11.5" fill="${t.muted}">${esc(fit(d.title, inner - typeW - 26, 11.5))}${d.repeat ? ` ×${d.repeat}` : ''}</text>`,
     `<text x="${num(b.x + 12)}" y="${num(b.y + 34)}" font-size="10.5" font-family="${MONO}" fill="${t.muted}">${esc(fit(meta, inner, 10.5, 'mono'))}</text>`,
     badges(b, t),
@@ -151,7 +158,7 @@ function blockSvg(b: Box, t: DiagramTheme): string {
     return [
       `<g class="block" data-path="${esc(d.path)}">`,
       `<rect x="${num(x)}" y="${num(y)}" width="${num(w)}" height="${num(h)}" rx="${num(h / 2)}" fill="${t.raised}" stroke="${t.nodeBorder}"/>`,
-      `<text x="${num(x + 14)}" y="${num(y + h / 2 + 4.5)}" font-size="13" font-weight="650" fill="${t.text}">${esc(d.title)}</text>`,
+      `<text x="${num(x + 14)}" y="${num(y + h / 2 + 4.5)}" font-size="13" font-weight="bold" fill="${t.text}">${esc(d.title)}</text>`,
       `<text x="${num(x + w - 14)}" y="${num(y + h / 2 + 4)}" font-size="11" text-anchor="end" font-family="${MONO}" fill="${t.text}">${esc(out)}</text>`,
       `</g>`,
     ].join('');
@@ -171,7 +178,7 @@ function blockSvg(b: Box, t: DiagramTheme): string {
     `<rect x="${num(x)}" y="${num(y)}" width="${num(w)}" height="${num(h)}" rx="10" fill="${t.node}" stroke="${stroke}"${dash}/>`,
     // The category bar along the left edge, rounded with the box (a clip would need an id per box).
     `<path d="M${num(x + 10)},${num(y)} H${num(x + 4)} V${num(y + h)} H${num(x + 10)} A10,10 0 0 1 ${num(x)},${num(y + h - 10)} V${num(y + 10)} A10,10 0 0 1 ${num(x + 10)},${num(y)} Z" fill="${accent}"/>`,
-    `<text x="${num(x + 14)}" y="${num(y + 22)}" font-size="13" font-weight="650" fill="${t.text}">${esc(type)}</text>`,
+    `<text x="${num(x + 14)}" y="${num(y + 22)}" font-size="13" font-weight="bold" fill="${t.text}">${esc(type)}</text>`,
     `<text x="${num(x + w - 11)}" y="${num(y + 22)}" font-size="11.5" text-anchor="end" fill="${t.muted}">${esc(id)}</text>`,
     summary
       ? `<text x="${num(x + 14)}" y="${num(y + 42)}" font-size="11.5" fill="${t.muted}">${esc(fit(summary, inner, 11.5))}</text>`
@@ -185,12 +192,20 @@ function blockSvg(b: Box, t: DiagramTheme): string {
   ].join('');
 }
 
+/** An arrowhead at `end`, pointing away from `from` (drawn, not a marker: renderers disagree on markers). */
+function arrowHead(end: { x: number; y: number }, from: { x: number; y: number }, color: string): string {
+  const len = Math.hypot(end.x - from.x, end.y - from.y) || 1;
+  const [ux, uy] = [(end.x - from.x) / len, (end.y - from.y) / len];
+  const [bx, by] = [end.x - ux * 7, end.y - uy * 7];
+  return `<path d="M${num(end.x)},${num(end.y)} L${num(bx - uy * 3.5)},${num(by + ux * 3.5)} L${num(bx + uy * 3.5)},${num(by - ux * 3.5)} Z" fill="${color}"/>`;
+}
+
 function edgeSvg(e: SceneEdge, s: Box, t: Box, th: DiagramTheme): { path: string; label: string } {
-  const { d, lx, ly } = edgeGeometry(e, s, t);
+  const { d, lx, ly, end, from } = edgeGeometry(e, s, t);
   const share = e.data.kind === 'share';
   const color = e.data.error ? th.danger : share ? th.share : th.edge;
   const dash = share ? ' stroke-dasharray="6 5"' : e.data.kind === 'inner' ? ' stroke-dasharray="2 4"' : '';
-  const path = `<path class="edge" d="${d}" fill="none" stroke="${color}" stroke-width="${share ? 1.8 : 1.6}"${dash} marker-end="url(#arrow)"/>`;
+  const path = `<g class="edge"><path d="${d}" fill="none" stroke="${color}" stroke-width="${share ? 1.8 : 1.6}"${dash}/>${arrowHead(end, from, color)}</g>`;
   if (!e.data.label) return { path, label: '' };
   const p = labelBox(e.data.label, lx, ly);
   const fill = e.data.error ? th.danger : th.labelBg;
@@ -221,7 +236,6 @@ export function sceneToSvg(scene: Scene, theme: DiagramTheme = LIGHT, title = 'n
     `<svg xmlns="http://www.w3.org/2000/svg" width="${num(v.w)}" height="${num(v.h)}" viewBox="${num(v.x)} ${num(v.y)} ${num(v.w)} ${num(v.h)}" font-family="${SANS}">`,
     `<title>${esc(title)}</title>`,
     `<rect x="${num(v.x)}" y="${num(v.y)}" width="${num(v.w)}" height="${num(v.h)}" fill="${theme.background}"/>`,
-    `<defs><marker id="arrow" viewBox="0 0 8 8" refX="7" refY="4" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L8,4 L0,8 z" fill="${theme.edge}"/></marker></defs>`,
   ];
   // Groups first (behind), outermost first: a parent is always placed before its children in the scene.
   for (const b of all) if (b.node.type === 'group') out.push(groupSvg(b, theme));

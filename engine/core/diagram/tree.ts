@@ -1,6 +1,7 @@
 // Walking the document the way the canvas shows it: a container's blocks, an instance's contents (its
 // definition's body, so every instance shows the one definition), a block by its path, and the editor's
 // view state (collapsed groups, hand-placed positions) read defensively: it comes from files too.
+import type { InferResult } from '../infer';
 import type { Block, NetworkDoc } from '../ir/schema';
 
 export const joinPath = (parent: string, id: string) => (parent ? `${parent}/${id}` : id);
@@ -48,4 +49,26 @@ export function sceneView(doc: NetworkDoc): SceneView {
       if (isRecord(p) && Number.isFinite(p.x) && Number.isFinite(p.y))
         positions[k] = { x: p.x as number, y: p.y as number };
   return { collapsed, positions };
+}
+
+/**
+ * How a big network first appears (over 40 layers): every instance but the first of each definition collapsed,
+ * readable at a glance. The editor opens templates so; the diagram export draws templates so.
+ */
+export function glanceView(doc: NetworkDoc, inf: Pick<InferResult, 'blocks'>): NetworkDoc {
+  if (inf.blocks.filter((b) => b.kind === 'layer').length <= 40) return doc;
+  const seen = new Set<string>();
+  const collapsed: Record<string, boolean> = {};
+  const walk = (b: Block, path: string) => {
+    if (b.kind === 'instance') {
+      if (seen.has(b.def)) {
+        collapsed[path] = true;
+        return;
+      }
+      seen.add(b.def);
+    }
+    if (b.kind === 'sequential' || b.kind === 'graph') listOf(b).forEach((c) => walk(c, joinPath(path, c.id)));
+  };
+  walk(doc.root, '');
+  return { ...doc, view: { ...doc.view, collapsed } };
 }

@@ -3,8 +3,7 @@
 // status bar.
 import { HOST_GLOBAL, type Host } from '../../../engine/protocol';
 import { createBrowserHost } from '../../../engine/protocol/browser-host';
-import { parseDocument, type Block, type NetworkDoc } from '../../../engine/core';
-import { listOf } from '../doc/locate';
+import { glanceView as coreGlanceView, parseDocument, type NetworkDoc } from '../../../engine/core';
 import { loadTemplate } from '../../../templates';
 import { isDirty, toDoc } from '../doc/history';
 import { docStore, inferOf, useUi } from './store';
@@ -43,26 +42,8 @@ export function guard(what: string, then: () => void) {
   useUi.getState().set({ dialog: 'confirmDiscard', pending: { what, then } });
 }
 
-/** Big networks open with every instance but the first of each definition collapsed: readable at a glance. */
-export function glanceView(doc: NetworkDoc): NetworkDoc {
-  const inf = inferOf(doc);
-  if (inf.blocks.filter((b) => b.kind === 'layer').length <= 40) return doc;
-  const seen = new Set<string>();
-  const collapsed: Record<string, boolean> = {};
-  const walk = (b: Block, path: string) => {
-    if (b.kind === 'instance') {
-      if (seen.has(b.def)) {
-        collapsed[path] = true;
-        return;
-      }
-      seen.add(b.def);
-    }
-    if (b.kind === 'sequential' || b.kind === 'graph')
-      listOf(b).forEach((c) => walk(c, path ? `${path}/${c.id}` : c.id));
-  };
-  walk(doc.root, '');
-  return { ...doc, view: { ...doc.view, collapsed } };
-}
+/** Big networks open with every instance but the first of each definition collapsed (engine/core's glanceView). */
+export const glanceView = (doc: NetworkDoc): NetworkDoc => coreGlanceView(doc, inferOf(doc));
 
 export function openTemplate(id: string, expanded = false) {
   guard(`open the ${id} template`, () => openTemplateNow(id, expanded));
