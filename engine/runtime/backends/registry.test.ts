@@ -1,6 +1,7 @@
 // Backend choice, checked against what is installed here rather than against one machine: the expectation is
 // derived from each entry's own availability answer, so the same test holds where tfjs-node(-gpu) is present.
 // Selecting the same backend again reuses it; engine/info's report says available only what started or probed.
+import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   BACKENDS,
@@ -95,9 +96,11 @@ describe('backend registry', () => {
     );
   });
 
-  it('single-threaded wasm works too', async () => {
+  it('single-threaded wasm works too, also right after a threaded start (a new instance with 1 thread)', async () => {
+    await initEngineBackend('wasm', { threads: 2 });
     const choice = await initEngineBackend('wasm', { threads: 1 });
     expect(choice.reason).toMatch(/1 thread/);
+    expect(getThreadsCount()).toBe(1);
     expect(tf.sum(tf.ones([4, 4])).dataSync()[0]).toBe(16);
     expect(engineMemory().wasmHeapBytes).toBeGreaterThan(0);
   });

@@ -16,6 +16,8 @@ let note = '';
 /** Threads of the wasm instance tfjs holds now (0: none), so selecting wasm again reuses it. */
 let liveThreads = 0;
 let probe: Promise<{ ok: boolean; reason: string }> | undefined;
+/** The package's own (single-threaded) factory, kept before wasm-threads.ts replaces it. */
+let packageFactory: ReturnType<typeof tf.findBackendFactory> | undefined;
 
 function defaultThreads(): number {
   const env = Number(process.env.NETLOOM_WASM_THREADS);
@@ -51,18 +53,24 @@ export const wasmBackend: BackendEntry = {
       if (!(await tf.setBackend('wasm'))) throw new Error("tf.setBackend('wasm') failed");
       return;
     }
+    // Another thread count than the live instance's: XNNPACK's pool is sized once per instance, so the instance is
+    // replaced (setBackend alone would keep the old one and its threads: a "1 thread" bench baseline ran on 2).
+    packageFactory ??= tf.findBackendFactory('wasm');
     liveThreads = 0;
     if (threads > 1) {
-      const restore = useThreadedWasm(threads);
+      useThreadedWasm(threads);
       if (await tf.setBackend('wasm')) {
         note = `SIMD, ${getThreadsCount()} threads`;
         liveThreads = threads;
         return;
       }
-      restore();
       note = 'SIMD, 1 thread (threaded build failed to start)';
     } else {
       note = 'SIMD, 1 thread';
+    }
+    if (tf.findBackendFactory('wasm') !== packageFactory) {
+      tf.removeBackend('wasm');
+      if (packageFactory) tf.registerBackend('wasm', packageFactory, 2);
     }
     if (!(await tf.setBackend('wasm'))) throw new Error("tf.setBackend('wasm') failed");
     liveThreads = threads;
