@@ -128,6 +128,26 @@ describe('the diagram: the canvas scene as SVG', () => {
     }
   });
 
+  it('frames the sharing loops and their labels (FancyMLP, SharedMLP)', () => {
+    for (const id of ['fancy-mlp', 'shared-mlp']) {
+      const { scene, svg } = pictureOf(id);
+      const [x, y, w, h] = svg
+        .match(/viewBox="([-\d.]+) ([-\d.]+) ([\d.]+) ([\d.]+)"/)!
+        .slice(1)
+        .map(Number);
+      const boxes = absoluteBoxes(scene);
+      const shares = scene.edges.filter((e) => e.data.kind === 'share');
+      expect(shares.length, id).toBeGreaterThan(0);
+      for (const e of shares) {
+        const g = edgeGeometry(e, boxes.get(e.source)!, boxes.get(e.target)!);
+        const p = labelBox(e.data.label, g.lx, g.ly);
+        expect(p.x).toBeGreaterThanOrEqual(x);
+        expect(p.x + p.w, `${id}: ${e.data.label}`).toBeLessThanOrEqual(x + w);
+        expect(p.y + p.h).toBeLessThanOrEqual(y + h);
+      }
+    }
+  });
+
   it('keeps the view: a collapsed group is one box, a moved block is where the user put it', () => {
     const doc = docOf(loadTemplate('resnet18-small'));
     const inf = inferNetwork(doc);

@@ -216,14 +216,22 @@ function edgeSvg(e: SceneEdge, s: Box, t: Box, th: DiagramTheme): { path: string
   return { path, label };
 }
 
-/** The picture's bounds: every box, with a margin. */
+/** The picture's bounds: every box (and its badges, 9 px above), every edge label and sharing loop, with a margin. */
 export function sceneBounds(scene: Scene, pad = 24): { x: number; y: number; w: number; h: number } {
-  const all = [...absoluteBoxes(scene).values()];
-  // Badges stick out 9 px above a box; sharing loops 40 px to the right.
-  const minX = Math.min(0, ...all.map((b) => b.x)) - pad,
-    minY = Math.min(0, ...all.map((b) => b.y - 9)) - pad;
-  const maxX = Math.max(0, ...all.map((b) => b.x + b.w + (scene.edges.some((e) => e.data.kind === 'share') ? 40 : 0))),
-    maxY = Math.max(0, ...all.map((b) => b.y + b.h));
+  const boxes = absoluteBoxes(scene);
+  const rects = [...boxes.values()].map((b) => ({ x: b.x, y: b.y - 9, w: b.w, h: b.h + 9 }));
+  for (const e of scene.edges) {
+    const s = boxes.get(e.source),
+      t = boxes.get(e.target);
+    if (!s || !t) continue;
+    const g = edgeGeometry(e, s, t);
+    if (e.data.label) rects.push(labelBox(e.data.label, g.lx, g.ly));
+    if (e.data.kind === 'share') rects.push({ x: g.from.x, y: g.from.y, w: 0, h: 0 });
+  }
+  const minX = Math.min(0, ...rects.map((r) => r.x)) - pad,
+    minY = Math.min(0, ...rects.map((r) => r.y)) - pad;
+  const maxX = Math.max(0, ...rects.map((r) => r.x + r.w)),
+    maxY = Math.max(0, ...rects.map((r) => r.y + r.h));
   return { x: minX, y: minY, w: maxX - minX + pad, h: maxY - minY + pad };
 }
 
