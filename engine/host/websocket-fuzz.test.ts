@@ -6,6 +6,8 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { CLOSE_BAD_CHUNK, CLOSE_TOO_BIG, calls, chunkMessage } from '../protocol';
+import { Reassembler } from '../protocol/chunks';
+import type { ChunkError } from '../protocol/chunks';
 import { until } from '../protocol/testing/until';
 import { rawSocket, spawnServe } from './websocket-testing';
 import type { ServeProcess } from './websocket-testing';
@@ -118,11 +120,20 @@ describe('netloom serve under random messages', () => {
         let code: number | null = null;
         b.ws.on('close', (c) => (code = c));
         for (const { payload, ...h } of seq) b.ws.send(chunkMessage(h, payload));
-        // Closed for the broken sequence, or still serving (a sequence that is only unfinished, or put together).
+        // What the sequence deserves (the unit-tested reassembler as the oracle): closed with its code when it
+        // breaks the rules, else still serving (a sequence that is only unfinished, or was put together).
+        let expected: number | null = null;
+        try {
+          const r = new Reassembler();
+          for (const { payload, ...h } of seq) r.push(chunkMessage(h, payload));
+        } catch (err) {
+          expected = (err as ChunkError).closeCode;
+        }
         const id = b.nextId();
         b.ws.send(JSON.stringify({ t: 'call', id, method: 'engine/info', params: {} }));
         await until(() => code !== null || b.answers.get(id)?.t === 'result', { ms: 30_000, what: 'an outcome' });
-        if (code !== null) expect([CLOSE_BAD_CHUNK, CLOSE_TOO_BIG]).toContain(code);
+        expect(code).toBe(expected);
+        if (expected !== null) expect([CLOSE_BAD_CHUNK, CLOSE_TOO_BIG]).toContain(code);
         b.ws.close();
         expect(await c.alive()).toBe('result');
       }),

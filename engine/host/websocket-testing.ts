@@ -31,15 +31,18 @@ export interface ServeProcess extends ServerAddress {
 }
 
 /**
- * `netloom serve` as its own process (the fake training api, a fresh strong token), the way a user runs it:
- * whatever kills the server kills this process, which a test then sees.
+ * `netloom serve` as its own process (the fake training api unless `realEngine`, a fresh strong token), the way
+ * a user runs it: whatever kills the server kills this process, which a test then sees.
  */
-export function spawnServe(args: string[] = []): Promise<ServeProcess> {
+export function spawnServe(args: string[] = [], opts: { realEngine?: boolean } = {}): Promise<ServeProcess> {
   const token = crypto.randomBytes(32).toString('base64url');
+  const api = opts.realEngine ? [] : ['--engine-api', FAKE_API];
   const proc = spawn(
     process.execPath,
-    [BIN, 'serve', '--port', '0', '--engine-only', '--engine-api', FAKE_API, '--token', token, ...args],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
+    [BIN, 'serve', '--port', '0', '--engine-only', ...api, '--token', token, ...args],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
   );
   let out = '';
   let err = '';
