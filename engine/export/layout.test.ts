@@ -1,15 +1,19 @@
 // Layout conversions: every permutation checked element by element against index arithmetic, inverses round-trip,
-// and the flatten-order rule proven numerically: a Dense over Gluon's C·H·W flatten equals the permuted Dense
-// over an NHWC (H·W·C) flatten of the same map.
-import { describe, expect, it } from 'vitest';
+// and the flatten order: a Keras Permute(KERAS_HWC_TO_CHW) then Flatten of an NHWC map gives exactly the runtime's
+// C·H·W flatten (the real tfjs-layers layers against the runtime's flattenCHW).
+import * as tfl from '@tensorflow/tfjs-layers';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { selectBackend } from '../runtime';
+import { flattenCHW } from '../runtime/ops';
+import { tf } from '../runtime/backends/tf';
 import {
   convKernelFromTf,
   convKernelToTf,
   denseKernelFromTf,
   denseKernelToTf,
-  denseRowsChwToHwc,
-  denseRowsHwcToChw,
+  KERAS_HWC_TO_CHW,
   nchwToNhwc,
+  NHWC_TO_NCHW,
   nhwcToNchw,
   transpose,
   type Tensor,
@@ -61,19 +65,24 @@ describe('layout conversions', () => {
     expect(denseKernelFromTf(denseKernelToTf(d))).toEqual(d);
   });
 
-  it('a Dense after an NHWC flatten takes its rows permuted to give Gluon’s outputs', () => {
-    const [c, h, w, units] = [3, 4, 5, 7];
-    const x = { shape: [1, c, h, w], data: Float32Array.from({ length: c * h * w }, (_, i) => Math.sin(i)) };
-    const W = {
-      shape: [units, c * h * w],
-      data: Float32Array.from({ length: units * c * h * w }, (_, i) => Math.cos(i)),
-    };
-    const dense = (weight: Tensor, flat: Float32Array) =>
-      Array.from({ length: units }, (_, u) => flat.reduce((s, v, i) => s + v * weight.data[u * flat.length + i], 0));
-    const gluon = dense(W, x.data); // NCHW flatten: C·H·W order
-    const keras = dense(denseRowsChwToHwc(W, [c, h, w]), nchwToNhwc(x).data); // NHWC flatten: H·W·C order
-    keras.forEach((v, u) => expect(v).toBeCloseTo(gluon[u], 4));
-    expect(denseRowsHwcToChw(denseRowsChwToHwc(W, [c, h, w]), [c, h, w])).toEqual(W);
-    expect(() => denseRowsChwToHwc(W, [c, h, w + 1])).toThrow(/weight is needed/);
+  beforeAll(async () => {
+    await selectBackend('wasm');
+  });
+  it('a Keras Permute(KERAS_HWC_TO_CHW) + Flatten of an NHWC map is the runtime’s C·H·W flatten, element for element', () => {
+    expect(KERAS_HWC_TO_CHW).toEqual(NHWC_TO_NCHW.slice(1)); // [3, 1, 2]: (H, W, C) → (C, H, W)
+    const x = tf.tensor4d(
+      Float32Array.from({ length: 2 * 3 * 4 * 5 }, (_, i) => Math.sin(i)),
+      [2, 3, 4, 5],
+    );
+    const keras = tfl.sequential({
+      layers: [tfl.layers.permute({ inputShape: [3, 4, 5], dims: KERAS_HWC_TO_CHW }), tfl.layers.flatten()],
+    });
+    const got = keras.predict(x) as tf.Tensor;
+    expect(got.shape).toEqual([2, 60]);
+    expect(Array.from(got.dataSync())).toEqual(Array.from(flattenCHW(x).dataSync()));
+    const chw = nhwcToNchw({ shape: [2, 3, 4, 5], data: x.dataSync() as Float32Array });
+    expect(Array.from(got.dataSync())).toEqual(Array.from(chw.data));
+    tf.dispose([x, got]);
+    keras.dispose();
   });
 });

@@ -2,8 +2,8 @@
 // Dense weight (units, in), Conv2D weight (C, Cin, kh, kw), activations (N, C, H, W); a Dense after a (C, H, W)
 // input sees its features in C·H·W order, because the runtime flattens as Gluon does (ops.ts `flattenCHW`
 // transposes its NHWC activations to NCHW before reshaping). ONNX and PyTorch are NCHW: Gluon layouts go
-// through unchanged. TF.js/Keras is NHWC: kernels transpose, and a Keras Flatten of an (H, W, C) map yields
-// H·W·C order, so the first Dense after it takes its weight rows permuted (denseRowsChwToHwc).
+// through unchanged. TF.js/Keras is NHWC: kernels transpose, and a Keras Flatten of an (H, W, C) map would yield
+// H·W·C order, so the export permutes the map to (C, H, W) first (KERAS_HWC_TO_CHW), exactly as the runtime does.
 
 /** A float32 tensor with its shape, row-major. */
 export interface Tensor {
@@ -47,8 +47,12 @@ export function transpose(t: Tensor, perm: readonly number[]): Tensor {
 
 /** Activations (N, C, H, W) → (N, H, W, C). */
 export const nchwToNhwc = (t: Tensor): Tensor => transpose(t, [0, 2, 3, 1]);
+/** The axis order taking (N, H, W, C) to (N, C, H, W): the runtime's flatten order (ops.ts `flattenCHW`). */
+export const NHWC_TO_NCHW = [0, 3, 1, 2] as const;
 /** Activations (N, H, W, C) → (N, C, H, W). */
-export const nhwcToNchw = (t: Tensor): Tensor => transpose(t, [0, 3, 1, 2]);
+export const nhwcToNchw = (t: Tensor): Tensor => transpose(t, NHWC_TO_NCHW);
+/** The same reorder as a Keras `Permute` layer's `dims` (1-based, the batch axis left out): (H, W, C) → (C, H, W). */
+export const KERAS_HWC_TO_CHW: number[] = NHWC_TO_NCHW.slice(1);
 
 /** Conv2D weight: Gluon/ONNX/PyTorch (C, Cin, kh, kw) → TF/Keras (kh, kw, Cin, C). */
 export const convKernelToTf = (w: Tensor): Tensor => transpose(w, [2, 3, 1, 0]);
@@ -59,28 +63,6 @@ export const convKernelFromTf = (w: Tensor): Tensor => transpose(w, [3, 2, 0, 1]
 export const denseKernelToTf = (w: Tensor): Tensor => transpose(w, [1, 0]);
 /** Dense weight: Keras kernel (in, units) → Gluon (units, in). */
 export const denseKernelFromTf = (w: Tensor): Tensor => transpose(w, [1, 0]);
-
-/**
- * The Gluon Dense weight (units, C·H·W) of a Dense fed a flattened (C, H, W) map, with its input axis reordered
- * to H·W·C: the weight that gives the same outputs after an NHWC flatten (Keras Flatten of (H, W, C)).
- */
-export function denseRowsChwToHwc(w: Tensor, chw: readonly [number, number, number]): Tensor {
-  const [c, h, wd] = chw;
-  const units = w.shape[0];
-  if (w.shape.length !== 2 || w.shape[1] !== c * h * wd)
-    throw new Error(`a (units, ${c * h * wd}) weight is needed for a (${chw.join(', ')}) input, got (${w.shape})`);
-  // View the weight as (units, C, H, W) and move C last.
-  const t = transpose({ shape: [units, c, h, wd], data: w.data }, [0, 2, 3, 1]);
-  return { shape: [units, c * h * wd], data: t.data };
-}
-
-/** The inverse of denseRowsChwToHwc: a weight over H·W·C features back to C·H·W order. */
-export function denseRowsHwcToChw(w: Tensor, chw: readonly [number, number, number]): Tensor {
-  const [c, h, wd] = chw;
-  const units = w.shape[0];
-  const t = transpose({ shape: [units, h, wd, c], data: w.data }, [0, 3, 1, 2]);
-  return { shape: [units, c * h * wd], data: t.data };
-}
 
 /** Little-endian bytes of a float32 array, without copying when the platform is little-endian (all we run on). */
 export function floatBytes(data: Float32Array): Uint8Array {

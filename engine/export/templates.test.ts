@@ -1,8 +1,12 @@
 // Every template, trained a few steps (so no weight is an initial value and BatchNorm's running statistics have
-// moved), exported to ONNX and to a TF.js LayersModel and run there on real Fashion-MNIST images: onnxruntime-node
-// gives Netloom's own logits within 1e-4, tf.loadLayersModel within 1e-5 (of the logits' scale), BatchNorm in
-// inference mode everywhere. A template a format cannot express is reported by block instead. One training per
-// template serves both formats: the 224-input ones (alexnet, vgg11, nin) train one step on one image and predict two.
+// moved), exported to ONNX and to a TF.js LayersModel and run there on real Fashion-MNIST images, BatchNorm in
+// inference mode everywhere, compared with Netloom's own predictBatch logit by logit:
+// - onnxruntime-node: within 1e-4 of the logits' scale (maxDiff; another engine, its own summation orders);
+// - tf.loadLayersModel: |a − b| ≤ 1e-5 for every logit (maxAbsDiff), on the backend the runtime used. The export
+//   asks tfjs for the runtime's own kernels in the runtime's order (FusedBatchNorm, C·H·W flatten before Dense), so
+//   on wasm the floats are in fact identical for every template today; the check is the issue's 1e-5 per logit.
+// A template a format cannot express is reported by block instead. One training per template serves both formats:
+// the 224-input ones (alexnet, vgg11, nin) train one step on one image and predict two.
 import * as tfl from '@tensorflow/tfjs-layers';
 import * as ort from 'onnxruntime-node';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -11,7 +15,7 @@ import { predictBatch, selectBackend } from '../runtime';
 import { tf } from '../runtime/backends/tf';
 import { nchwToNhwc } from './layout';
 import { toOnnx } from './onnx/export';
-import { fashionBatch, haveFashion, maxDiff, trainedModel } from './testing/fixtures';
+import { fashionBatch, haveFashion, maxAbsDiff, maxDiff, trainedModel } from './testing/fixtures';
 import { tfjsProblems, toTfjs, type TfjsFiles } from './tfjs/export';
 
 beforeAll(async () => {
@@ -39,7 +43,7 @@ function ioHandler(files: TfjsFiles) {
 
 describe.skipIf(!haveFashion())('every template exported and run elsewhere', () => {
   it.each(TEMPLATE_IDS)(
-    '%s: onnxruntime within 1e-4, tf.loadLayersModel within 1e-5 (or the block TF.js cannot express)',
+    '%s: onnxruntime within 1e-4 of the logits, tf.loadLayersModel within 1e-5 per logit (or the block TF.js cannot express)',
     async (id) => {
       const big = BIG.has(id);
       const { net, model, losses } = await trainedModel(loadTemplate(id), big ? { steps: 1, batch: 1 } : {});
@@ -73,7 +77,7 @@ describe.skipIf(!haveFashion())('every template exported and run elsewhere', () 
       const got = (await y.data()) as Float32Array;
       y.dispose();
       loaded.dispose();
-      expect(maxDiff(got, want.logits), 'TF.js').toBeLessThan(1e-5);
+      expect(maxAbsDiff(got, want.logits), 'TF.js, per logit').toBeLessThanOrEqual(1e-5);
     },
     600_000,
   );

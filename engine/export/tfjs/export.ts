@@ -5,7 +5,7 @@ import type { InferResult } from '../../core';
 import type { Tensor } from '../layout';
 import { ExportError, unsupportedMessage, walk, type Unsupported } from '../walk';
 import { KerasModel, type KTensor } from './keras';
-import { chw, kerasShape, TFJS_LAYERS, type TfjsCtx } from './layers';
+import { kerasShape, TFJS_LAYERS, type TfjsCtx } from './layers';
 
 const SHARD_BYTES = 4 * 1024 * 1024;
 
@@ -17,8 +17,7 @@ function build(net: InferResult) {
     unsupported: (use, reason) => problems.push({ path: use.path, kind: use.kind, reason }),
   };
   const input = m.input(kerasShape(net.input));
-  let out: KTensor = walk(net, input, (use, ins) => TFJS_LAYERS[use.kind](ctx, use, ins));
-  out = chw(ctx, out, 'output');
+  const out: KTensor = walk(net, input, (use, ins) => TFJS_LAYERS[use.kind](ctx, use, ins));
   return { m, problems, topology: m.topology(net.name, input, out) };
 }
 

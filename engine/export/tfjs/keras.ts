@@ -1,8 +1,7 @@
 // A Keras functional-model topology under construction (the JSON `tf.loadLayersModel` reads): layers with their
 // inbound nodes, so a layer applied twice (the seed's FancyMLP) is one layer with two nodes, as in Keras itself.
-// Values flowing between layers are NHWC (tfjs's layout). A flat vector made from an (H, W, C) map by Keras's
-// Flatten is in H·W·C order, not Gluon's C·H·W: handles remember that (`hwc`) so the next Dense can take its
-// weight rows permuted (layout.ts) and everything else gets C·H·W order back first.
+// Values flowing between layers are NHWC (tfjs's layout); flat vectors are in Gluon's C·H·W order (layers.ts
+// flattens through a Permute).
 import type { Tensor } from '../layout';
 
 export interface KTensor {
@@ -10,8 +9,6 @@ export interface KTensor {
   node: number;
   /** Per-sample shape as Keras sees it: (H, W, C) or (F). */
   shape: number[];
-  /** For a flat vector made from a (C, H, W) map in H·W·C order: that map's shape (Gluon order). */
-  hwc?: [number, number, number];
   /** Every element is ≥ 0 (after relu/sigmoid/softplus and through pooling): zero padding then equals −∞ padding for max. */
   nonneg: boolean;
 }

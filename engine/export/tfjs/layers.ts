@@ -2,7 +2,7 @@
 // new layer kind without an entry here fails the type check. What Keras layers cannot express is reported with
 // the block's path (ctx.unsupported) before anything is written.
 import { hasPadding, pair, poolGeometry } from '../geometry';
-import { convKernelToTf, denseKernelToTf, denseRowsChwToHwc } from '../layout';
+import { convKernelToTf, denseKernelToTf, KERAS_HWC_TO_CHW } from '../layout';
 import type { LayerTable } from '../../core';
 import type { LayerUse } from '../walk';
 import type { KerasModel, KTensor } from './keras';
@@ -31,23 +31,20 @@ export const kerasShape = (s: readonly number[]): number[] => (s.length === 3 ? 
 const base = (use: LayerUse) => use.layer.prefix.replace(/_$/, '') || use.path;
 const trainable = (use: LayerUse) => Object.values(use.params).some((p) => p.trainable);
 
-/** Keras Flatten of an (H, W, C) map: H·W·C order, remembered on the handle unless it equals C·H·W order. */
+/**
+ * Gluon's flatten of an (H, W, C) map: Permute to (C, H, W), then Keras Flatten, so the features come in C·H·W
+ * order — the runtime's (ops.ts `flattenCHW` transposes the same way). A Dense after it then reads Gluon's weight
+ * rows as they are and sums the same products in the same order as the runtime, which makes the TF.js outputs the
+ * runtime's floats on the same backend (permuting the weight rows instead, for a bare Flatten, summed in H·W·C order:
+ * up to ~1e-7 apart). With one channel or a 1×1 map both orders coincide and the Permute is left out.
+ */
 function flatten(ctx: TfjsCtx, x: KTensor, at: string): KTensor {
   const [h, w, c] = x.shape;
-  const y = ctx.m.apply('Flatten', `${at}_flatten`, {}, [x], { shape: [h * w * c], nonneg: x.nonneg });
-  return c === 1 || h * w === 1 ? y : { ...y, hwc: [c, h, w] };
-}
-
-/** A flat vector back in Gluon's C·H·W order (Reshape → Permute → Flatten), when the next layer needs it. */
-export function chw(ctx: TfjsCtx, x: KTensor, at: string): KTensor {
-  if (!x.hwc) return x;
-  const [c, h, w] = x.hwc;
-  const r = ctx.m.apply('Reshape', `${at}_unflatten`, { target_shape: [h, w, c] }, [x], {
-    shape: [h, w, c],
-    nonneg: x.nonneg,
-  });
-  const p = ctx.m.apply('Permute', `${at}_to_chw`, { dims: [3, 1, 2] }, [r], { shape: [c, h, w], nonneg: x.nonneg });
-  return ctx.m.apply('Flatten', `${at}_chw`, {}, [p], { shape: [c * h * w], nonneg: x.nonneg });
+  const chw =
+    c === 1 || h * w === 1
+      ? x
+      : ctx.m.apply('Permute', `${at}_to_chw`, { dims: KERAS_HWC_TO_CHW }, [x], { shape: [c, h, w], nonneg: x.nonneg });
+  return ctx.m.apply('Flatten', `${at}_flatten`, {}, [chw], { shape: [h * w * c], nonneg: x.nonneg });
 }
 
 /**
@@ -58,7 +55,6 @@ function activation(ctx: TfjsCtx, y: KTensor, a: string, at: string): KTensor {
   if (a === 'none') return y;
   return ctx.m.apply('Activation', `${at}_${a}`, { activation: KERAS_ACTIVATION[a] }, [y], {
     shape: y.shape,
-    hwc: y.hwc,
     nonneg: NONNEG.has(a),
   });
 }
@@ -104,9 +100,7 @@ export const TFJS_LAYERS: LayerTable<TfjsMapping> = {
   Dense: (ctx, use, [x0]) => {
     const p = use.layer.params;
     const shared = use.uses > 1;
-    let x = x0.shape.length === 3 ? flatten(ctx, x0, base(use)) : x0;
-    if (shared) x = chw(ctx, x, base(use));
-    const hwc = x.hwc;
+    const x = x0.shape.length === 3 ? flatten(ctx, x0, base(use)) : x0;
     let name = ctx.m.owned.get(use.owner);
     if (!name) {
       name = ctx.m.layer(
@@ -117,11 +111,10 @@ export const TFJS_LAYERS: LayerTable<TfjsMapping> = {
       );
       ctx.m.owned.set(use.owner, name);
       const w = use.params.weight.name;
-      // The first Dense after a Keras Flatten reads H·W·C features: its rows are permuted to match.
       ctx.m.weights.push({
         name: `${name}/kernel`,
         shape: [x.shape[0], p.units as number],
-        value: (g) => denseKernelToTf(hwc ? denseRowsChwToHwc(g(w), hwc) : g(w)),
+        value: (g) => denseKernelToTf(g(w)),
       });
       if (p.useBias)
         ctx.m.weights.push({ name: `${name}/bias`, shape: [p.units as number], value: (g) => g(use.params.bias.name) });
@@ -208,11 +201,9 @@ export const TFJS_LAYERS: LayerTable<TfjsMapping> = {
   Dropout: (ctx, use, [x]) =>
     ctx.m.apply('Dropout', base(use), { rate: use.layer.params.rate }, [x], {
       shape: x.shape,
-      hwc: x.hwc,
       nonneg: x.nonneg,
     }),
-  BatchNorm: (ctx, use, [x0]) => {
-    const x = chw(ctx, x0, base(use));
+  BatchNorm: (ctx, use, [x]) => {
     let name = ctx.m.owned.get(use.owner);
     if (!name) {
       const p = use.layer.params;
@@ -234,17 +225,13 @@ export const TFJS_LAYERS: LayerTable<TfjsMapping> = {
     }
     return ctx.m.call(name, [x], { shape: x.shape, nonneg: false });
   },
-  Concat: (ctx, use, ins) => {
-    const xs = ins.map((x, i) => chw(ctx, x, `${base(use)}_${i}`));
-    return ctx.m.apply('Concatenate', base(use), { axis: -1 }, xs, {
+  Concat: (ctx, use, ins) =>
+    ctx.m.apply('Concatenate', base(use), { axis: -1 }, ins, {
       shape: kerasShape(use.outShape),
-      nonneg: xs.every((x) => x.nonneg),
-    });
-  },
-  Add: (ctx, use, ins) => {
-    const xs = ins.map((x, i) => chw(ctx, x, `${base(use)}_${i}`));
-    return ctx.m.apply('Add', base(use), {}, xs, { shape: xs[0].shape, nonneg: xs.every((x) => x.nonneg) });
-  },
+      nonneg: ins.every((x) => x.nonneg),
+    }),
+  Add: (ctx, use, ins) =>
+    ctx.m.apply('Add', base(use), {}, ins, { shape: ins[0].shape, nonneg: ins.every((x) => x.nonneg) }),
   Centered: (ctx, use, [x]) => {
     ctx.unsupported(use, 'x − mean(x) over the whole batch has no Keras layer');
     return x;
