@@ -163,8 +163,13 @@ function blockSvg(b: Box, t: DiagramTheme): string {
       `</g>`,
     ].join('');
   }
+  // As the canvas colours the bar: the layer's category; a re-applied layer as sharing; a skipped one faint.
   const accent =
-    d.kind === 'apply' ? t.share : t.categories[(d.category ?? (d.kind === 'layer' ? 'core' : 'block')).toLowerCase()];
+    d.kind === 'apply'
+      ? t.share
+      : d.kind === 'identity'
+        ? t.muted
+        : t.categories[(d.category ?? (d.kind === 'layer' ? 'core' : 'block')).toLowerCase()];
   const inner = w - 25;
   const id = fit(d.title, inner / 2, 11.5);
   const type = fit(d.type, inner - textWidth(id, 11.5) - 6, 13, 'bold');
