@@ -49,7 +49,7 @@ const doc: NetworkDoc = parseDocument({
 }).doc!;
 
 /** Gluon-named weights for `doc` (values are a fixed pattern: the transport is what is tested). */
-function bigProject(): Uint8Array {
+function bigProject(): Uint8Array<ArrayBuffer> {
   const weights: Project['weights'] = {};
   const shapes: [string, number[]][] = [
     ['sequential0_dense0_weight', [HIDDEN, 784]],
@@ -64,7 +64,7 @@ function bigProject(): Uint8Array {
     for (let i = 0; i < data.length; i += 997) data[i] = (i % 251) / 1000;
     weights[name] = { shape, data };
   }
-  return encodeProject({ doc, weights });
+  return encodeProject({ doc, weights }) as Uint8Array<ArrayBuffer>; // a plain ArrayBuffer, never shared
 }
 
 /** A process's resident memory now and at its peak (bytes), from /proc. */
