@@ -3,6 +3,7 @@
 // validated (sender origin + payload) by `validateIpc` before main acts on it.
 import { z } from 'zod';
 import { DATA_SOURCE_KINDS, MENU_COMMANDS } from '../engine/protocol/host';
+import type { MenuCommand } from '../engine/protocol/host';
 
 export const IPC = {
   /** invoke → OpenedFile | null */
@@ -66,3 +67,17 @@ export type IpcChannel = keyof typeof IPC_PAYLOADS;
 export type IpcPayload<C extends IpcChannel> = z.infer<(typeof IPC_PAYLOADS)[C]>;
 
 export const menuCommand = z.enum(MENU_COMMANDS as [string, ...string[]]);
+
+/** The preload's check of what arrives on `IPC.menu`: a MenuCommand, or null (ignored) for anything else. */
+export function parseMenuCommand(cmd: unknown): MenuCommand | null {
+  const r = menuCommand.safeParse(cmd);
+  return r.success ? (r.data as MenuCommand) : null;
+}
+
+/**
+ * The line main meant, from a rejected `ipcRenderer.invoke`: Electron prefixes the thrown message with
+ * "Error invoking remote method '<channel>': Error: ", which would bury the code the renderer shows.
+ */
+export function remoteErrorLine(message: string): string {
+  return message.replace(/^Error invoking remote method '[^']*': (?:[A-Za-z]*Error: )?/, '');
+}

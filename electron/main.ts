@@ -1,5 +1,7 @@
 // Electron main process: windows (one per project), the menu, dialogs and files, the app protocol, and
 // brokering MessagePorts to the engine utilityProcess. It runs no engine code itself.
+// What it answers on IPC and does with files lives in ipc-handlers.ts and file-actions.ts (tested under plain Node,
+// Electron's dialogs passed in); this file only wires them to Electron.
 // Built to CommonJS by bundle.ts (so `__dirname` is the bundle's folder: out/electron/).
 import {
   app,
@@ -14,20 +16,19 @@ import {
   session,
   utilityProcess,
 } from 'electron';
-import type { IpcMainEvent, IpcMainInvokeEvent } from 'electron';
+import type { IpcMainEvent, IpcMainInvokeEvent, OpenDialogReturnValue } from 'electron';
 import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { writeFileAtomic } from '../engine/io';
-import type { OpenedFile } from '../engine/protocol/host';
 import { AppStateStore, placeOnScreen } from './app-state';
 import { resolveAppRequest } from './app-protocol';
 import { EngineBroker } from './engine-broker';
-import { FileGrants, PROJECT_FILTERS, withProjectExtension } from './files';
+import { readProjectFile } from './file-actions';
+import { FileGrants, PROJECT_FILTERS } from './files';
 import { IPC } from './ipc-contract';
-import type { IpcChannel, IpcPayload } from './ipc-contract';
-import { menuTemplate } from './menu';
-import { APP_SCHEME, APP_SCHEME_PRIVILEGES, appResponseHeaders, validateIpc } from './security';
+import { ipcHandlers, type IpcSender, type ProjectEntry } from './ipc-handlers';
+import { menuTemplate, sendMenuCommand } from './menu';
+import { APP_SCHEME, APP_SCHEME_PRIVILEGES, appResponseHeaders } from './security';
 import { createProjectWindow, hardenSession, lockDownContents } from './window';
 
 const OUT = __dirname;
@@ -36,17 +37,18 @@ const RENDERER = path.join(OUT, '..', '..', 'renderer', 'dist');
 // Must happen before 'ready': gives netloom://app a real, secure origin.
 protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: APP_SCHEME_PRIVILEGES }]);
 
+interface ProjectWindow extends ProjectEntry {
+  win: BrowserWindow;
+}
+
+const sender = (e: IpcMainEvent | IpcMainInvokeEvent): IpcSender => ({ id: e.sender.id, frameUrl: e.senderFrame?.url });
+/** An open dialog's one chosen path, or null when cancelled. */
+const chosen = (r: OpenDialogReturnValue) => (r.canceled ? null : (r.filePaths[0] ?? null));
+
 if (!app.requestSingleInstanceLock()) {
   app.quit();
 } else {
   run();
-}
-
-interface ProjectWindow {
-  win: BrowserWindow;
-  path?: string;
-  dirty: boolean;
-  initial: OpenedFile | null;
 }
 
 function run() {
@@ -59,14 +61,6 @@ function run() {
     log: (l) => console.warn(l),
   });
 
-  // A `.netloom` zip goes to the page as bytes (the engine reads it), a JSON project as text.
-  const readProject = (file: string): OpenedFile => {
-    const bytes = fs.readFileSync(file);
-    const zip = bytes.subarray(0, 4).equals(Buffer.from([0x50, 0x4b, 0x03, 0x04]));
-    return zip
-      ? { path: file, name: path.basename(file), text: '', bytes: new Uint8Array(bytes) }
-      : { path: file, name: path.basename(file), text: bytes.toString('utf8') };
-  };
   const remember = (id: number, file: string) => {
     grants.grant(id, file);
     state.addRecent(file);
@@ -77,10 +71,10 @@ function run() {
   function openWindow(file?: string) {
     const existing = file && [...windows.values()].find((w) => w.path === file);
     if (existing) return existing.win.focus();
-    let initial: OpenedFile | null = null;
+    let initial: ProjectEntry['initial'] = null;
     if (file) {
       try {
-        initial = readProject(file);
+        initial = readProjectFile(file);
       } catch (err) {
         dialog.showErrorBox('Could not open the project', `${file}\n\n${(err as Error).message}`);
         return;
@@ -122,7 +116,7 @@ function run() {
           platform: process.platform,
           recent: state.get().recent,
           appName: app.getName(),
-          send: (cmd) => BrowserWindow.getFocusedWindow()?.webContents.send(IPC.menu, cmd),
+          send: (cmd) => sendMenuCommand(BrowserWindow.getFocusedWindow(), cmd),
           newWindow: () => openWindow(),
           open: async () => {
             const focused = BrowserWindow.getFocusedWindow();
@@ -142,77 +136,48 @@ function run() {
     );
   }
 
-  /** Validate an IPC message; throws (invoke) so the renderer gets an error, never an action. */
-  function check<C extends IpcChannel>(
-    e: IpcMainEvent | IpcMainInvokeEvent,
-    channel: C,
-    payload: unknown,
-  ): { entry: ProjectWindow; payload: IpcPayload<C> } {
-    const r = validateIpc(channel, e.senderFrame?.url, payload);
-    const entry = windows.get(e.sender.id);
-    if (!r.ok || !entry) throw new Error(`refused IPC on ${channel}: ${r.ok ? 'unknown window' : r.reason}`);
-    return { entry, payload: r.payload as IpcPayload<C> };
-  }
-
-  ipcMain.handle(IPC.openFile, async (e, p) => {
-    const { entry } = check(e, IPC.openFile, p);
-    const r = await dialog.showOpenDialog(entry.win, { filters: PROJECT_FILTERS, properties: ['openFile'] });
-    if (r.canceled || !r.filePaths[0]) return null;
-    const opened = readProject(r.filePaths[0]);
-    remember(e.sender.id, opened.path);
-    return opened;
+  // Every renderer → main message goes through ipc-handlers.ts (checked, then acted on); here only Electron.
+  const handlers = ipcHandlers<ProjectWindow>({
+    windows,
+    grants,
+    remember,
+    dialogs: {
+      openProject: async ({ win }) =>
+        chosen(await dialog.showOpenDialog(win, { filters: PROJECT_FILTERS, properties: ['openFile'] })),
+      saveProject: async ({ win }, defaultPath) => {
+        const r = await dialog.showSaveDialog(win, { filters: PROJECT_FILTERS, defaultPath });
+        return r.canceled ? null : r.filePath || null;
+      },
+      chooseFolder: async ({ win }, defaultPath) =>
+        chosen(
+          await dialog.showOpenDialog(win, {
+            title: 'Export into folder',
+            defaultPath,
+            properties: ['openDirectory', 'createDirectory'],
+          }),
+        ),
+      pickDataSource: async ({ win }, kind) =>
+        chosen(
+          await dialog.showOpenDialog(
+            win,
+            kind === 'folder'
+              ? { title: 'Image folder (one sub-folder per class)', properties: ['openDirectory'] }
+              : {
+                  title: 'CSV table',
+                  filters: [{ name: 'CSV table', extensions: ['csv', 'tsv'] }],
+                  properties: ['openFile'],
+                },
+          ),
+        ),
+    },
   });
-  ipcMain.handle(IPC.initialFile, (e, p) => check(e, IPC.initialFile, p).entry.initial);
-  ipcMain.handle(IPC.saveFile, async (e, p) => {
-    const { entry, payload } = check(e, IPC.saveFile, p);
-    let file = payload.path && grants.allowed(e.sender.id, payload.path) ? payload.path : undefined;
-    if (!file) {
-      const r = await dialog.showSaveDialog(entry.win, {
-        filters: PROJECT_FILTERS,
-        defaultPath: payload.suggestedName ?? 'network.netloom.json',
-      });
-      if (r.canceled || !r.filePath) return null;
-      file = withProjectExtension(r.filePath, typeof payload.data !== 'string');
-    }
-    writeFileAtomic(file, payload.data); // never a half-written project: temp file + rename
-    remember(e.sender.id, file);
-    return { path: file, name: path.basename(file) };
-  });
-  ipcMain.handle(IPC.saveFiles, async (e, p) => {
-    const { entry, payload } = check(e, IPC.saveFiles, p);
-    // The page names only plain file names (the schema refuses paths); the folder is the user's choice.
-    const r = await dialog.showOpenDialog(entry.win, {
-      title: 'Export into folder',
-      defaultPath: payload.suggestedFolder,
-      properties: ['openDirectory', 'createDirectory'],
-    });
-    if (r.canceled || !r.filePaths[0]) return null;
-    const dir = r.filePaths[0];
-    for (const f of payload.files) writeFileAtomic(path.join(dir, f.name), f.data);
-    return { where: dir, names: payload.files.map((f) => f.name) };
-  });
-  ipcMain.handle(IPC.pickDataSource, async (e, p) => {
-    const { entry, payload } = check(e, IPC.pickDataSource, p);
-    // Only a path comes back: the engine (a utilityProcess on this machine) reads the data, never the page.
-    const r = await dialog.showOpenDialog(
-      entry.win,
-      payload === 'folder'
-        ? { title: 'Image folder (one sub-folder per class)', properties: ['openDirectory'] }
-        : {
-            title: 'CSV table',
-            filters: [{ name: 'CSV table', extensions: ['csv', 'tsv'] }],
-            properties: ['openFile'],
-          },
-    );
-    return r.canceled || !r.filePaths[0] ? null : r.filePaths[0];
-  });
+  for (const channel of [IPC.openFile, IPC.initialFile, IPC.saveFile, IPC.saveFiles, IPC.pickDataSource] as const)
+    ipcMain.handle(channel, (e, p) => handlers[channel](sender(e), p));
   ipcMain.on(IPC.setDocumentState, (e, p) => {
     try {
-      const { entry, payload } = check(e, IPC.setDocumentState, p);
-      entry.dirty = payload.dirty;
-      if (payload.path && grants.allowed(e.sender.id, payload.path)) entry.path = payload.path;
-      entry.win.setTitle(`${payload.title} — Netloom`);
-      entry.win.setDocumentEdited(payload.dirty);
+      const { entry, title } = handlers[IPC.setDocumentState](sender(e), p);
+      entry.win.setTitle(title);
+      entry.win.setDocumentEdited(entry.dirty);
       if (entry.path) entry.win.setRepresentedFilename(entry.path);
     } catch (err) {
       console.warn((err as Error).message);
@@ -220,7 +185,7 @@ function run() {
   });
   ipcMain.on(IPC.connectEngine, (e, p) => {
     try {
-      check(e, IPC.connectEngine, p);
+      handlers[IPC.connectEngine](sender(e), p);
     } catch (err) {
       return console.warn((err as Error).message);
     }

@@ -2,6 +2,22 @@
 // (the renderer owns the document and its history); items that need main (open, recent) call back into it.
 import type { MenuItemConstructorOptions } from 'electron';
 import type { MenuCommand } from '../engine/protocol/host';
+import { IPC } from './ipc-contract';
+
+/** The part of a BrowserWindow a menu command goes to. */
+export interface MenuTarget {
+  webContents: { send(channel: string, ...args: unknown[]): void };
+}
+
+/**
+ * main → renderer: `cmd` to the focused window on the channel the preload listens to (`IPC.menu`, checked there by
+ * `parseMenuCommand`, then handed to the renderer's `host.onMenu`). False when no window has the focus.
+ */
+export function sendMenuCommand(win: MenuTarget | null | undefined, cmd: MenuCommand): boolean {
+  if (!win) return false;
+  win.webContents.send(IPC.menu, cmd);
+  return true;
+}
 
 export interface MenuActions {
   platform: NodeJS.Platform;

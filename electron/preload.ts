@@ -8,13 +8,19 @@ import { Listeners } from '../engine/protocol/transport';
 import type { Transport } from '../engine/protocol/transport';
 import type { PortLike } from '../engine/protocol/transports/message-port';
 import { engineLink } from './engine-link';
-import { IPC, menuCommand } from './ipc-contract';
+import { IPC, parseMenuCommand, remoteErrorLine } from './ipc-contract';
 
 const menu = new Listeners<[MenuCommand]>();
 ipcRenderer.on(IPC.menu, (_e, cmd: unknown) => {
-  const r = menuCommand.safeParse(cmd);
-  if (r.success) menu.emit(r.data as MenuCommand);
+  const c = parseMenuCommand(cmd);
+  if (c) menu.emit(c);
 });
+
+/** An invoke whose failure reaches the page as main's own line ("E_WRITE_DENIED: cannot write …"). */
+const invoke = <T>(channel: string, payload?: unknown): Promise<T> =>
+  ipcRenderer.invoke(channel, payload).catch((e: unknown) => {
+    throw new Error(remoteErrorLine(e instanceof Error ? e.message : String(e)));
+  });
 
 let link: Transport | null = null;
 function engine(): Transport {
@@ -33,11 +39,11 @@ const host: Host = {
     // A plain object of functions: contextBridge proxies it into the page (the port itself stays here).
     return { send: (f) => t.send(f), onMessage: (cb) => t.onMessage(cb) };
   },
-  openFile: () => ipcRenderer.invoke(IPC.openFile),
-  initialFile: () => ipcRenderer.invoke(IPC.initialFile),
-  saveFile: (data, path, suggestedName) => ipcRenderer.invoke(IPC.saveFile, { data, path, suggestedName }),
-  saveFiles: (files, suggestedFolder) => ipcRenderer.invoke(IPC.saveFiles, { files, suggestedFolder }),
-  pickDataSource: (kind) => ipcRenderer.invoke(IPC.pickDataSource, kind),
+  openFile: () => invoke(IPC.openFile),
+  initialFile: () => invoke(IPC.initialFile),
+  saveFile: (data, path, suggestedName) => invoke(IPC.saveFile, { data, path, suggestedName }),
+  saveFiles: (files, suggestedFolder) => invoke(IPC.saveFiles, { files, suggestedFolder }),
+  pickDataSource: (kind) => invoke(IPC.pickDataSource, kind),
   setDocumentState: (s) => ipcRenderer.send(IPC.setDocumentState, { title: s.title, path: s.path, dirty: s.dirty }),
   onMenu: (cb) => menu.add(cb),
 };
