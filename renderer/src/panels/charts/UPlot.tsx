@@ -67,19 +67,23 @@ export const UPlot = memo(function UPlot(props: {
 
   useEffect(() => {
     const el = box.current!;
-    const size = () => ({ width: Math.max(40, el.clientWidth), height: Math.max(40, el.clientHeight) });
-    const u = new uPlot({ ...options, ...size() }, latest.current, el);
-    plot.current = u;
-    const ro = new ResizeObserver(() => {
-      const s = size();
-      if (s.width !== u.width || s.height !== u.height) u.setSize(s);
+    let u: uPlot | null = null;
+    // Made at the observer's first report, after the browser's own layout: sized right from the start, and not
+    // inside React's commit (reading the box's size there forces a layout of the page: one long task, not two).
+    const ro = new ResizeObserver(([e]) => {
+      const size = {
+        width: Math.max(40, Math.round(e.contentRect.width)),
+        height: Math.max(40, Math.round(e.contentRect.height)),
+      };
+      if (!u) u = plot.current = new uPlot({ ...options, ...size }, latest.current, el);
+      else if (size.width !== u.width || size.height !== u.height) u.setSize(size);
     });
     ro.observe(el);
     return () => {
       ro.disconnect();
       cancelAnimationFrame(frame.current);
       frame.current = 0;
-      u.destroy();
+      u?.destroy();
       plot.current = null;
     };
   }, [options]);

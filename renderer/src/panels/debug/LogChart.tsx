@@ -16,6 +16,9 @@ export interface LogSeries {
   ys: number[];
 }
 
+/** Dots only while a series has a single step (a line needs two); dozens of dotted lines would be noise. */
+const lone = (u: uPlot) => u.data[0].length < 2;
+
 export const LogChart = memo(function LogChart(props: { title: string; series: LogSeries[]; testid?: string }) {
   const { title, series, testid } = props;
   const data = useMemo(() => align(series, positive), [series]);
@@ -34,11 +37,18 @@ export const LogChart = memo(function LogChart(props: { title: string; series: L
       },
       axes: [
         axis({ values: (_u, xs) => xs.map((x) => x.toLocaleString()), label: 'step', labelSize: 14, size: 30 }),
-        axis({ splits: () => ticks.current, values: (_u, ys) => ys.map(decade), size: 42 }),
+        // Our decades, every one labelled (uPlot's own log filter would blank the labels it finds crowded).
+        axis({ splits: () => ticks.current, filter: (_u, ys) => ys, values: (_u, ys) => ys.map(decade), size: 42 }),
       ],
       series: [
         {},
-        ...series.map((s): uPlot.Series => ({ label: s.label, stroke: s.color, width: 1.5, spanGaps: false })),
+        ...series.map((s): uPlot.Series => ({
+          label: s.label,
+          stroke: s.color,
+          width: 1.5,
+          spanGaps: false,
+          points: { show: lone },
+        })),
       ],
     }),
     // The series' labels and colours decide the plot; their values are data.

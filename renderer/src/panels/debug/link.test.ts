@@ -14,8 +14,9 @@ import {
   type SnapshotPayload,
 } from '../../../../engine/protocol';
 import { until as untilCond } from '../../../../engine/protocol/testing/until';
+import { useProject } from '../../app/project';
 import { docStore, useUi } from '../../app/store';
-import { toDoc } from '../../doc/history';
+import { isDirty, toDoc } from '../../doc/history';
 import { loadTemplate } from '../../../../templates';
 import { bindTraining, resetTraining, useTraining } from '../training/controller';
 import { emptyRun } from '../training/run-state';
@@ -217,5 +218,16 @@ describe('debug link', () => {
       run: { ...useTraining.getState().run, done: { runId: 'run-1', state: 'done', epochs: 1 } },
     });
     expect(runsOf(docStore.getState().doc)).toHaveLength(1);
+  });
+
+  it('does not record the end of a run of the document open before this one (Stop, then Open at once)', async () => {
+    fakeEngine();
+    const run = { ...emptyRun(), runId: 'run-9', state: 'stopping' as const, step: 5, loss: [{ x: 5, y: 1 }] };
+    useTraining.setState({ run });
+    useProject.setState({ foreignRun: 'run-9' }); // another document was opened meanwhile
+    useTraining.setState({ run: { ...run, state: 'stopped', done: { runId: 'run-9', state: 'stopped', epochs: 0 } } });
+    expect(runsOf(docStore.getState().doc)).toEqual([]);
+    expect(isDirty(docStore.getState())).toBe(false);
+    useProject.setState({ foreignRun: null });
   });
 });

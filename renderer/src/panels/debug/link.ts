@@ -5,6 +5,7 @@
 // ended, anomalies of kind vanishing / exploding / dead become warnings on the canvas, ended runs are kept in
 // the document, and `evaluate/run` feeds the Evaluation tab.
 import { RpcError, type Client, type SnapshotPayload, type HealthEvent } from '../../../../engine/protocol';
+import { useProject } from '../../app/project';
 import { docStore, inferOf, run as runCommand, useUi } from '../../app/store';
 import { useTraining } from '../training/controller';
 import { addHistograms, addWarning, applyHealth } from './health';
@@ -218,10 +219,11 @@ export async function loadImages(indices: number[]): Promise<void> {
   }
 }
 
-/** Keeps each ended run in the document (its view state), once. */
+/** Keeps each ended run in the document (its view state), once; not a run of the document open before this one. */
 function recordEnded() {
   const rec = recordOf(useTraining.getState().run);
-  if (!rec) return;
+  // Its end can arrive after another document was opened (Stop, then Open at once): that run is not this one's.
+  if (!rec || rec.id === useProject.getState().foreignRun) return;
   const doc = docStore.getState().doc;
   const runs = runsOf(doc);
   if (runs.some((r) => r.id === rec.id)) return;
