@@ -1,8 +1,10 @@
 // Visual debugging in the editor, as a user does it: LeNet on a slice of Fashion-MNIST held step by step, conv1
 // selected shows a 20-tile feature-map grid that changes between two snapshots; the Health view's norms; the
 // confusion matrix after the run, a cell clicked for its images; the run kept in Runs; a deep plain sigmoid MLP
-// (opened through the app's Open) gets vanishing gradients flagged on the canvas and in Problems; and the
-// renderer's long tasks while training with the Inside and Health views open, recorded in e2e/artifacts.
+// (opened through the app's Open) gets vanishing gradients flagged on the canvas and in Problems, and the same
+// depth with ReLU and BatchNorm gets none, its first layer's gradient norm above the sigmoid one's (the seed's
+// reason for ResNet); and the renderer's long tasks while training with the Inside and Health views open,
+// recorded in e2e/artifacts.
 // Time is never raced: runs are held by Step while idle (start paused, one batch) and by pause points.
 import fs from 'node:fs';
 import path from 'node:path';
@@ -67,6 +69,74 @@ const DEEP_SIGMOID = {
   },
   training: { dataset: 'fashion-mnist', optimizer: 'sgd', lr: 0.1, momentum: 0.9, batchSize: 64, epochs: 1 },
 };
+
+/** The same depth with ReLU and BatchNorm: ten Dense(64) → BatchNorm → ReLU, then Dense(10). */
+const DEEP_RELU_BN = {
+  ...DEEP_SIGMOID,
+  name: 'Deep ReLU + BatchNorm MLP',
+  root: {
+    kind: 'sequential',
+    id: 'net',
+    children: [
+      ...Array.from({ length: 10 }, (_, i) => [
+        { kind: 'layer', id: `d${i + 1}`, type: 'Dense', params: { units: 64 } },
+        { kind: 'layer', id: `bn${i + 1}`, type: 'BatchNorm', params: { momentum: 0.9, epsilon: 1e-5 } },
+        { kind: 'layer', id: `r${i + 1}`, type: 'Activation', params: { activation: 'relu' } },
+      ]).flat(),
+      { kind: 'layer', id: 'out', type: 'Dense', params: { units: 10 } },
+    ],
+  },
+};
+
+/** Opens a network document through the app's Open (the fake file system), discarding the current one. */
+async function openDoc(doc: object, name: string, first: string) {
+  await page().evaluate(
+    ([d, n]) => {
+      const w = window as unknown as { __files: Map<string, string>; __openName: string };
+      w.__files.set(n, JSON.stringify(d));
+      w.__openName = n;
+    },
+    [doc, name] as const,
+  );
+  await page().getByTestId('btn-open').click();
+  if (await page().getByTestId('confirm-discard-ok').isVisible())
+    await page().getByTestId('confirm-discard-ok').click();
+  await page().getByTestId(`node-${first}`).waitFor();
+}
+
+/**
+ * The deep MLPs train alike: 1,024 samples, batch 64, SGD as the document says, held at step 12 (deterministic:
+ * the same number of steps whatever the machine's speed), the Health view open.
+ */
+async function trainTwelveSteps() {
+  await settings({ limit: '1024', epochs: '1', batchSize: '64' });
+  await page().evaluate('window.__netloom.training.getState().set({ startExtras: { pauseAtStep: 12 } })');
+  await id('tab-health').click();
+  await id('train-start').click();
+  await expect.poll(runState, { timeout: 120_000 }).toBe('paused');
+  expect(await step()).toBe(12);
+}
+
+/**
+ * The first layer's gradient norm as the Health view has it (the engine's health events, sent at most 10 times
+ * a second, so which steps arrived depends on speed): the median over the steps it has. Waits for one.
+ */
+async function firstGrad(): Promise<number> {
+  const read = () =>
+    page().evaluate(`(() => {
+      const h = window.__netloom.debug.getState().health;
+      if (h.runId !== window.__netloom.training.getState().run.runId) return null; // the last run's, until replaced
+      const l = h.layers.find((l) => l.block === 'd1');
+      const g = l ? [...l.grad].sort((a, b) => a - b) : [];
+      return g.length ? g[Math.floor(g.length / 2)] : null;
+    })()`) as Promise<number | null>;
+  await expect.poll(read, { timeout: 30_000 }).not.toBeNull();
+  return (await read())!;
+}
+
+type Warning = { path: string; kind: string };
+/** Set by the sigmoid MLP's test, compared by the ReLU + BatchNorm one. */
+let sigmoidFirstGrad: number | null = null;
 
 describe('visual debugging', () => {
   it('Inside view: conv1 of LeNet shows 20 feature maps that change as the run steps; Health; Evaluation; Runs', async () => {
@@ -204,26 +274,14 @@ describe('visual debugging', () => {
   });
 
   it('flags vanishing gradients of a deep sigmoid MLP on the canvas and in Problems', async () => {
-    await page().evaluate((doc) => {
-      const w = window as unknown as { __files: Map<string, string>; __openName: string };
-      w.__files.set('deep-sigmoid.netloom.json', JSON.stringify(doc));
-      w.__openName = 'deep-sigmoid.netloom.json';
-    }, DEEP_SIGMOID);
-    await page().getByTestId('btn-open').click();
-    if (await page().getByTestId('confirm-discard-ok').isVisible())
-      await page().getByTestId('confirm-discard-ok').click();
-    await page().getByTestId('node-d10').waitFor();
-    await settings({ limit: '1024', epochs: '1', batchSize: '64' });
-    await page().evaluate('window.__netloom.training.getState().set({ startExtras: { pauseAtStep: 12 } })');
-    await id('tab-health').click();
-    await id('train-start').click();
-    await expect.poll(runState, { timeout: 120_000 }).toBe('paused');
+    await openDoc(DEEP_SIGMOID, 'deep-sigmoid.netloom.json', 'd10');
+    await trainTwelveSteps();
     await expect.poll(() => page().getByTestId('health-warning').count(), { timeout: 30_000 }).toBeGreaterThan(0);
-    const warnings = (await page().evaluate('window.__netloom.ui.getState().warnings')) as {
-      path: string;
-      kind: string;
-    }[];
+    const warnings = (await page().evaluate('window.__netloom.ui.getState().warnings')) as Warning[];
     expect(warnings.some((w) => w.kind === 'vanishing' && w.path === 'd1')).toBe(true);
+    sigmoidFirstGrad = await firstGrad();
+    expect(sigmoidFirstGrad).toBeGreaterThan(0);
+    await shoot('debug-vanishing-health');
     await fit(page());
     await settled(page());
     expect(await page().getByTestId('warn-d1').getAttribute('data-kinds')).toContain('vanishing');
@@ -233,6 +291,30 @@ describe('visual debugging', () => {
     await page().getByTestId('btn-theme').click();
     await page().screenshot({ path: path.join(ARTIFACTS, 'debug-vanishing-light.png') });
     await page().getByTestId('btn-theme').click();
+    await id('train-stop').click();
+    await expect.poll(runState, { timeout: 60_000 }).toBe('stopped');
+  });
+
+  it('the same depth with ReLU and BatchNorm: no vanishing gradients, a first-layer gradient 100× the sigmoid one', async () => {
+    expect(
+      sigmoidFirstGrad,
+      'the sigmoid MLP test (run before this one) measures the figure compared here',
+    ).not.toBeNull();
+    await openDoc(DEEP_RELU_BN, 'deep-relu-bn.netloom.json', 'out');
+    await trainTwelveSteps();
+    // Anomalies reach the page before the paused state that follows them (one ordered connection).
+    const warnings = (await page().evaluate('window.__netloom.ui.getState().warnings')) as Warning[];
+    const vanishing = warnings.filter((w) => w.kind === 'vanishing').map((w) => w.path);
+    for (const first of ['d1', 'd2', 'd3', 'bn1', 'bn2', 'bn3']) expect(vanishing).not.toContain(first);
+    expect(await id('health-warnings').textContent()).not.toMatch(/vanishing d[123]\b/);
+    const relu = await firstGrad();
+    console.log(
+      '[first-layer gradient norm, median over the 12 steps]',
+      JSON.stringify({ sigmoid: sigmoidFirstGrad, reluBatchNorm: relu }),
+    );
+    // Orders of magnitude apart (here ~1e-6 against ~1: ResNet's reason); 100× is a wide margin.
+    expect(relu).toBeGreaterThan(100 * sigmoidFirstGrad!);
+    await shoot('debug-relu-bn-health');
     await id('train-stop').click();
     await expect.poll(runState, { timeout: 60_000 }).toBe('stopped');
   });

@@ -1,6 +1,7 @@
 // Projects that keep their weights and the Export dialog, as a user does it: LeNet trained two batches (Step
 // while idle holds the run), saved as a `.netloom` project, another network opened, the project reopened —
-// "trained: 2 steps" in the status bar, and Resume gives the same predictions as the run that was saved. Then
+// "trained: 2 steps" in the status bar, and Resume gives the same predictions as the run that was saved, its
+// loss curve continuing the saved one (steps 1, 2, then 3: no jump back to 0, no gap). Then
 // Ctrl+E: the compatibility check, ONNX downloaded and run in onnxruntime-node (same logits), the diagram as
 // SVG and PNG downloaded, screenshots of the dialog in both themes. Predictions are asked of the same engine
 // over a second real WebSocket, with a fixed input, so no data set or timing enters the comparison.
@@ -81,6 +82,11 @@ describe('projects keep their weights; the Export dialog', () => {
     await expect.poll(step, { timeout: 120_000 }).toBe(2);
     await expect.poll(runState, { timeout: 60_000 }).toBe('paused');
     const trained = await predict();
+    const curve = (await page().evaluate('window.__netloom.training.getState().run.loss')) as {
+      x: number;
+      y: number;
+    }[];
+    expect(curve.map((p) => p.x)).toEqual([1, 2]);
 
     await page().evaluate(BINARY_FS);
     await id('btn-save').click();
@@ -109,9 +115,18 @@ describe('projects keep their weights; the Export dialog', () => {
     await id('train-resume-saved').click();
     await expect.poll(runState, { timeout: 120_000 }).toBe('paused');
     expect(await predict()).toEqual(trained);
+    // The loss curve continues: the saved run's points (kept in the project) come first, at their own steps.
+    const seeded = (await page().evaluate('window.__netloom.training.getState().run.loss')) as typeof curve;
+    expect(seeded.map((p) => p.x)).toEqual([1, 2]);
+    seeded.forEach((p, i) => expect(p.y).toBeCloseTo(curve[i].y, 4));
     await id('train-step').click();
     await expect.poll(step, { timeout: 120_000 }).toBe(3); // the step count continues from the saved position
     await expect.poll(runState, { timeout: 60_000 }).toBe('paused');
+    // One curve, no jump back to 0 and no gap: steps 1, 2 (the saved run), 3 (the resumed one) on the chart.
+    await expect.poll(() => id('chart-loss-train').getAttribute('data-points'), { timeout: 30_000 }).toBe('3');
+    expect(await id('chart-loss-train').getAttribute('data-first')).toBe('1');
+    expect(await id('chart-loss-train').getAttribute('data-last')).toBe('3');
+    await id('train-panel').screenshot({ path: path.join(ARTIFACTS, 'resume-curve-dark.png') });
   }, 400_000);
 
   it('Ctrl+E opens the Export dialog: the check, then ONNX that onnxruntime runs to the same outputs', async () => {

@@ -115,7 +115,7 @@ export const Chart = memo(function Chart({
       },
       axes: [
         axis({ values: (_u, ticks) => ticks.map((t) => t.toLocaleString()), label: 'step', labelSize: 14, size: 30 }),
-        axis({ values: (_u, ticks) => ticks.map(fmt), size: 44, space: 18 }),
+        axis({ values: (_u, ticks) => ticks.map(fmt), size: 44, space: 22 }),
       ],
       series: [{}, ...series.map(seriesOpts)],
       hooks: epochMarks(() => view.current.step),
