@@ -80,4 +80,29 @@ describe('engine broker + engine link', () => {
     expect(FakeUtility.all[1].ports).toHaveLength(1); // re-brokered
     client.close();
   });
+  it('holds calls while no engine port is there, and answers those past the queue limit with E_ENGINE_RESTARTING', async () => {
+    FakeUtility.all = [];
+    broker = new EngineBroker({ fork: () => new FakeUtility(), channel: () => new MessageChannel() });
+    broker.start();
+    let portCb: (p: PortLike) => void = () => {};
+    let connect = () => {};
+    const transport = engineLink(
+      {
+        onPort: (cb) => (portCb = cb),
+        onCrash: () => {},
+        // The port is asked for now and granted later: the calls below wait in the queue meanwhile.
+        requestPort: () =>
+          (connect = () => broker.connect(1, { givePort: (p) => portCb(p as unknown as PortLike), crashed: () => {} })),
+      },
+      2,
+    );
+    const client = createClient(transport);
+    const first = client.call('engine/info');
+    const second = client.call('engine/info');
+    await expectCode(client.call('engine/info'), 'E_ENGINE_RESTARTING');
+    connect();
+    expect((await first).backend).toBe('fake-cpu');
+    expect((await second).backend).toBe('fake-cpu');
+    client.close();
+  });
 });
