@@ -10,8 +10,8 @@ import { loadTemplate } from '../../../templates';
 import { initEngineBackend } from '../backends/registry';
 import { Model } from '../model';
 import { Optimizer, type OptimizerConfig } from '../optim';
-import { trainStep } from '../step';
-import { DataParallel, resolveWorkers } from './data-parallel';
+import { evalBatch, predictBatch, trainStep } from '../step';
+import { DataParallel, resolveWorkers, type DataParallelOptions } from './data-parallel';
 import { rawWeights } from './replica';
 
 const DIR = '/usr/share/datasets/fashion-mnist';
@@ -33,7 +33,7 @@ const setup = (id: string, cfg: OptimizerConfig) => {
   const model = new Model(inferNetwork(loadTemplate(id)), 3);
   return { model, opt: new Optimizer(cfg) };
 };
-const start = async (id: string, cfg: OptimizerConfig, extra: { faultAtStep?: number } = {}) => {
+const start = async (id: string, cfg: OptimizerConfig, extra: Partial<DataParallelOptions> = {}) => {
   const r = setup(id, cfg);
   const dp = await DataParallel.start(r.model, r.opt, { workers: 2, ...extra });
   open.push(dp);
@@ -44,7 +44,8 @@ const sameBits = (a: Record<string, Float32Array>, b: Record<string, Float32Arra
   for (const k of Object.keys(a)) expect(Buffer.from(a[k].buffer).equals(Buffer.from(b[k].buffer)), k).toBe(true);
 };
 
-describe('DataParallel', () => {
+// Starting workers transpiles the engine in each (tsx): minutes on a loaded machine, hence the longer timeout.
+describe('DataParallel', { timeout: 300_000 }, () => {
   it('one step on 2 workers equals one step on one worker (1e-5), and the replica does not drift', async () => {
     // Adam's first step is lr·g/(|g|+ε): a gradient near ε turns float32 rounding of the sum (≈1e-9) into a
     // visible weight change, so the 1e-5 bar holds for SGD; Adam is held to 1% of its step size instead.
@@ -104,6 +105,43 @@ describe('DataParallel', () => {
     const r = await again.dp.trainStep(again.model, again.opt, batch(0, 32).x, batch(0, 32).y, 32);
     expect(Number.isFinite(r.loss)).toBe(true);
     await again.dp.close();
+  });
+
+  it('a worker that hangs fails the step after a timeout scaled to the step time, not a hang; new workers start', async () => {
+    // Worker 1 spins forever at step 3 (a kernel that never returns): the step fails once max(minMs, factor × the
+    // slowest step so far) has passed (factor 3 here, 20 in a run), the spinning thread is terminated, and the engine goes on.
+    const par = await start(
+      'mlp',
+      { type: 'sgd', lr: 0.1 },
+      { fault: { kind: 'hang', atStep: 3 }, hangTimeout: { minMs: 500, factor: 3 } },
+    );
+    for (let s = 0; s < 2; s++) await par.dp.trainStep(par.model, par.opt, batch(s, 32).x, batch(s, 32).y, 32);
+    await expect(par.dp.trainStep(par.model, par.opt, batch(2, 32).x, batch(2, 32).y, 32)).rejects.toThrow(
+      /^worker 1 stopped responding: step 3 had no answer after \d+ s; the slowest step so far took \d+ ms$/,
+    );
+    await par.dp.close(); // returns: terminate() ends the spinning thread
+    const again = await start('mlp', { type: 'sgd', lr: 0.1 });
+    const r = await again.dp.trainStep(again.model, again.opt, batch(0, 32).x, batch(0, 32).y, 32);
+    expect(Number.isFinite(r.loss)).toBe(true);
+    await again.dp.close();
+  });
+
+  it('evaluation and prediction over the workers equal the engine model (the replicas hold its weights)', async () => {
+    const par = await start('lenet-bn', { type: 'sgd', lr: 0.05, momentum: 0.9 });
+    for (let s = 0; s < 2; s++) await par.dp.trainStep(par.model, par.opt, batch(s, 32).x, batch(s, 32).y, 32);
+    const { x, y } = batch(1, 45);
+    const a = await evalBatch(par.model, x, y, 45),
+      b = await par.dp.evalBatch(par.model, x, y, 45);
+    expect(b.n).toBe(45);
+    expect(b.correct).toBe(a.correct);
+    expect(b.loss).toBeCloseTo(a.loss, 5);
+    const p = await predictBatch(par.model, x, 45),
+      q = await par.dp.predictBatch(par.model, x, 45);
+    expect(q.classes).toBe(p.classes);
+    let worst = 0;
+    for (let i = 0; i < p.logits.length; i++) worst = Math.max(worst, Math.abs(p.logits[i] - q.logits[i]));
+    expect(worst).toBeLessThan(1e-5);
+    await par.dp.close();
   });
 
   it('workers: 1…8, clamped to the cores with a note', () => {

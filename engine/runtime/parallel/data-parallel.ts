@@ -1,24 +1,26 @@
-// Data-parallel training over worker_threads: the engine's model is rank 0 and trains on its share of each batch
-// on the engine's own (wasm) backend; workers 1…W-1 each hold a replica on a single-threaded wasm backend. Every
-// rank writes its gradients into shared memory, meets the others at an Atomics barrier, and applies the same
-// reduced update (replica.ts), so replicas stay bit-identical and the engine's model is always the trained one:
-// checkpoints, evaluation, prediction, NaN diagnosis and the debugging streams read it as with one worker.
+// Data-parallel training over worker_threads: W workers each hold a replica of the engine's model on a
+// single-threaded wasm backend and compute the gradients of their share of every batch; they meet at Atomics
+// barriers, each reduces its chunk of the update (reduce-scatter), and every replica, the engine's own model
+// included, applies the same reduced update (replica.ts). So the engine's thread computes no gradients (its wasm
+// backend may keep its own threads: they idle while the workers run), replicas stay bit-identical, and the engine's
+// model is always the trained one: checkpoints, NaN diagnosis and the debugging streams read it as with one worker.
 import os from 'node:os';
-import { Worker } from 'node:worker_threads';
 import { tf } from '../backends/tf';
 import type { StepProbe } from '../inspect';
 import type { Model } from '../model';
 import type { Optimizer } from '../optim';
 import type { StepResult } from '../step';
-import { ABORT, ARRIVED, CONTROL_CELLS, type FromWorker, type ToWorker } from './messages';
+import { ABORT, CONTROL_CELLS, PHASES, PROGRESS, REDUCED, type Fault, type Phase } from './messages';
 import { portable } from './transfer';
-import { computeShare, layoutOf, rawWeights, reduceAndApply, share, slotBytes, slotViews, type Slot } from './replica';
+import { applyReduced, batchResult, layoutOf, rawWeights, slotBytes, slotViews, type Slot } from './replica';
+import { WorkerLink, workerEntry } from './link';
 
 export const MAX_WORKERS = 8;
 
-const envFault = () => {
-  const v = Number(process.env.NETLOOM_TEST_WORKER_FAULT);
-  return Number.isInteger(v) && v > 0 ? v : undefined;
+/** NETLOOM_TEST_WORKER_FAULT=N (worker 1 throws at step N) or hang:N: how the Trainer's and engine's tests inject. */
+const envFault = (): Fault | undefined => {
+  const m = /^(?:(throw|hang):)?(\d+)$/.exec(process.env.NETLOOM_TEST_WORKER_FAULT ?? '');
+  return m && Number(m[2]) > 0 ? { kind: (m[1] ?? 'throw') as Fault['kind'], atStep: Number(m[2]) } : undefined;
 };
 
 /** The cores this machine offers (the upper bound for `workers`). */
@@ -37,78 +39,62 @@ export function resolveWorkers(requested: number, cores = availableCores()): { w
   return { workers: cores, note: `${requested} workers requested, ${cores} cores here: using ${cores}` };
 }
 
-interface Pending {
-  type: FromWorker['type'];
-  resolve: (m: FromWorker) => void;
-  reject: (e: Error) => void;
-}
-
-class WorkerLink {
-  private pending: Pending | null = null;
-  failure: Error | null = null;
-  constructor(
-    readonly rank: number,
-    readonly worker: Worker,
-    onFailure: (e: Error) => void,
-  ) {
-    worker.on('message', (m: FromWorker) => {
-      if (m.type === 'error') return this.fail(new Error(`worker ${rank}: ${m.message}`), onFailure);
-      const p = this.pending;
-      if (p && p.type === m.type) {
-        this.pending = null;
-        p.resolve(m);
-      }
-    });
-    worker.on('error', (e) => this.fail(new Error(`worker ${rank} died: ${e.message}`), onFailure));
-    worker.on('exit', (code) => this.fail(new Error(`worker ${rank} exited (code ${code})`), onFailure));
-  }
-  private fail(e: Error, onFailure: (e: Error) => void) {
-    if (this.failure) return;
-    this.failure = e;
-    this.pending?.reject(e);
-    this.pending = null;
-    onFailure(e);
-  }
-  request<T extends FromWorker['type']>(msg: ToWorker, reply: T): Promise<Extract<FromWorker, { type: T }>> {
-    if (this.failure) return Promise.reject(this.failure);
-    return new Promise((resolve, reject) => {
-      this.pending = { type: reply, resolve: resolve as (m: FromWorker) => void, reject };
-      this.worker.postMessage(msg);
-    });
-  }
-}
-
 export interface DataParallelOptions {
   workers: number;
-  /**
-   * Tests only: worker 1 throws (uncaught) at this step, as a crashing kernel would. Also read from
-   * NETLOOM_TEST_WORKER_FAULT, so tests of the Trainer and the engine can make a worker die through their own API.
-   */
+  /** Tests only: a worker throws or hangs at a step. Also NETLOOM_TEST_WORKER_FAULT (see envFault). */
+  fault?: Fault;
+  /** @deprecated the same as fault: {kind: 'throw', atStep}. */
   faultAtStep?: number;
+  /**
+   * A step whose workers have not all answered after max(minMs, factor × the slowest step so far) fails the run
+   * as hung (default 60 s and 20×; the first step, which compiles kernels, gets 10 × minMs).
+   */
+  hangTimeout?: { minMs?: number; factor?: number };
+  /** The worker script (default: ./worker-entry.mjs beside this file, or the bundled engine's; see link.ts). */
+  entry?: URL | string;
+}
+
+/** Per-phase wall time (ms, cumulative since start) of each worker and of the engine's side of the steps. */
+export interface PhaseTimes {
+  workers: Record<Phase, number>[];
+  engine: { copy: number; wait: number; apply: number };
+  steps: number;
 }
 
 export class DataParallel {
   private gen = 0;
   private control: Int32Array;
   private slots: Slot[];
+  private reduced: Float32Array;
+  private timers: Float64Array;
   private x = new SharedArrayBuffer(0);
   private y = new SharedArrayBuffer(0);
+  private logits = new SharedArrayBuffer(0);
   private failure: Error | null = null;
   private closed = false;
+  private slowestMs = 0;
+  private engineTimes = { copy: 0, wait: 0, apply: 0 };
 
   private constructor(
     readonly model: Model,
     readonly ranks: number,
     private links: WorkerLink[],
-    controlBuf: SharedArrayBuffer,
-    slotBufs: SharedArrayBuffer[],
+    bufs: {
+      control: SharedArrayBuffer;
+      slots: SharedArrayBuffer[];
+      reduced: SharedArrayBuffer;
+      timers: SharedArrayBuffer;
+    },
+    private hang: { minMs: number; factor: number },
     private layout = layoutOf(model),
   ) {
-    this.control = new Int32Array(controlBuf);
-    this.slots = slotBufs.map((b) => slotViews(b, layout));
+    this.control = new Int32Array(bufs.control);
+    this.slots = bufs.slots.map((b) => slotViews(b, layout));
+    this.reduced = new Float32Array(bufs.reduced);
+    this.timers = new Float64Array(bufs.timers);
   }
 
-  /** Starts W-1 workers with replicas of `model` (W = options.workers, at least 2) and synchronises them to it. */
+  /** Starts W workers with replicas of `model` (W = options.workers, at least 2) and synchronises them to it. */
   static async start(model: Model, opt: Optimizer, options: DataParallelOptions): Promise<DataParallel> {
     const ranks = options.workers;
     if (!(Number.isInteger(ranks) && ranks >= 2))
@@ -118,17 +104,23 @@ export class DataParallel {
         `workers need the wasm backend (replicas must compute alike); the engine runs on ${tf.getBackend()}`,
       );
     const layout = layoutOf(model);
-    const control = new SharedArrayBuffer(4 * CONTROL_CELLS);
-    const slots = Array.from({ length: ranks }, () => new SharedArrayBuffer(slotBytes(layout)));
+    const bufs = {
+      control: new SharedArrayBuffer(4 * (CONTROL_CELLS + ranks)),
+      slots: Array.from({ length: ranks }, () => new SharedArrayBuffer(slotBytes(layout))),
+      reduced: new SharedArrayBuffer(4 * layout.length),
+      timers: new SharedArrayBuffer(8 * ranks * PHASES.length),
+    };
+    const fault =
+      options.fault ??
+      (options.faultAtStep ? { kind: 'throw' as const, atStep: options.faultAtStep } : undefined) ??
+      envFault();
+    const hang = { minMs: options.hangTimeout?.minMs ?? 60_000, factor: options.hangTimeout?.factor ?? 20 };
     let dp: DataParallel | undefined;
     const links: WorkerLink[] = [];
     const onFailure = (e: Error) => dp?.abort(e);
     try {
-      for (let rank = 1; rank < ranks; rank++) {
-        const w = new Worker(new URL('./worker-entry.mjs', import.meta.url));
-        links.push(new WorkerLink(rank, w, onFailure));
-      }
-      dp = new DataParallel(model, ranks, links, control, slots, layout);
+      for (let rank = 0; rank < ranks; rank++) links.push(new WorkerLink(rank, workerEntry(options.entry), onFailure));
+      dp = new DataParallel(model, ranks, links, bufs, hang, layout);
       await Promise.all(
         links.map((l) =>
           l.request(
@@ -139,9 +131,8 @@ export class DataParallel {
               net: portable(model.net),
               seed: 0,
               optimizer: opt.config,
-              control,
-              slots,
-              faultAtStep: l.rank === 1 ? (options.faultAtStep ?? envFault()) : undefined,
+              ...bufs,
+              fault,
             },
             'ready',
           ),
@@ -155,12 +146,29 @@ export class DataParallel {
     }
   }
 
-  /** Copies rank 0's weights, optimizer state and random state to every replica (at start, after a restore). */
+  /** Copies the engine's weights and optimizer state to every replica (at start, after a restore). */
   async sync(opt: Optimizer): Promise<void> {
     const weights = await rawWeights(this.model);
     const optimizer = await opt.state();
-    const rngState = this.model.rng.state;
-    await Promise.all(this.links.map((l) => l.request({ type: 'sync', weights, optimizer, rngState }, 'synced')));
+    await Promise.all(this.links.map((l) => l.request({ type: 'sync', weights, optimizer }, 'synced')));
+  }
+
+  private check() {
+    if (this.failure) throw this.failure;
+    if (this.closed) throw new Error('data-parallel workers are closed');
+  }
+
+  /** Puts a batch where the workers read it (grown once to the largest batch, shared by reference). */
+  private put(x: Float32Array, y: Int32Array | null, n: number) {
+    const t0 = performance.now();
+    const sampleSize = x.length / n;
+    if (this.x.byteLength < 4 * n * sampleSize) {
+      this.x = new SharedArrayBuffer(4 * n * sampleSize);
+      this.y = new SharedArrayBuffer(4 * n);
+    }
+    new Float32Array(this.x).set(x.subarray(0, n * sampleSize));
+    if (y) new Int32Array(this.y).set(y.subarray(0, n));
+    this.engineTimes.copy += performance.now() - t0;
   }
 
   /** The same contract as runtime's trainStep, over the workers: the whole batch's step, applied on every rank. */
@@ -173,46 +181,109 @@ export class DataParallel {
     probe?: StepProbe,
   ): Promise<StepResult> {
     if (model !== this.model) throw new Error('DataParallel.trainStep: a different model than the one it replicates');
-    if (this.failure) throw this.failure;
-    if (this.closed) throw new Error('data-parallel workers are closed');
-    const sampleSize = x.length / n;
-    if (this.y.byteLength < 4 * n) {
-      // Grown once to the largest batch; the buffers are shared by reference, never copied per step.
-      this.x = new SharedArrayBuffer(4 * n * sampleSize);
-      this.y = new SharedArrayBuffer(4 * n);
-    }
-    new Float32Array(this.x).set(x.subarray(0, n * sampleSize));
-    new Int32Array(this.y).set(y.subarray(0, n));
+    this.check();
+    this.put(x, y, n);
     const gen = ++this.gen;
     const lr = opt.lr;
-    const done = Promise.all(
-      this.links.map((l) => l.request({ type: 'step', gen, lr, x: this.x, y: this.y, total: n }, 'done')),
+    const t0 = performance.now();
+    const seed = model.rng.int(); // dropout's stream moves on once per step, whatever W: checkpoints resume it
+    await this.all(
+      this.links.map((l) => l.request({ type: 'step', gen, lr, x: this.x, y: this.y, total: n, seed }, 'done')),
+      `step ${gen}`,
     );
-    done.catch(() => {}); // observed below; a failure while rank 0 computes must not be unhandled
+    const t1 = performance.now();
+    this.engineTimes.wait += t1 - t0;
+    Atomics.load(this.control, REDUCED); // every chunk is written (the workers said so): read after a fence
+    const result = batchResult(this.slots);
+    if (result.applied) applyReduced(model, opt, lr, this.layout, this.slots, this.reduced, probe);
+    const t2 = performance.now();
+    this.engineTimes.apply += t2 - t1;
+    this.slowestMs = Math.max(this.slowestMs, t2 - t0);
+    return result;
+  }
+
+  /**
+   * evalBatch's contract over the workers (each evaluates its rows with its replica, identical to the engine's model).
+   * Only while the replicas hold the engine's weights: after W-worker steps or a sync, not after one-worker steps.
+   */
+  async evalBatch(model: Model, x: Float32Array, y: Int32Array, n: number): Promise<StepResult> {
+    if (model !== this.model) throw new Error('DataParallel.evalBatch: a different model than the one it replicates');
+    this.check();
+    this.put(x, y, n);
+    await this.all(this.links.map((l) => l.request({ type: 'eval', x: this.x, y: this.y, total: n }, 'evaluated')));
+    let loss = 0,
+      correct = 0;
+    for (const s of this.slots) {
+      loss += s.head[0] * s.head[2];
+      correct += s.head[1];
+    }
+    return { loss: loss / n, correct, n };
+  }
+
+  /** predictBatch's contract over the workers (see evalBatch). */
+  async predictBatch(model: Model, x: Float32Array, n: number): Promise<{ logits: Float32Array; classes: number }> {
+    if (model !== this.model)
+      throw new Error('DataParallel.predictBatch: a different model than the one it replicates');
+    this.check();
+    const classes = (model.net.output ?? [0]).reduce((a, b) => a * b, 1);
+    this.put(x, null, n);
+    if (this.logits.byteLength < 4 * n * classes) this.logits = new SharedArrayBuffer(4 * n * classes);
+    const logits = this.logits;
+    await this.all(
+      this.links.map((l) => l.request({ type: 'eval', x: this.x, y: this.y, total: n, logits }, 'evaluated')),
+    );
+    return { logits: new Float32Array(logits, 0, n * classes).slice(), classes };
+  }
+
+  /** Waits for every worker's answer, failing as hung past the timeout scaled to the slowest step so far. */
+  private async all<T>(answers: Promise<T>[], what = 'evaluation'): Promise<T[]> {
+    const ms = this.slowestMs ? Math.max(this.hang.minMs, this.hang.factor * this.slowestMs) : 10 * this.hang.minMs;
+    const answered = new Set<number>();
+    answers.forEach(
+      (a, i) =>
+        void a.then(
+          () => answered.add(i),
+          () => {},
+        ),
+    );
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        // The workers behind the others (still computing, or reducing): those waiting at a barrier are not hung.
+        const progress = this.links.map((l) => Atomics.load(this.control, PROGRESS + l.rank));
+        const behind = Math.min(...progress);
+        const silent = this.links
+          .filter((l, i) => !answered.has(i) && (what === 'evaluation' || progress[i] === behind))
+          .map((l) => l.rank);
+        const slowest = this.slowestMs ? `; the slowest step so far took ${Math.round(this.slowestMs)} ms` : '';
+        reject(
+          new Error(
+            `worker ${silent.join(', ')} stopped responding: ${what} had no answer after ${Math.round(ms / 1000)} s${slowest}`,
+          ),
+        );
+      }, ms);
+    });
     try {
-      const { start, n: mine } = share(n, this.ranks, 0);
-      await computeShare(
-        model,
-        this.layout,
-        this.slots[0],
-        x.subarray(start * sampleSize, (start + mine) * sampleSize),
-        y.subarray(start, start + mine),
-        mine,
-      );
+      return await Promise.race([Promise.all(answers), timeout]);
     } catch (e) {
       this.abort(e instanceof Error ? e : new Error(String(e)));
-      throw e;
+      throw this.failure ?? e;
+    } finally {
+      clearTimeout(timer);
     }
-    Atomics.add(this.control, ARRIVED, 1);
-    Atomics.notify(this.control, ARRIVED);
-    // Every worker answers 'done' only after the barrier: then all slots are written and read.
-    await done;
-    return reduceAndApply(model, opt, lr, this.layout, this.slots, probe);
+  }
+
+  /** Per-phase wall time of every worker and of the engine's side, cumulative (the bench's evidence of scaling). */
+  phases(): PhaseTimes {
+    const workers = this.links.map((l) =>
+      Object.fromEntries(PHASES.map((p, i) => [p, this.timers[l.rank * PHASES.length + i]])),
+    ) as Record<Phase, number>[];
+    return { workers, engine: { ...this.engineTimes }, steps: this.gen };
   }
 
   /** A replica's weights (tests: replicas never drift). */
   async replicaWeights(rank: number): Promise<Record<string, Float32Array>> {
-    const r = await this.links[rank - 1].request({ type: 'weights' }, 'weights');
+    const r = await this.links[rank].request({ type: 'weights' }, 'weights');
     return r.weights;
   }
 
@@ -220,8 +291,6 @@ export class DataParallel {
   private abort(e: Error) {
     if (this.failure) return;
     this.failure = e;
-    Atomics.store(this.control, ABORT, 1);
-    Atomics.notify(this.control, ARRIVED);
     void this.close();
   }
 
@@ -229,7 +298,7 @@ export class DataParallel {
     if (this.closed) return;
     this.closed = true;
     Atomics.store(this.control, ABORT, 1);
-    Atomics.notify(this.control, ARRIVED);
+    for (let c = 0; c < CONTROL_CELLS; c++) Atomics.notify(this.control, c);
     await Promise.all(this.links.map((l) => l.worker.terminate()));
   }
 }

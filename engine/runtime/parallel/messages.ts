@@ -1,13 +1,29 @@
-// The few control messages between the engine (rank 0) and its workers. Bulk data never goes through them:
-// batches and gradients live in SharedArrayBuffers; weights travel as typed arrays (structured clone) only when
-// the replicas are (re)synchronised.
+// The few control messages between the engine and its workers. Bulk data never goes through them: batches,
+// gradients and the reduced update live in SharedArrayBuffers; weights travel as typed arrays (structured clone)
+// only when the replicas are (re)synchronised.
 import type { InferResult } from '../../core';
 import type { OptimizerConfig, OptimizerState } from '../optim';
 
-/** Int32 cells of the control buffer. */
-export const ARRIVED = 0; // ranks that finished writing their slot, over all steps (step g is complete at g·W)
-export const ABORT = 1; // set by rank 0 when a step fails anywhere: waiting workers give up instead of hanging
+/** Int32 cells of the control buffer. Counters run over all steps: step g is complete at g·W. */
+export const ARRIVED = 0; // workers that wrote their gradients into their slot
+export const REDUCED = 1; // workers that wrote their chunk of the reduced update
+export const ABORT = 2; // set by the engine when a step fails anywhere: waiting workers give up instead of hanging
 export const CONTROL_CELLS = 4;
+/** Then one cell per worker: how far it got, 2g-1 once step g's gradients are written, 2g once its chunk is. */
+export const PROGRESS = CONTROL_CELLS;
+
+/** Per-rank phase timers (Float64, cumulative ms), in this order: see DataParallel.phases(). */
+export const PHASES = ['compute', 'waitGradients', 'reduce', 'waitReduced', 'apply', 'idle'] as const;
+export type Phase = (typeof PHASES)[number];
+
+/** Tests only: what a worker does wrong at step `atStep`. */
+export interface Fault {
+  /** 'throw': an uncaught exception (a crashing kernel); 'hang': it stops responding (a kernel that never returns). */
+  kind: 'throw' | 'hang';
+  atStep: number;
+  /** The worker that misbehaves (default 1). */
+  rank?: number;
+}
 
 export type ToWorker =
   | {
@@ -19,21 +35,28 @@ export type ToWorker =
       optimizer: OptimizerConfig;
       control: SharedArrayBuffer;
       slots: SharedArrayBuffer[];
-      /** Tests only: throw, uncaught, at this step, as a crashing kernel would. */
-      faultAtStep?: number;
+      reduced: SharedArrayBuffer;
+      timers: SharedArrayBuffer;
+      fault?: Fault;
     }
+  | { type: 'sync'; weights: Record<string, Float32Array>; optimizer: OptimizerState }
   | {
-      type: 'sync';
-      weights: Record<string, Float32Array>;
-      optimizer: OptimizerState;
-      rngState: number;
+      type: 'step';
+      gen: number;
+      lr: number;
+      x: SharedArrayBuffer;
+      y: SharedArrayBuffer;
+      total: number;
+      /** Dropout's seed for this step (drawn from the engine's model stream; each rank mixes in its rank). */
+      seed: number;
     }
-  | { type: 'step'; gen: number; lr: number; x: SharedArrayBuffer; y: SharedArrayBuffer; total: number }
+  | { type: 'eval'; x: SharedArrayBuffer; y: SharedArrayBuffer; total: number; logits?: SharedArrayBuffer }
   | { type: 'weights' };
 
 export type FromWorker =
   | { type: 'ready' }
   | { type: 'synced' }
   | { type: 'done'; gen: number }
+  | { type: 'evaluated' }
   | { type: 'weights'; weights: Record<string, Float32Array> }
   | { type: 'error'; message: string };
