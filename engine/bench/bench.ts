@@ -16,7 +16,7 @@ import { parseArgs } from '../cli/args';
 import { installKernelProfiler, kernelProfileReport, resetKernelProfile } from './kernel-profile';
 import { runReference } from './reference';
 import { measureTorchBackend } from './torch-backend';
-import { measureWorkers, workersRow, type WorkersCase } from './workers';
+import { measureWorkers, workersRow, WORKERS_HEADER, type WorkersCase } from './workers';
 import { measureDebugOverhead, type DebugOverhead } from './debug-overhead';
 
 interface Stat {
@@ -135,7 +135,11 @@ async function main() {
     await selectBackend('wasm', { threads: 1 }); // one thread per rank: W workers use W cores
     for (const net of nets) {
       workers[net] = await measureWorkers(NETS[net](), w, batch, repeats);
-      process.stderr.write(`wasm ${net}: ${w} workers / 1 = ${workers[net].scaling}\n`);
+      const c = workers[net];
+      process.stderr.write(
+        `wasm ${net}: ${w} workers / 1 = ${c.scaling}; CPU/wall ${c.cpuPerWall.one} → ${c.cpuPerWall.many}; ` +
+          `per step (ms) ${JSON.stringify(c.perStepMs)} engine ${JSON.stringify(c.engineMs)}\n`,
+      );
     }
   }
   const torch = torchSkipped ? { skipped: torchSkipped } : torchRuns;
@@ -182,9 +186,7 @@ async function main() {
   }
   console.log(rows.join('\n'));
   if (Object.keys(workers).length) {
-    console.log(
-      '\n| network | wasm 1 worker img/s | wasm W workers img/s | scaling | RSS / peak |\n|---|---|---|---|---|',
-    );
+    console.log(`\n${WORKERS_HEADER}`);
     for (const [net, c] of Object.entries(workers)) console.log(workersRow(net, c));
   }
   console.log(`\nwritten to ${out}`);

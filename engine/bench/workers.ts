@@ -1,10 +1,15 @@
 // The data-parallel case of `npm run bench -- --workers W`: one net trained on 1 worker and on W workers
 // (runtime DataParallel) on the wasm backend, interleaved (1, W, 1, W, …) because this machine's speed drifts over
 // minutes, min/median/max images/s each, and the process's memory with W workers (worker threads share the process:
-// RSS covers them). Until these figures show a gain, the product's default stays 1 worker.
+// RSS covers them). The "1 worker" is the engine's own wasm on ONE thread (bench.ts selects it so): the scaling
+// is W single-threaded workers over one. Wall time alone cannot show scaling on a shared machine, so it also says
+// how the W-worker steps spent their time: each worker's busy share of the wall time (computing, reducing its chunk,
+// applying; the rest is waiting at a barrier or for the next step) and the process's CPU time per wall second.
 import { inferNetwork } from '../core';
 import { createFiller, loadDataset } from '../data';
 import { DataParallel, Model, Optimizer, trainStep } from '../runtime';
+
+type PhaseTimes = ReturnType<DataParallel['phases']>;
 
 export interface WorkersCase {
   workers: number;
@@ -12,6 +17,13 @@ export interface WorkersCase {
   many: number[];
   /** median(W workers) / median(1 worker). */
   scaling: number;
+  /** Process CPU seconds per wall second over the 1-worker and the W-worker repeats (W cores busy: ≈ W). */
+  cpuPerWall: { one: number; many: number };
+  /** Each worker's busy share of the W-worker repeats' wall time, and its ms per step by phase. */
+  busy: number[];
+  perStepMs: { compute: number; waitGradients: number; reduce: number; waitReduced: number; apply: number }[];
+  /** The engine thread's ms per step: copying the batch in, waiting for the workers, applying the update. */
+  engineMs: { copy: number; wait: number; apply: number };
   /** Resident memory after the W-worker runs, and the process's peak, in MiB. */
   rssMiB: number;
   peakRssMiB: number;
@@ -19,6 +31,25 @@ export interface WorkersCase {
 
 const median = (a: number[]) => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)];
 const mib = (bytes: number) => Math.round(bytes / 2 ** 20);
+const round = (v: number) => +v.toFixed(2);
+
+/** What happened between two phase readings, per step. */
+function phaseDelta(a: PhaseTimes, b: PhaseTimes, wallMs: number) {
+  const steps = b.steps - a.steps;
+  const perStepMs = b.workers.map((w, i) => {
+    const d = (k: keyof typeof w) => round((w[k] - a.workers[i][k]) / steps);
+    return {
+      compute: d('compute'),
+      waitGradients: d('waitGradients'),
+      reduce: d('reduce'),
+      waitReduced: d('waitReduced'),
+      apply: d('apply'),
+    };
+  });
+  const busy = perStepMs.map((p) => round(((p.compute + p.reduce + p.apply) * steps) / wallMs));
+  const e = (k: keyof PhaseTimes['engine']) => round((b.engine[k] - a.engine[k]) / steps);
+  return { perStepMs, busy, engineMs: { copy: e('copy'), wait: e('wait'), apply: e('apply') } };
+}
 
 export async function measureWorkers(
   doc: unknown,
@@ -47,16 +78,28 @@ export async function measureWorkers(
   const t0 = performance.now();
   await stepOne();
   const steps = Math.max(1, Math.round(2000 / (performance.now() - t0)));
-  const timed = async (step: () => Promise<unknown>) => {
-    const s0 = performance.now();
+  const cpu = { one: 0, many: 0 },
+    wall = { one: 0, many: 0 };
+  const timed = async (kind: 'one' | 'many', step: () => Promise<unknown>) => {
+    const c0 = process.cpuUsage(),
+      s0 = performance.now();
     for (let i = 0; i < steps; i++) await step();
-    return (steps * batch) / ((performance.now() - s0) / 1000);
+    const ms = performance.now() - s0,
+      c = process.cpuUsage(c0);
+    wall[kind] += ms;
+    cpu[kind] += (c.user + c.system) / 1000;
+    return (steps * batch) / (ms / 1000);
   };
   const one: number[] = [],
     many: number[] = [];
+  let phases: ReturnType<typeof phaseDelta> | undefined;
   for (let r = 0; r < repeats; r++) {
-    one.push(await timed(stepOne));
-    many.push(await timed(stepMany));
+    one.push(await timed('one', stepOne));
+    const p0 = dp.phases(),
+      w0 = wall.many;
+    many.push(await timed('many', stepMany));
+    // The median repeat's phases would need all kept; the last repeat's stand for them (same sizes, same code).
+    phases = phaseDelta(p0, dp.phases(), wall.many - w0);
   }
   const rss = process.memoryUsage().rss;
   await dp.close();
@@ -69,15 +112,23 @@ export async function measureWorkers(
     one,
     many,
     scaling: +(median(many) / median(one)).toFixed(3),
+    cpuPerWall: { one: round(cpu.one / wall.one), many: round(cpu.many / wall.many) },
+    busy: phases!.busy,
+    perStepMs: phases!.perStepMs,
+    engineMs: phases!.engineMs,
     rssMiB: mib(rss),
     peakRssMiB: mib(process.resourceUsage().maxRSS * 1024),
   };
 }
+
+export const WORKERS_HEADER =
+  '| network | wasm 1 worker (1 thread) img/s | wasm W workers img/s | scaling | CPU/wall 1 · W | busy per worker | RSS / peak |\n|---|---|---|---|---|---|---|';
 
 export function workersRow(net: string, c: WorkersCase): string {
   const f = (a: number[]) => {
     const s = [...a].sort((p, q) => p - q);
     return `${s[0].toFixed(0)} / **${median(a).toFixed(0)}** / ${s[s.length - 1].toFixed(0)}`;
   };
-  return `| ${net} | ${f(c.one)} | ${f(c.many)} | ${c.scaling.toFixed(2)}× | ${c.rssMiB} / ${c.peakRssMiB} MiB |`;
+  const busy = c.busy.map((v) => `${Math.round(100 * v)}%`).join(' · ');
+  return `| ${net} | ${f(c.one)} | ${f(c.many)} | ${c.scaling.toFixed(2)}× | ${c.cpuPerWall.one} · ${c.cpuPerWall.many} | ${busy} | ${c.rssMiB} / ${c.peakRssMiB} MiB |`;
 }
