@@ -4,8 +4,10 @@
 //   preload.cjs  window preload            (sandboxed: browser platform, only `electron` external)
 //   engine.mjs   engine utilityProcess     (node ESM: the runtime uses top-level await; tfjs packages stay external so
 //                native/wasm files load from node_modules)
+//   worker-entry.mjs  a data-parallel training worker (node ESM, started by engine.mjs: runtime/parallel/link.ts
+//                looks for it beside the module that starts it, where the sources keep their tsx bootstrap)
 //   python/      the Python files the engine runs or writes (PyTorch export, the torch runner): read next to the bundle
-// Run: `npx tsx electron/bundle.ts`.
+// Run: `npx tsx electron/bundle.ts [out-dir]` (default out/electron).
 import { build } from 'esbuild';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -19,10 +21,20 @@ export const PYTHON_FILES = [
   'engine/export/pytorch/python/netloom_layers.py',
   'engine/export/pytorch/python/train.py',
   'engine/runtime/torch/runner.py',
+  'engine/runtime/torch/data.py',
+  'engine/runtime/torch/optim.py',
 ];
 
-/** Packages that must stay in node_modules: Electron itself, and tfjs with its native and wasm binaries. */
-export const NODE_EXTERNALS = ['electron', '@tensorflow/*', 'onnxruntime-node', 'webgpu'];
+/** Packages that must stay in node_modules: Electron itself, tfjs with its native and wasm binaries, resvg's native renderer. */
+export const NODE_EXTERNALS = ['electron', '@tensorflow/*', 'onnxruntime-node', 'webgpu', '@resvg/*'];
+
+/** The data-parallel worker, bundled like the engine (the packaged app has no tsx to run it from sources). */
+export const WORKER_ENTRY = {
+  in: 'engine/runtime/parallel/worker.ts',
+  out: 'worker-entry.mjs',
+  platform: 'node',
+  format: 'esm',
+} as const;
 
 export async function bundleElectron(outDir = OUT_DIR): Promise<string[]> {
   const common = {
@@ -33,7 +45,7 @@ export async function bundleElectron(outDir = OUT_DIR): Promise<string[]> {
     legalComments: 'none',
   } as const;
   // The sandboxed preload may require nothing but electron; node entries keep NODE_EXTERNALS in node_modules.
-  const entries = ELECTRON_ENTRIES.map((e) => ({
+  const entries = [...ELECTRON_ENTRIES, WORKER_ENTRY].map((e) => ({
     ...e,
     external: e.platform === 'browser' ? ['electron'] : NODE_EXTERNALS,
   }));
@@ -62,5 +74,7 @@ export async function bundleElectron(outDir = OUT_DIR): Promise<string[]> {
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  bundleElectron().then((files) => console.log(`bundled: ${files.map((f) => path.relative(REPO, f)).join(', ')}`));
+  bundleElectron(process.argv[2] ?? OUT_DIR).then((files) =>
+    console.log(`bundled: ${files.map((f) => path.relative(REPO, f)).join(', ')}`),
+  );
 }
