@@ -22,10 +22,19 @@ const config: TrainConfig = {
   optimizer: { type: 'sgd', lr: 0.05 },
   progressEveryMs: 0,
 };
-const trainer = (extra: Partial<TrainConfig>) =>
-  new Trainer(new Model(inferNetwork(loadTemplate('lenet')), 7), data, { ...config, ...extra });
+const trainer = (extra: Partial<TrainConfig>, id = 'lenet') =>
+  new Trainer(new Model(inferNetwork(loadTemplate(id)), 7), data, { ...config, ...extra });
+const largestDifference = async (p: Trainer, q: Trainer) => {
+  const a = await p.model.params.toGluon(),
+    b = await q.model.params.toGluon();
+  let worst = 0;
+  for (const k of Object.keys(a))
+    for (let i = 0; i < a[k].data.length; i++) worst = Math.max(worst, Math.abs(a[k].data[i] - b[k].data[i]));
+  return worst;
+};
 
-describe('Trainer with workers', () => {
+// Starting workers transpiles the engine in each (tsx): minutes on a loaded machine, hence the longer timeout.
+describe('Trainer with workers', { timeout: 300_000 }, () => {
   it('pauseAtStep, step(n) and stop hold a 2-worker run exactly; its weights follow a 1-worker run', async () => {
     const one = trainer({ pauseAtStep: 3 });
     const oneRun = one.run();
@@ -69,5 +78,42 @@ describe('Trainer with workers', () => {
     expect(next.position.step).toBe(1);
     next.stop();
     await expect(running).resolves.toMatchObject({ stopped: true, steps: 1 });
+  });
+
+  it('checkpoint → restore on 2 workers continues exactly as an uninterrupted 2-worker run (dropout included)', async () => {
+    const whole = trainer({ workers: 2 }, 'dropout-mlp');
+    await whole.run();
+    const first = trainer({ workers: 2, pauseAtStep: 6 }, 'dropout-mlp');
+    const running = first.run();
+    await first.whenHeld();
+    const checkpoint = await first.checkpoint();
+    first.stop();
+    await running;
+    const resumed = trainer({ workers: 2 }, 'dropout-mlp');
+    resumed.restore(checkpoint);
+    await expect(resumed.run()).resolves.toMatchObject({ stopped: false, steps: 10 });
+    expect(await largestDifference(whole, resumed)).toBe(0);
+  });
+
+  it('set-lr while paused reaches the workers: the next step follows a 1-worker run given the same lr', async () => {
+    // Compared one step after the change (as the first test, to 1e-5): over many steps float32 rounding of the
+    // reduction grows with the learning rate, which says nothing about set-lr.
+    const run = async (extra: Partial<TrainConfig>, lr?: number) => {
+      const t = trainer({ pauseAtStep: 2, ...extra });
+      const running = t.run();
+      await t.whenHeld();
+      if (lr) t.setLr(lr);
+      t.step(1);
+      await t.whenHeld();
+      expect(t.position.step).toBe(3);
+      t.stop();
+      await running;
+      return t;
+    };
+    const one = await run({}, 0.2),
+      two = await run({ workers: 2 }, 0.2),
+      unchanged = await run({ workers: 2 });
+    expect(await largestDifference(one, two)).toBeLessThan(1e-5);
+    expect(await largestDifference(two, unchanged)).toBeGreaterThan(1e-4);
   });
 });
