@@ -109,16 +109,17 @@ export function websocketTransport(ws: WebSocketLike, opts: WebSocketTransportOp
   ws.addEventListener('message', (e) => {
     if (ended) return;
     const data = e.data as string | ArrayBuffer;
-    if (typeof data === 'string' || !isChunk(data)) return deliver(data);
+    if (!(data instanceof ArrayBuffer) || !isChunk(data)) return deliver(data);
     try {
       const whole = reassembler.push(data);
       if (whole) deliver(whole.text ? whole.bytes : (whole.bytes.buffer as ArrayBuffer));
-    } catch (err) {
-      if (!(err instanceof ChunkError)) throw err;
-      // The peer's chunk stream cannot be trusted past this point: this connection ends, nothing else.
+    } catch (thrown) {
+      // The peer's chunk stream cannot be trusted past this point: this connection ends, nothing else (a throw
+      // out of this listener would reach the socket, and on the server every client).
+      const err = thrown instanceof ChunkError ? thrown : new ChunkError('E_BAD_CHUNK', String(thrown));
       const reason = `${err.code}: ${err.message}`;
       end(reason);
-      ws.close(err.closeCode, reason.slice(0, 120)); // a close reason holds at most 123 bytes
+      ws.close(err.closeCode, reason.slice(0, 120)); // a close reason holds at most 123 bytes (ASCII here)
     }
   });
   ws.addEventListener('close', (e) => end(e.reason || `closed (${e.code})`));
