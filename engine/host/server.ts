@@ -55,6 +55,8 @@ const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
  * larger than a chunk travel in chunks (engine/protocol/chunks.ts) in both directions, and a connection
  * puts back together at most one message at a time, of at most MAX_MESSAGE_BYTES (2 GiB: a VGG-11 project
  * with optimizer state is ~1.1 GB); a broken chunk sequence closes only that connection (4008/4009).
+ * Relaying a message to the engine process costs one more copy while Node's IPC serializes it: at its peak
+ * the server holds a large message ~2.2 times (websocket-big.test.ts).
  */
 export const MAX_FRAME_BYTES = 32 * 1024 * 1024;
 export { MAX_MESSAGE_BYTES } from '../protocol';
