@@ -2,7 +2,7 @@
 // validation dots at epoch ends, epoch marks), drawn by uPlot through the one wrapper. The header is ours:
 // title and a legend with each series' latest value; hidden <data> elements say how many points each series
 // has (what the specs and assistive tech read, since the curve itself is pixels).
-import { memo, useMemo, useRef } from 'react';
+import { memo, useMemo, useRef, useState } from 'react';
 import type uPlot from 'uplot';
 import { align } from '../charts/align';
 import { axis, BASE, themed, UPlot, type PlotOptions } from '../charts/UPlot';
@@ -77,6 +77,16 @@ function epochMarks(every: () => number): uPlot.Hooks.Arrays {
   };
 }
 
+/** The series' point at step `x`, else the last one before it (validation dots are an epoch apart). */
+function pointAt(points: Point[], x: number): Point | undefined {
+  let found: Point | undefined;
+  for (const p of points) {
+    if (p.x > x) break;
+    found = p;
+  }
+  return found;
+}
+
 export const Chart = memo(function Chart({
   title,
   series,
@@ -106,6 +116,8 @@ export const Chart = memo(function Chart({
   const last = data[0][data[0].length - 1] ?? 0;
   view.current = { x: Math.max(1, xMax, last), y: yBounds(series, yMin, yMax), step: xStep ?? 0 };
   const shape = series.map((s) => `${s.id}:${s.color}:${s.dots ? 1 : 0}${s.faint ? 1 : 0}`).join();
+  // The step under the pointer (null: none): the legend reads the values there instead of the latest.
+  const [at, setAt] = useState<number | null>(null);
   const options = useMemo<PlotOptions>(
     () => ({
       ...BASE,
@@ -118,7 +130,10 @@ export const Chart = memo(function Chart({
         axis({ values: (_u, ticks) => ticks.map(fmt), size: 44, space: 22 }),
       ],
       series: [{}, ...series.map(seriesOpts)],
-      hooks: epochMarks(() => view.current.step),
+      hooks: {
+        ...epochMarks(() => view.current.step),
+        setCursor: [(u) => setAt(u.cursor.idx == null ? null : (u.data[0][u.cursor.idx] ?? null))],
+      },
     }),
     // The series' shape decides the plot; their points are data.
     [shape, fmt],
@@ -128,10 +143,11 @@ export const Chart = memo(function Chart({
     <div className="chart" data-testid={testid}>
       <div className="chart-head">
         <span className="chart-title">{title}</span>
+        {at !== null && <span className="chart-at">step {at.toLocaleString()}</span>}
         {series
           .filter((s) => !s.faint)
           .map((s) => {
-            const end = s.points[s.points.length - 1];
+            const end = at === null ? s.points[s.points.length - 1] : pointAt(s.points, at);
             return (
               <span key={s.id} className="chart-legend">
                 <i style={{ background: `var(${s.color})` }} />
