@@ -54,9 +54,6 @@ suite('torch backend', { timeout: 300_000 }, () => {
         expect(Object.keys(after.torch)).toEqual(Object.keys(after.wasm));
         let moved = 0;
         for (const [name, w] of Object.entries(after.wasm)) {
-          // Known difference, in the export generator's BatchNorm (netloom_layers.py): PyTorch's moving variance
-          // averages the unbiased batch variance, Netloom's (engine/runtime/batchnorm.ts) the biased one.
-          if (name.endsWith('running_var')) continue;
           const t = after.torch[name];
           expect(t.shape, name).toEqual(w.shape);
           let worst = 0;

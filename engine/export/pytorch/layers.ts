@@ -92,10 +92,9 @@ export const PY_LAYERS: LayerTable<PyLayer> = {
   },
   Dropout: { ctor: (p) => `nn.Dropout(${p.rate.code})` },
   BatchNorm: {
-    ctor: (p, c) => {
-      const cls = c.rank === 3 ? 'nn.LazyBatchNorm2d' : c.rank === 1 ? 'nn.LazyBatchNorm1d' : 'BatchNorm';
-      return `${cls}(eps=${p.epsilon.code}, momentum=${torchMomentum(p.momentum)})`;
-    },
+    // Always netloom_layers' BatchNorm, never nn.LazyBatchNorm*d: its running variance averages the biased batch
+    // variance, as the engine's (PyTorch's own takes the unbiased one), for (N, C) and (N, C, H, W) alike.
+    ctor: (p) => `BatchNorm(eps=${p.epsilon.code}, momentum=${torchMomentum(p.momentum)})`,
     names: { gamma: 'weight', beta: 'bias' },
     buffers: ['running_mean', 'running_var'],
   },

@@ -22,7 +22,7 @@ describe('model.py keeps the Block hierarchy', () => {
       'self.conv3 = (nn.LazyConv2d(num_channels, kernel_size=1, stride=strides) if use_1x1conv else nn.Identity())',
     );
     expect(text).toContain('r1=Residual(num_channels=128, use_1x1conv=True, strides=2),');
-    expect(text).toContain('self.bn1 = nn.LazyBatchNorm2d(eps=1e-5, momentum=0.1)'); // Gluon 0.9 = PyTorch 0.1
+    expect(text).toContain('self.bn1 = BatchNorm(eps=1e-5, momentum=0.1)'); // Gluon 0.9 = PyTorch 0.1
   });
 
   it('DenseNet: a repeat of an argument is a loop; definitions nest as classes', () => {

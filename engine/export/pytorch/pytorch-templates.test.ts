@@ -54,7 +54,7 @@ describe.skipIf(!!skip)('PyTorch export: every small template runs in PyTorch as
     expectRoundtrip(r);
     const py = fs.readFileSync(`${r!.dir}/model.py`, 'utf8');
     expect(py).toContain('Pool2D("avg", 3, stride=2, padding=1, ceil_mode=True)');
-    expect(py).toContain('nn.LazyBatchNorm1d(eps=1e-5, momentum=0.2)'); // Gluon's 0.8 keeps 80 %: PyTorch's 0.2
+    expect(py).toContain('BatchNorm(eps=1e-5, momentum=0.2)'); // Gluon's 0.8 keeps 80 %: PyTorch's 0.2
     expect(py).toContain('share(self.fc2, self.fc)');
     expect(py).toContain('self.a = Conv2D(4, kernel_size=(3, 5), padding=(1, 2), activation="sigmoid")');
     expect(py).toContain('share(self.b, self.a)');

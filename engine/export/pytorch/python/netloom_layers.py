@@ -138,6 +138,25 @@ class BatchNorm(nn.LazyBatchNorm2d):
         if x.dim() not in (2, 4):
             raise ValueError(f"BatchNorm expects (N, C) or (N, C, H, W) inputs, got {tuple(x.shape)}")
 
+    def forward(self, x):
+        """PyTorch's BatchNorm, except that running_var averages the biased batch variance, as Gluon and Netloom.
+
+        PyTorch's moving variance takes the unbiased one (times n/(n−1), n = N·H·W); engine/runtime/batchnorm.ts
+        takes the biased one. Recomputing the variance would cost a pass over x; instead the unbiased update
+        rv' = (1−m)·rv + m·var·n/(n−1), made on a copy (autograd keeps the tensor it was given), is corrected on the
+        C running values alone: rv' − (rv' − (1−m)·rv)/n.
+        """
+        if not (self.training and self.track_running_stats) or self.momentum is None:
+            return super().forward(x)
+        self._check_input_dim(x)
+        self.num_batches_tracked.add_(1)
+        m, updated = self.momentum, self.running_var.clone()
+        y = F.batch_norm(x, self.running_mean, updated, self.weight, self.bias, True, m, self.eps)
+        with torch.no_grad():  # in place into the buffer: a shared BatchNorm's statistics stay shared
+            rv = self.running_var
+            rv.copy_(updated - (updated - (1 - m) * rv) / (x.numel() // x.shape[1]))
+        return y
+
 
 class Concat(nn.Module):
     """Gluon's `nd.concat(..., dim=1)`: joins its inputs on the channel axis."""
