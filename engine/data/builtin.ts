@@ -230,5 +230,5 @@ export async function loadBuiltin(name: BuiltinName, opts: EnsureOptions = {}) {
     readIdxPair(loc.files.testImages, loc.files.testLabels, info.classes.length),
   ]);
   const location: 'cache' | 'system' | 'downloaded' = loc.downloaded ? 'downloaded' : loc.location;
-  return { info, train, test, dir: loc.dir, location };
+  return { info, train, test, dir: loc.dir, location, files: loc.files };
 }

@@ -1,6 +1,6 @@
 // Public surface of engine/data (plain typed arrays; no tfjs). See CONTEXT.md.
 export { DataError, isDataError, type DataErrorCode } from './errors';
-export type { Batch, Dataset, DatasetSource, DataProgress, Normalize, PartName, Split } from './types';
+export type { Batch, Dataset, DatasetSource, DataProgress, DrawnFrom, Normalize, PartName, Split } from './types';
 export { loadDataset, type LoadSpec } from './load';
 export {
   batches,

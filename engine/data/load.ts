@@ -6,7 +6,7 @@ import { loadCsv } from './csv';
 import { DataError } from './errors';
 import { loadImageFolder } from './folder';
 import { holdOut, limitSplit } from './transforms';
-import type { DataProgress, Dataset, DatasetSource, Normalize, Split } from './types';
+import type { DataProgress, Dataset, DatasetSource, DrawnFrom, Normalize, Split } from './types';
 
 export interface LoadSpec {
   /** 'fashion-mnist' | 'mnist', an image folder, or a .csv/.tsv file. */
@@ -89,6 +89,7 @@ export async function loadDataset(spec: LoadSpec): Promise<Dataset> {
   let source: DatasetSource;
   let inputShape: number[];
   let normalize: Normalize;
+  const drawn: DrawnFrom = { seed, ...(spec.limit ? { limit: spec.limit } : {}) };
 
   if (isBuiltinName(spec.source)) {
     if (spec.labelColumn !== undefined) throw new DataError('E_DATA_OPTION', 'labelColumn applies to CSV sources only');
@@ -104,6 +105,7 @@ export async function loadDataset(spec: LoadSpec): Promise<Dataset> {
     name = spec.source;
     classes = b.info.classes.slice();
     source = { kind: 'builtin', path: b.dir, location: b.location };
+    drawn.files = b.files;
     // Built-ins stay at 28×28 in memory: 60000 × 224² floats would be 12 GB. Batches resize on the fly.
     inputShape = spec.resize ? [train.shape[0], ...spec.resize] : train.shape.slice();
     normalize = { scale: 1 / 255 };
@@ -130,7 +132,8 @@ export async function loadDataset(spec: LoadSpec): Promise<Dataset> {
       normalize = { scale: 1 / 255 };
     } else if (/\.(csv|tsv)$/i.test(file)) {
       if (spec.resize) throw new DataError('E_DATA_OPTION', 'resize applies to images, not to CSV tables', file);
-      const c = await loadCsv(file, spec.labelColumn ?? 'label');
+      drawn.labelColumn = spec.labelColumn ?? 'label';
+      const c = await loadCsv(file, drawn.labelColumn);
       ({ classes } = c);
       all = c.samples;
       source = { kind: 'csv', path: file };
@@ -142,7 +145,8 @@ export async function loadDataset(spec: LoadSpec): Promise<Dataset> {
       train = all;
       test = given;
     } else {
-      const parts = holdOut(all, spec.testFraction ?? 0.2, seed);
+      drawn.testFraction = spec.testFraction ?? 0.2;
+      const parts = holdOut(all, drawn.testFraction, seed);
       train = parts.rest;
       test = parts.held;
     }
@@ -161,5 +165,5 @@ export async function loadDataset(spec: LoadSpec): Promise<Dataset> {
   }
   if (source.kind === 'csv' && !spec.normalize) normalize = { scale: 1, ...featureStats(train) };
   if (spec.normalize) normalize = { ...normalize, ...spec.normalize };
-  return { name, classes, inputShape, train, test, ...(validation ? { validation } : {}), normalize, source };
+  return { name, classes, inputShape, train, test, ...(validation ? { validation } : {}), normalize, source, drawn };
 }

@@ -42,6 +42,20 @@ export interface Dataset {
   /** Applied by the batch iterator; images default to scale 1/255 (→ [0, 1]). */
   normalize: Normalize;
   source: DatasetSource;
+  /** How the parts were drawn from the files, for a reader that repeats it (engine/runtime/torch/data.py). */
+  drawn?: DrawnFrom;
+}
+
+/** loadDataset's choices: the test hold-out (seed), then `limit`, then the validation hold-out (seed + 1). */
+export interface DrawnFrom {
+  seed: number;
+  limit?: number;
+  /** Folders without train/test and CSV files: the fraction held out as test. */
+  testFraction?: number;
+  /** CSV: the label column asked for (matched exactly, then case-insensitively). */
+  labelColumn?: string;
+  /** Built-ins: the four IDX files read. */
+  files?: Record<'trainImages' | 'trainLabels' | 'testImages' | 'testLabels', string>;
 }
 
 export type PartName = 'train' | 'test' | 'validation';

@@ -1,5 +1,8 @@
-// What the torch runner reads, written once per run into its folder: the data parts as .npy files (images as the
-// stored bytes, CHW; tables as float32), memory-mapped by numpy there. Written once, never batch by batch.
+// What the torch runner reads: config.json's `data`, the files engine/data resolved and how it drew the parts from
+// them, so engine/runtime/torch/data.py reads the same samples itself (IDX from the same cache or system folder,
+// CSV with Python's csv module) and nothing is copied through Node. Image folders are the exception: Node's
+// decoders (pngjs, jpeg-js) and its resize-at-load are not what PIL gives bit for bit, so their decoded bytes are
+// written once per run as .npy parts (memory-mapped there), never batch by batch.
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Dataset, Split } from '../data';
@@ -30,15 +33,13 @@ export interface PartFiles {
   shape: number[];
 }
 
-/** Writes train/validation/test into `dir`; the runner's config.json names the files. */
+const PARTS = ['train', 'validation', 'test'] as const;
+
+/** Writes train/validation/test into `dir` as .npy files (the image-folder path); config.json names them. */
 export function writeParts(ds: Dataset, dir: string): Record<string, PartFiles> {
   const parts: Record<string, PartFiles> = {};
-  const each: [string, Split | undefined][] = [
-    ['train', ds.train],
-    ['validation', ds.validation],
-    ['test', ds.test],
-  ];
-  for (const [name, s] of each) {
+  for (const name of PARTS) {
+    const s: Split | undefined = ds[name];
     if (!s) continue;
     const size = s.shape.reduce((a, b) => a * b, 1);
     writeNpy(path.join(dir, `${name}-x.npy`), s.x.subarray(0, s.n * size), [s.n, ...s.shape]);
@@ -46,4 +47,24 @@ export function writeParts(ds: Dataset, dir: string): Record<string, PartFiles> 
     parts[name] = { x: `${name}-x.npy`, y: `${name}-y.npy`, n: s.n, shape: s.shape };
   }
   return parts;
+}
+
+/** config.json's `data` for the runner (engine/runtime/torch/data.py documents the forms). */
+export function dataConfig(ds: Dataset, dir: string): Record<string, unknown> {
+  const counts = Object.fromEntries(PARTS.flatMap((p) => (ds[p] ? [[p, ds[p].n]] : [])));
+  const { drawn } = ds;
+  if (ds.source.kind === 'builtin' && drawn?.files) return { kind: 'idx', files: drawn.files, draw: drawn, counts };
+  if (ds.source.kind === 'csv' && drawn?.labelColumn) {
+    const delimiter = /\.tsv$/i.test(ds.source.path) ? '\t' : ',';
+    return {
+      kind: 'csv',
+      file: ds.source.path,
+      delimiter,
+      labelColumn: drawn.labelColumn,
+      classes: ds.classes,
+      draw: drawn,
+      counts,
+    };
+  }
+  return { kind: 'npy', parts: writeParts(ds, dir) };
 }

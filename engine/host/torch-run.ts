@@ -11,6 +11,7 @@ import path from 'node:path';
 import { decodeSafetensors, safetensorsChunks } from '../export';
 import { pytorchSources } from '../export/pytorch/export';
 import { torchrunCommand } from '../export/pytorch/python';
+import type { OptimizerState } from '../runtime';
 import type { TorchProbe } from '../runtime/backends/torch';
 import {
   Trainer,
@@ -20,7 +21,7 @@ import {
   type TrainEvent,
   type TrainListener,
 } from '../train';
-import { writeParts } from './torch-data';
+import { dataConfig } from './torch-data';
 
 // From sources: engine/runtime/torch/runner.py. Bundled (Electron): python/runner.py beside the engine bundle, run
 // from asar's unpacked copy since Python cannot read inside an archive.
@@ -41,6 +42,10 @@ export interface TorchOptions {
   /** Machines (torchrun --nnodes) and the rendezvous HOST:PORT they meet at. */
   nnodes?: number;
   rdzv?: string;
+  /** CPU threads per process (default: the cores it may use; runner.py threads_for). */
+  threads?: number;
+  /** Per-phase seconds (data, forward, backward, sync, step, events) in each epoch event: the bench's --profile. */
+  profile?: boolean;
 }
 
 /** The torch run's done event: the trainer's, plus where it ran. */
@@ -59,6 +64,10 @@ export class TorchTrainer extends Trainer {
   private at = { epoch: 0, batch: 0, step: 0 };
   private stderrTail: string[] = [];
   private learningRate: number;
+  /** The optimizer state the runner last saved (or a resumed run's, until it saves), in the project's layout. */
+  private optState: OptimizerState = { step: 0, slots: {} };
+  /** Where a resumed run starts (restore()); the runner continues from it. */
+  private startAt: { epoch: number; batch: number; step: number } | null = null;
 
   constructor(
     private readonly session: Session,
@@ -138,16 +147,26 @@ export class TorchTrainer extends Trainer {
     if (this.isHeld()) for (const r of this.waiters.splice(0)) r();
   }
 
-  /** The run's weights now (the runner saves them between batches); no optimizer state yet. */
+  /** The run's weights, optimizer state and position now (the runner saves them between batches). */
   override async checkpoint(): Promise<Checkpoint> {
     if (this.child && this.live) await this.control({ cmd: 'save' });
     return {
       position: this.position,
       weights: await this.session.model.params.toGluon(),
-      optimizer: { step: 0, slots: {} },
+      optimizer: this.optState,
       lr: this.learningRate,
       rngState: this.session.model.rng.state,
     };
+  }
+
+  /** A resumed run: the weights go into the session model (the runner starts from them), the rest to the runner. */
+  override restore(c: Checkpoint): void {
+    this.session.model.params.load(c.weights);
+    this.optState = c.optimizer;
+    this.learningRate = c.lr;
+    this.session.model.rng.state = c.rngState;
+    this.startAt = { ...c.position };
+    this.at = { ...c.position };
   }
 
   override async run(): Promise<TorchDone> {
@@ -184,6 +203,17 @@ export class TorchTrainer extends Trainer {
       fs.closeSync(fd);
     }
     const c = this.config;
+    if (this.startAt && Object.keys(this.optState.slots).length) {
+      const slots = Object.fromEntries(
+        Object.entries(this.optState.slots).map(([k, v]) => [k, { shape: v.shape, data: v.data }]),
+      );
+      const o = fs.openSync(path.join(this.dir, 'resume-optimizer.safetensors'), 'w');
+      try {
+        for (const chunk of safetensorsChunks(slots)) fs.writeSync(o, chunk);
+      } finally {
+        fs.closeSync(o);
+      }
+    }
     const config = {
       network: net.name,
       backendReason: this.torchProbe.reason,
@@ -198,7 +228,10 @@ export class TorchTrainer extends Trainer {
       progressEveryMs: c.progressEveryMs ?? 100,
       inputShape: data.inputShape,
       normalize: data.normalize,
-      parts: writeParts(data, this.dir),
+      data: dataConfig(data, this.dir),
+      threads: this.options.threads ?? null,
+      profile: !!this.options.profile,
+      ...(this.startAt ? { start: { ...this.startAt, optimizerStep: this.optState.step }, lr: this.learningRate } : {}),
     };
     fs.writeFileSync(path.join(this.dir, 'config.json'), JSON.stringify(config));
   }
@@ -296,9 +329,14 @@ export class TorchTrainer extends Trainer {
         this.release();
         this.acknowledge();
         return null;
-      case 'weights':
+      case 'weights': {
         this.session.model.params.load(decodeSafetensors(fs.readFileSync(m.path as string)).tensors);
+        const slots = decodeSafetensors(fs.readFileSync(m.optimizer as string)).tensors;
+        this.optState = { step: n(m.optimizerStep), slots };
+        this.at = { epoch: n(m.epoch), batch: n(m.batch), step: n(m.step) };
+        this.learningRate = n(m.lr);
         return null;
+      }
       case 'state':
         this.state = m.state as Trainer['state'];
         this.emitEvent(
