@@ -1,15 +1,16 @@
 // The real sizes: a 294 MB project (a Dense network of 73.6 M parameters), past the old 256 MiB message limit
 // and nine times the 32 MiB frame limit, opens with `project/open` over a real WebSocket against a real
-// `netloom serve` process with the real engine and the default chunking (16 MiB chunks). The server puts the
-// message together once (one preallocated buffer), and Node's IPC makes one more copy while it serializes the
-// decoded frame for the engine process (engine-process.ts): its peak memory grows by ~2.2× the payload, bounded
-// here at 2.5× (a reassembly that copied per chunk or joined twice would be 3× or more).
-// Needs ~3 GB across the three processes: skipped, saying why, where less than 8 GiB is free.
+// `netloom serve` process with the real engine and the default chunking (16 MiB chunks), and is saved back from
+// it (engine→page) with every weight intact. The server puts the message together once (one preallocated
+// buffer), and Node's IPC makes one more copy while it serializes the decoded frame for the engine process
+// (engine-process.ts): its peak memory grows by ~2.2× the payload, bounded here at 2.5× (a reassembly that
+// copied per chunk or joined twice would be 3× or more). Needs ~3 GB across the three processes: skipped,
+// saying why, where less than 8 GiB is free.
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHUNK_BYTES } from '../protocol';
 import type { Client } from '../protocol';
-import { encodeProject } from '../export/project/project';
+import { encodeProject, readProject } from '../export/project/project';
 import type { Project } from '../export/project/project';
 import { parseDocument } from '../core';
 import type { NetworkDoc } from '../core';
@@ -49,7 +50,7 @@ const doc: NetworkDoc = parseDocument({
 }).doc!;
 
 /** Gluon-named weights for `doc` (values are a fixed pattern: the transport is what is tested). */
-function bigProject(): Uint8Array<ArrayBuffer> {
+function bigProject(): { bytes: Uint8Array<ArrayBuffer>; weights: NonNullable<Project['weights']> } {
   const weights: Project['weights'] = {};
   const shapes: [string, number[]][] = [
     ['sequential0_dense0_weight', [HIDDEN, 784]],
@@ -64,7 +65,7 @@ function bigProject(): Uint8Array<ArrayBuffer> {
     for (let i = 0; i < data.length; i += 997) data[i] = (i % 251) / 1000;
     weights[name] = { shape, data };
   }
-  return encodeProject({ doc, weights }) as Uint8Array<ArrayBuffer>; // a plain ArrayBuffer, never shared
+  return { bytes: encodeProject({ doc, weights }) as Uint8Array<ArrayBuffer>, weights }; // a plain ArrayBuffer
 }
 
 /** A process's resident memory now and at its peak (bytes), from /proc. */
@@ -86,8 +87,8 @@ describe.skipIf(!enough)('a project past 256 MiB at the default sizes', () => {
     expect(await s?.stop()).toBe(0);
   });
 
-  it('opens through project/open; the server holds it once, plus the copy the IPC hand-off makes', async () => {
-    const bytes = bigProject();
+  it('opens through project/open (the server holds it once, plus the IPC hand-off’s copy) and saves back', async () => {
+    const { bytes, weights } = bigProject();
     expect(bytes.byteLength).toBeGreaterThan(256 * 1024 * 1024);
     expect(bytes.byteLength).toBeGreaterThan(8 * MAX_FRAME_BYTES);
     const enginePid = (await client.call('engine/info')).pid;
@@ -106,5 +107,17 @@ describe.skipIf(!enough)('a project past 256 MiB at the default sizes', () => {
     expect(opened.trained).not.toBeNull();
     expect(after.peak - before.rss).toBeLessThan(2.5 * bytes.byteLength);
     expect((await client.call('engine/info')).pid).toBe(enginePid);
+
+    // And back (engine→page): the project saved from it arrives in chunks with every weight intact.
+    const again = await client.call('project/save', { doc, base: bytes }, { timeoutMs: 600_000 });
+    expect(again.bytes.byteLength).toBeGreaterThan(256 * 1024 * 1024);
+    const back = readProject(again.bytes).weights!;
+    for (const [name, t] of Object.entries(weights)) {
+      const same = Buffer.compare(
+        Buffer.from(back[name].data.buffer, back[name].data.byteOffset, t.data.byteLength),
+        Buffer.from(t.data.buffer),
+      );
+      expect(same, name).toBe(0);
+    }
   }, 600_000);
 });
