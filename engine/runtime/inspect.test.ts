@@ -81,49 +81,78 @@ describe('probeOutputs', () => {
   }, 60_000);
 });
 
-describe('GradientTap', () => {
-  it("measures the step's own gradients, weights and update (checked against an identical model)", async () => {
-    const net = inferNetwork(loadTemplate('lenet-bn'));
-    const a = new Model(net, 9),
-      b = new Model(net, 9);
-    const n = 4;
-    const x = input(a, n, 1);
-    const y = Int32Array.from([1, 7, 3, 0]);
-    // b: the gradients of the same loss, computed here
-    const vars = b.params.trainable();
-    const { grads } = tf.variableGrads(() => {
-      const { y: logits, bnUpdates } = b.forward(b.input(x, n), { training: true });
-      bnUpdates.forEach((u) => u.value.dispose());
-      const oneHot = tf.oneHot(tf.tensor1d(y, 'int32'), 10);
-      return tf.neg(tf.mean(tf.sum(tf.mul(oneHot, tf.logSoftmax(logits)), 1))) as tf.Scalar;
-    }, vars);
-    const norm = (t: tf.Tensor) => Math.sqrt(tf.sum(tf.square(t)).dataSync()[0]);
-    const before = await b.params.toGluon();
-
-    const tap = new GradientTap();
-    const conv = net.parameters.find((p) => p.trainable && p.shape.length === 4)!.name; // the first conv's weight
-    tap.capture.add(conv);
-    const opt = new Optimizer({ type: 'sgd', lr: 0.1, momentum: 0.9 });
-    await trainStep(a, opt, x, y, n, tap);
-    const m = (await tap.read())!;
-    expect(await tap.read()).toBeNull();
-    const after = await a.params.toGluon();
-    expect(m.names).toEqual(a.params.trainable().map((v) => v.name.replace(/#.*$/, '')));
-    m.names.forEach((name, i) => {
-      const v = vars.find((t) => t.name.startsWith(`${name}#`))!;
-      rel(m.gradNorm[i], norm(grads[v.name]));
-      rel(m.weightNorm[i], l2(after[name].data));
-      const delta = after[name].data.map((w, k) => w - before[name].data[k]);
-      const wn = l2(before[name].data);
-      rel(m.updateRatio[i], wn ? l2(delta) / wn : 0);
-    });
-    const convGrad = grads[vars.find((t) => t.name.startsWith(`${conv}#`))!.name];
-    close(m.grads.get(conv)!, convGrad.dataSync(), 1e-6);
-    expect([...m.grads.keys()]).toEqual([conv]);
-    tf.dispose(grads);
-    tap.dispose();
-    opt.dispose();
-    a.dispose();
-    b.dispose();
+describe('probeOutputs stops after the watched blocks', () => {
+  it('conv1 of LeNet: the same values as the full forward, with fewer kernels run', async () => {
+    const model = new Model(inferNetwork(loadTemplate('lenet')), 2);
+    const x = input(model, 3);
+    const kernels = async (paths: string[]) =>
+      (
+        await tf.profile(async () => {
+          await probeOutputs(model, x, 3, paths);
+          return [];
+        })
+      ).kernels.length;
+    const first = (await probeOutputs(model, x, 3, ['conv1'])).get('conv1')!;
+    const both = await probeOutputs(model, x, 3, ['conv1', '']);
+    close(first.data, both.get('conv1')!.data, 0);
+    close(both.get('')!.data, (await predictBatch(model, x, 3)).logits, 1e-6);
+    expect(await kernels(['conv1'])).toBeLessThan((await kernels([''])) / 2);
+    model.dispose();
   }, 60_000);
+});
+
+describe('GradientTap', () => {
+  // 'host' (read and summed in JS: wasm, cpu) and 'tensor' (one stacked reduction: GPU backends) must agree.
+  it.each(['host', 'tensor'] as const)(
+    "%s: measures the step's own gradients, weights and update (checked against an identical model)",
+    async (mode) => {
+      const net = inferNetwork(loadTemplate('lenet-bn'));
+      const a = new Model(net, 9),
+        b = new Model(net, 9);
+      const n = 4;
+      const x = input(a, n, 1);
+      const y = Int32Array.from([1, 7, 3, 0]);
+      // b: the gradients of the same loss, computed here
+      const vars = b.params.trainable();
+      const { grads } = tf.variableGrads(() => {
+        const { y: logits, bnUpdates } = b.forward(b.input(x, n), { training: true });
+        bnUpdates.forEach((u) => u.value.dispose());
+        const oneHot = tf.oneHot(tf.tensor1d(y, 'int32'), 10);
+        return tf.neg(tf.mean(tf.sum(tf.mul(oneHot, tf.logSoftmax(logits)), 1))) as tf.Scalar;
+      }, vars);
+      const norm = (t: tf.Tensor) => Math.sqrt(tf.sum(tf.square(t)).dataSync()[0]);
+      const before = await b.params.toGluon();
+
+      const tap = new GradientTap(mode);
+      const conv = net.parameters.find((p) => p.trainable && p.shape.length === 4)!.name; // the first conv's weight
+      tap.capture.add(conv);
+      const opt = new Optimizer({ type: 'sgd', lr: 0.1, momentum: 0.9 });
+      await trainStep(a, opt, x, y, n, tap);
+      const m = (await tap.read())!;
+      expect(await tap.read()).toBeNull();
+      const after = await a.params.toGluon();
+      expect(m.names).toEqual(a.params.trainable().map((v) => v.name.replace(/#.*$/, '')));
+      m.names.forEach((name, i) => {
+        const v = vars.find((t) => t.name.startsWith(`${name}#`))!;
+        rel(m.gradNorm[i], norm(grads[v.name]));
+        rel(m.weightNorm[i], l2(after[name].data));
+        const delta = after[name].data.map((w, k) => w - before[name].data[k]);
+        const wn = l2(before[name].data);
+        rel(m.updateRatio[i], wn ? l2(delta) / wn : 0);
+      });
+      const convGrad = grads[vars.find((t) => t.name.startsWith(`${conv}#`))!.name];
+      close(m.grads.get(conv)!, convGrad.dataSync(), 1e-6);
+      expect([...m.grads.keys()]).toEqual([conv]);
+      tf.dispose(grads);
+      const tensors = tf.memory().numTensors;
+      await trainStep(a, opt, x, y, n, tap);
+      await tap.read();
+      expect(tf.memory().numTensors).toBe(tensors); // nothing kept between steps
+      tap.dispose();
+      opt.dispose();
+      a.dispose();
+      b.dispose();
+    },
+    60_000,
+  );
 });

@@ -14,12 +14,14 @@ export interface ForwardOptions {
   record?: Map<string, tf.Tensor>;
   /** Record only these paths (the watched blocks), so nothing else is kept. */
   only?: ReadonlySet<string>;
+  /** With `only`: stop once every one of them is recorded (a probe needs nothing after them; `y` is then meaningless). */
+  partial?: boolean;
   /** Milliseconds per block path (the verbose trace); blocks run synchronously on the CPU backends. */
   timings?: Map<string, number>;
   rng?: Rng;
 }
 
-type Recorder = Pick<ForwardOptions, 'record' | 'only' | 'timings'>;
+type Recorder = Pick<ForwardOptions, 'record' | 'only' | 'partial' | 'timings'>;
 
 export class Model {
   readonly params: ParamStore;
@@ -82,6 +84,7 @@ export class Model {
   }
 
   private run(n: XNode, ins: tf.Tensor[], ctx: OpCtx, rec: Recorder): tf.Tensor {
+    if (rec.partial && rec.only && rec.record && rec.record.size >= rec.only.size) return ins[0];
     const t0 = rec.timings ? performance.now() : 0;
     let y: tf.Tensor;
     switch (n.kind) {
