@@ -195,7 +195,9 @@ export class Trainer {
     for (let start = 0; start < split.n; start += batchSize) {
       const n = Math.min(batchSize, split.n - start);
       filler.fill(null, start, n, x, y);
-      const r = await evalBatch(this.model, x.subarray(0, n * filler.sampleSize), y, n);
+      // Over the run's workers while it has them (DataParallel falls back to this model if they are behind it).
+      const ev = this.parallel ? this.parallel.evalBatch.bind(this.parallel) : evalBatch;
+      const r = await ev(this.model, x.subarray(0, n * filler.sampleSize), y, n);
       loss += r.loss * n;
       correct += r.correct;
       await tick();

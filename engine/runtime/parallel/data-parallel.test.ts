@@ -126,7 +126,7 @@ describe('DataParallel', { timeout: 300_000 }, () => {
     await again.dp.close();
   });
 
-  it('evaluation and prediction over the workers equal the engine model (the replicas hold its weights)', async () => {
+  it('evaluation and prediction over the workers equal the engine model; after an outside update, the engine evaluates', async () => {
     const par = await start('lenet-bn', { type: 'sgd', lr: 0.05, momentum: 0.9 });
     for (let s = 0; s < 2; s++) await par.dp.trainStep(par.model, par.opt, batch(s, 32).x, batch(s, 32).y, 32);
     const { x, y } = batch(1, 45);
@@ -141,6 +141,10 @@ describe('DataParallel', { timeout: 300_000 }, () => {
     let worst = 0;
     for (let i = 0; i < p.logits.length; i++) worst = Math.max(worst, Math.abs(p.logits[i] - q.logits[i]));
     expect(worst).toBeLessThan(1e-5);
+    // A step outside the workers (as workers 'auto' measures one worker) leaves the replicas behind: evaluation then
+    // runs on the engine's model, exactly evalBatch's answer.
+    await trainStep(par.model, par.opt, batch(3, 32).x, batch(3, 32).y, 32);
+    expect(await par.dp.evalBatch(par.model, x, y, 45)).toEqual(await evalBatch(par.model, x, y, 45));
     await par.dp.close();
   });
 

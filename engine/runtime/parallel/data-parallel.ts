@@ -9,7 +9,7 @@ import { tf } from '../backends/tf';
 import type { StepProbe } from '../inspect';
 import type { Model } from '../model';
 import type { Optimizer } from '../optim';
-import type { StepResult } from '../step';
+import { evalBatch, predictBatch, type StepResult } from '../step';
 import { ABORT, CONTROL_CELLS, PHASES, PROGRESS, REDUCED, type Fault, type Phase } from './messages';
 import { portable } from './transfer';
 import { applyReduced, batchResult, layoutOf, rawWeights, slotBytes, slotViews, type Slot } from './replica';
@@ -74,6 +74,12 @@ export class DataParallel {
   private closed = false;
   private slowestMs = 0;
   private engineTimes = { copy: 0, wait: 0, apply: 0 };
+  /**
+   * The engine model's variables' data ids when the replicas last held the same weights (after a W-worker step or
+   * a sync). tfjs's assign gives a variable a new data id, so any update made outside (a one-worker step, a load)
+   * shows as a changed id: evaluation then stays on the engine's model rather than read stale replicas.
+   */
+  private stamp: unknown[] = [];
 
   private constructor(
     readonly model: Model,
@@ -151,6 +157,17 @@ export class DataParallel {
     const weights = await rawWeights(this.model);
     const optimizer = await opt.state();
     await Promise.all(this.links.map((l) => l.request({ type: 'sync', weights, optimizer }, 'synced')));
+    this.stamp = this.dataIds();
+  }
+
+  private dataIds(): unknown[] {
+    return [...this.model.params.vars.values()].map((v) => v.dataId);
+  }
+
+  /** Whether the replicas hold the engine model's weights (nothing updated it outside the W-worker steps). */
+  private get inSync(): boolean {
+    const now = this.dataIds();
+    return now.length === this.stamp.length && now.every((id, i) => id === this.stamp[i]);
   }
 
   private check() {
@@ -196,6 +213,7 @@ export class DataParallel {
     Atomics.load(this.control, REDUCED); // every chunk is written (the workers said so): read after a fence
     const result = batchResult(this.slots);
     if (result.applied) applyReduced(model, opt, lr, this.layout, this.slots, this.reduced, probe);
+    this.stamp = this.dataIds();
     const t2 = performance.now();
     this.engineTimes.apply += t2 - t1;
     this.slowestMs = Math.max(this.slowestMs, t2 - t0);
@@ -203,11 +221,11 @@ export class DataParallel {
   }
 
   /**
-   * evalBatch's contract over the workers (each evaluates its rows with its replica, identical to the engine's model).
-   * Only while the replicas hold the engine's weights: after W-worker steps or a sync, not after one-worker steps.
+   * evalBatch's contract over the workers (each evaluates its rows with its replica, identical to the engine's model);
+   * on the engine's model itself when the replicas may be behind it (it was updated outside the W-worker steps).
    */
   async evalBatch(model: Model, x: Float32Array, y: Int32Array, n: number): Promise<StepResult> {
-    if (model !== this.model) throw new Error('DataParallel.evalBatch: a different model than the one it replicates');
+    if (model !== this.model || !this.inSync) return evalBatch(model, x, y, n);
     this.check();
     this.put(x, y, n);
     await this.all(this.links.map((l) => l.request({ type: 'eval', x: this.x, y: this.y, total: n }, 'evaluated')));
@@ -222,8 +240,7 @@ export class DataParallel {
 
   /** predictBatch's contract over the workers (see evalBatch). */
   async predictBatch(model: Model, x: Float32Array, n: number): Promise<{ logits: Float32Array; classes: number }> {
-    if (model !== this.model)
-      throw new Error('DataParallel.predictBatch: a different model than the one it replicates');
+    if (model !== this.model || !this.inSync) return predictBatch(model, x, n);
     this.check();
     const classes = (model.net.output ?? [0]).reduce((a, b) => a * b, 1);
     this.put(x, null, n);
