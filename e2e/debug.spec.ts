@@ -109,6 +109,7 @@ async function openDoc(doc: object, name: string, first: string) {
  * the same number of steps whatever the machine's speed), the Health view open.
  */
 async function trainTwelveSteps() {
+  await openPanel(page()); // open already after the tests before; these two also run alone (-t)
   await settings({ limit: '1024', epochs: '1', batchSize: '64' });
   await page().evaluate('window.__netloom.training.getState().set({ startExtras: { pauseAtStep: 12 } })');
   await id('tab-health').click();

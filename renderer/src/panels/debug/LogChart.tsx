@@ -22,23 +22,32 @@ const lone = (u: uPlot) => u.data[0].length < 2;
 export const LogChart = memo(function LogChart(props: { title: string; series: LogSeries[]; testid?: string }) {
   const { title, series, testid } = props;
   const data = useMemo(() => align(series, positive), [series]);
-  // The decades the data spans (at least one), read by the scale and the axis when the plot redraws.
-  const ticks = useRef<number[]>([1, 10]);
+  // The whole decades the data spans (at least one) and the labelled ones among them (every other one past six
+  // decades), read by the scale and the axis when the plot redraws.
+  const view = useRef({ lo: 1, hi: 10, ticks: [1, 10] });
   const range = positiveRange(series.map((s) => s.ys));
-  const t = range ? logTicks(range.min, range.max) : [];
-  ticks.current = t.length > 1 ? t : t.length ? [t[0], t[0] * 10] : [1, 10];
+  if (range) {
+    const lo = 10 ** Math.floor(Math.log10(range.min)),
+      hi = Math.max(10 ** Math.ceil(Math.log10(range.max)), lo * 10);
+    view.current = { lo, hi, ticks: logTicks(lo, hi) };
+  }
   const shape = series.map((s) => `${s.label}:${s.color}`).join();
   const options = useMemo<PlotOptions>(
     () => ({
       ...BASE,
       scales: {
         x: { time: false },
-        y: { distr: 3, log: 10, range: () => [ticks.current[0], ticks.current[ticks.current.length - 1]] },
+        y: { distr: 3, log: 10, range: () => [view.current.lo, view.current.hi] },
       },
       axes: [
         axis({ values: (_u, xs) => xs.map((x) => x.toLocaleString()), label: 'step', labelSize: 14, size: 30 }),
         // Our decades, every one labelled (uPlot's own log filter would blank the labels it finds crowded).
-        axis({ splits: () => ticks.current, filter: (_u, ys) => ys, values: (_u, ys) => ys.map(decade), size: 42 }),
+        axis({
+          splits: () => view.current.ticks,
+          filter: (_u, ys) => ys,
+          values: (_u, ys) => ys.map(decade),
+          size: 42,
+        }),
       ],
       series: [
         {},
