@@ -14,5 +14,8 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // Runs stay on the registry's first CPU backend (wasm) whatever this machine's torch would measure: the
+    // automatic speed probe (engine/host/backend-choice.ts) is tested on its own, with it on.
+    env: { NETLOOM_BACKEND_PROBE: 'off' },
   },
 });

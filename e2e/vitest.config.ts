@@ -9,5 +9,8 @@ export default defineConfig({
     hookTimeout: 120_000,
     pool: 'forks',
     fileParallelism: false,
+    // Runs stay on the registry's first CPU backend (wasm) whatever this machine's torch would measure: the
+    // automatic speed probe (engine/host/backend-choice.ts) is tested on its own, with it on.
+    env: { NETLOOM_BACKEND_PROBE: 'off' },
   },
 });

@@ -47,7 +47,7 @@ export const TRAIN_FLAGS: Record<string, Flag> = {
   workers: {
     path: 'workers',
     arg: 'N',
-    help: 'data-parallel workers on the wasm backend, 1–8 (default 1; more than the cores: clamped, with a note)',
+    help: "data-parallel workers on the wasm backend, 1–8 or 'auto' (the cores, kept if the first steps are faster; default 1; more than the cores: clamped, with a note)",
   },
   seed: { path: 'seed', arg: 'N', help: 'seed for initialisation, shuffling and the validation split (default 0)' },
   ...TORCH_FLAGS,
@@ -143,6 +143,9 @@ const PART: Record<string, string> = { every: 'EVERY', gamma: 'GAMMA', minLr: 'M
 
 export function describeIssue(issue: z.core.$ZodIssue): string {
   const i = issue as z.core.$ZodIssue & { expected?: string; minimum?: number; maximum?: number; values?: unknown[] };
+  // A union (`workers`: 1–8 or 'auto'): the first alternative's complaint, which names the rule.
+  const first = (i as { errors?: z.core.$ZodIssue[][] }).errors?.[0]?.[0];
+  if (i.code === 'invalid_union' && first) return describeIssue(first);
   if (i.code === 'invalid_type' && i.expected === 'int') return 'must be a whole number';
   if (i.code === 'invalid_type' && i.expected === 'number') return 'must be a number';
   if (i.code === 'too_small' && (i as { origin?: string }).origin === 'string') return 'must not be empty';
@@ -184,7 +187,7 @@ export function trainOptions(p: Parsed, doc: NetworkDoc | null, docText: string)
     weightDecay: same ? t?.weightDecay : undefined,
     seed: flagNum('seed') ?? 0,
     backend,
-    workers: flagNum('workers'),
+    workers: text(p, 'workers') === 'auto' ? 'auto' : flagNum('workers'),
     schedule: schedule !== undefined ? parseSchedule(schedule) : t?.schedule,
     earlyStop: patience !== undefined ? { ...t?.earlyStop, patience } : t?.earlyStop,
   };

@@ -28,6 +28,9 @@ export function progressPrinter(out: NodeJS.WriteStream = process.stderr): (e: T
           `${tty ? '\r\x1b[K' : ''}epoch ${e.epoch + 1}: train loss ${e.trainLoss.toFixed(4)} acc ${(e.trainAccuracy * 100).toFixed(2)}% · ${e.valSource} loss ${e.valLoss.toFixed(4)} acc ${(e.valAccuracy * 100).toFixed(2)}% · ${e.seconds.toFixed(1)} s\n`,
         );
         break;
+      case 'workers':
+        out.write(`${tty ? '\r\x1b[K' : ''}workers: ${e.reason}\n`);
+        break;
       case 'anomaly':
         out.write(`${tty ? '\n' : ''}⚠ ${e.message}\n`);
         break;

@@ -29,7 +29,14 @@ export async function trainCommand(argv: string[]): Promise<number> {
   if (save) checkWritable(save);
   checkBeforeAllocating(net, config.batchSize);
   checkBackend(config.backend, (await runtime()).backendNames());
-  const torch = await (await import('./torch')).torchForTrain(p, config.backend); // null: tfjs trains
+  // No --backend (and no torch flag, which asks for torch): a GPU, else the fastest CPU backend in the speed probe.
+  const torchFlags = ['device', 'nproc', 'nnodes', 'rdzv'].some((k) => p.flags[k] !== undefined);
+  const auto =
+    config.backend === undefined && !torchFlags
+      ? await (await import('../host/backend-choice')).automaticBackend({ without: watch ? ['torch'] : [] })
+      : null;
+  const backend = config.backend ?? auto?.name;
+  const torch = await (await import('./torch')).torchForTrain(p, backend); // null: tfjs trains
   const { Trainer, withWeights } = await import('../train');
   const emit = json ? (e: TrainEvent) => process.stdout.write(JSON.stringify(e) + '\n') : progressPrinter();
 
@@ -39,7 +46,7 @@ export async function trainCommand(argv: string[]): Promise<number> {
     limit: config.data.limit,
     validationSplit: config.data.validationSplit,
     labelColumn: config.data.labelColumn,
-    backend: torch ? undefined : config.backend,
+    backend: torch ? undefined : backend,
     seed: config.seed,
     onProgress: json
       ? undefined
@@ -49,6 +56,8 @@ export async function trainCommand(argv: string[]): Promise<number> {
           ),
   });
   if (!json) {
+    // Said once the run can start (a refusal stays one line): which backend, and why it was chosen.
+    if (auto) process.stderr.write(`backend: ${auto.name} (${auto.reason})\n`);
     const { validation, test } = session.data;
     process.stderr.write(
       validation
@@ -65,9 +74,18 @@ export async function trainCommand(argv: string[]): Promise<number> {
     earlyStopping: config.earlyStop,
     workers: config.workers,
   };
+  const why = (reason: string) => (auto ? `automatic, ${auto.reason}` : reason);
   const trainer = torch
-    ? new (await import('../host/torch-run')).TorchTrainer(session, settings, torch.probe, torch.options)
-    : new Trainer(session.model, session.data, settings, session.backend);
+    ? new (await import('../host/torch-run')).TorchTrainer(
+        session,
+        settings,
+        { ...torch.probe, reason: why(`requested: ${torch.probe.reason}`) },
+        torch.options,
+      )
+    : new Trainer(session.model, session.data, settings, {
+        name: session.backend.name,
+        reason: why(session.backend.reason),
+      });
   if (resume) await restoreRun(trainer, session.doc, resume.bytes, json);
   const history = historyOf(trainer, resume?.runs);
   // The trainer pauses at a non-finite loss so that a person in the editor can look; here nobody would resume it.

@@ -9,7 +9,7 @@ import {
   type HandlerParams,
   type RunState,
 } from '../protocol';
-import { activeBackend, backendNames, backendReport, initEngineBackend, predictBatch } from '../runtime';
+import { activeBackend, backendNames, initEngineBackend, predictBatch } from '../runtime';
 import {
   openSession,
   Trainer,
@@ -25,6 +25,7 @@ import { createDebugApi } from './debug-api';
 import { exportApi } from './export-api';
 import { trainingBackend } from '../runtime/backends/torch';
 import { TorchTrainer } from './torch-run';
+import { automaticBackend } from './backend-choice';
 
 interface Run {
   id: string;
@@ -46,8 +47,15 @@ function measured<T extends object>(o: T): T {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => typeof v !== 'number' || Number.isFinite(v))) as T;
 }
 
+/** What a run's state events carry once its start said it: its backend and why. */
+interface RunFacts {
+  backend?: { name: string; reason: string };
+  /** The last state sent (a workers verdict is sent as a state event that changes nothing else). */
+  state?: RunState;
+}
+
 /** Maps a trainer event to the protocol's event (one place, so the two vocabularies never drift). */
-function forward(runId: string, e: TrainEvent, emit: Emit): void {
+function forward(runId: string, e: TrainEvent, emit: Emit, facts: RunFacts = {}): void {
   const send = <E extends EventName>(name: E, payload: EventPayload<E>) => emit(name, measured(payload));
   switch (e.event) {
     case 'progress':
@@ -78,7 +86,15 @@ function forward(runId: string, e: TrainEvent, emit: Emit): void {
         durationMs: e.seconds * 1000,
       });
     case 'state':
-      return send('train/state', { runId, state: toRunState(e), reason: e.reason });
+      facts.state = toRunState(e);
+      return send('train/state', { runId, state: facts.state, reason: e.reason, backend: facts.backend });
+    case 'workers':
+      return send('train/state', {
+        runId,
+        state: facts.state ?? 'running',
+        backend: facts.backend,
+        workers: { count: e.count, reason: e.reason },
+      });
     case 'anomaly':
       return send('train/anomaly', {
         runId,
@@ -102,6 +118,7 @@ function forward(runId: string, e: TrainEvent, emit: Emit): void {
         }),
       });
     case 'start':
+      facts.backend = { name: e.backend, reason: e.backendReason };
       return send('engine/log', {
         level: 'info',
         message: `training ${e.network} on ${e.samples} samples with ${e.backend} (${e.backendReason})`,
@@ -135,7 +152,13 @@ export function createEngineApi(): EngineApi {
   return {
     // The backend a run uses (or, before any, the automatic choice); the registry selects it once.
     backend: async () => ((await activeBackend()) ?? (await initEngineBackend())).name,
-    backends: () => backendReport(),
+    // The figures and the choice as known now: engine/info never waits for the speed probe.
+    backends: async () =>
+      (await automaticBackend({ measure: false })).backends.map(({ reason, ...b }) => ({ ...b, note: reason })),
+    backendChoice: async () => {
+      const { name, reason } = await automaticBackend({ measure: false });
+      return { name, reason };
+    },
 
     'data/list': async () => {
       const found = await listDatasets();
@@ -180,8 +203,12 @@ export function createEngineApi(): EngineApi {
       }
       let session: Session;
       let torch: Awaited<ReturnType<typeof trainingBackend>>['torch'];
+      let auto: { name: string; reason: string } | null = null;
       try {
-        torch = (await trainingBackend(config.backend)).torch; // torch runs in Python; the session stays on tfjs
+        // Without a backend: the automatic choice (a GPU, else the fastest CPU backend in the speed probe).
+        if (!config.backend) auto = await automaticBackend();
+        const name = config.backend ?? auto!.name;
+        torch = name === 'torch' ? (await trainingBackend('torch')).torch : null; // the session stays on tfjs
         // openSession selects the backend (once: the same request reuses the running one).
         session = await openSession({
           doc: config.doc,
@@ -189,7 +216,7 @@ export function createEngineApi(): EngineApi {
           limit: config.data.limit,
           validationSplit: config.data.validationSplit,
           labelColumn: config.data.labelColumn,
-          backend: torch ? undefined : config.backend,
+          backend: torch ? undefined : name,
           seed: config.seed,
         });
       } catch (e) {
@@ -214,9 +241,14 @@ export function createEngineApi(): EngineApi {
         pauseAtStep: config.pauseAtStep,
         workers: config.workers,
       };
+      // The run says which backend and why: the automatic choice's reason, or the requested one's.
+      const why = (reason: string) => (auto ? `automatic, ${auto.reason}` : reason);
       const trainer = torch
-        ? new TorchTrainer(session, settings, torch)
-        : new Trainer(session.model, session.data, settings, session.backend);
+        ? new TorchTrainer(session, settings, { ...torch, reason: why(`requested: ${torch.reason}`) })
+        : new Trainer(session.model, session.data, settings, {
+            name: session.backend.name,
+            reason: why(session.backend.reason),
+          });
       const id = `run-${Date.now().toString(36)}-${++runs}`;
       let history: projects.RunRecord[] = [];
       if (config.resume) {
@@ -235,7 +267,8 @@ export function createEngineApi(): EngineApi {
         }
       }
       const record = projects.recordRun(trainer, history);
-      trainer.on((e) => forward(id, e, ctx.emit));
+      const facts: RunFacts = {};
+      trainer.on((e) => forward(id, e, ctx.emit, facts));
       debug.attach({ id, trainer, session, emit: ctx.emit });
       const finished = trainer.run().catch((err: Error) => {
         ctx.emit('train/done', {

@@ -1,6 +1,7 @@
 // The engine host: serves the contract over any number of transports, keeps the state of the one training
 // run it allows at a time (so a client that reconnects can `train/attach`), and implements the calls
 // that need no engine (`engine/info`, `graph/infer`, `train/attach`). Everything else is the EngineApi's.
+import { availableParallelism } from 'node:os';
 import process from 'node:process';
 import { inferNetwork } from '../core';
 import { ACTIVE_STATES, PROTOCOL_VERSION, RpcError, serve } from '../protocol';
@@ -29,9 +30,9 @@ export type EngineApi = Partial<Pick<Handlers, EngineCall>> & {
   /** The backend the engine trains on now (`wasm`, `tensorflow`, …), shown by `engine/info`. */
   backend(): string | Promise<string>;
   /** Every backend the engine knows and whether it is usable here. */
-  backends?():
-    | { name: string; available: boolean; note?: string }[]
-    | Promise<{ name: string; available: boolean; note?: string }[]>;
+  backends?(): BackendRow[] | Promise<BackendRow[]>;
+  /** The automatic choice (train/start without a backend) and why, for engine/info. */
+  backendChoice?(): Promise<{ name: string; reason: string } | undefined>;
   /** Extra versions to report (tfjs…). */
   versions?(): Record<string, string>;
   /** Called once with the broadcast function, for events outside any call (logs). */
@@ -39,6 +40,8 @@ export type EngineApi = Partial<Pick<Handlers, EngineCall>> & {
   /** Release everything (the host stops any run first). */
   dispose?(): Promise<void> | void;
 };
+
+type BackendRow = NonNullable<Result<'engine/info'>['backends']>[number];
 
 export type Emit = <E extends EventName>(event: E, payload: EventPayload<E>) => void;
 
@@ -127,6 +130,8 @@ export function createEngineHost(api: EngineApi): EngineHost {
       return {
         backend: await api.backend(),
         backends: api.backends ? await api.backends() : undefined,
+        choice: await api.backendChoice?.(),
+        cores: availableParallelism(),
         versions: {
           netloom: NETLOOM_VERSION,
           node: process.versions.node,

@@ -78,7 +78,25 @@ export const calls = {
     params: empty,
     result: z.object({
       backend: z.string(),
-      backends: z.array(z.object({ name: z.string(), available: z.boolean(), note: z.string().optional() })).optional(),
+      backends: z
+        .array(
+          z.object({
+            name: z.string(),
+            available: z.boolean(),
+            note: z.string().optional(),
+            /** It trains on a GPU here (torch with CUDA/MPS, tfjs-node-gpu). */
+            gpu: z.boolean().optional(),
+            /** The speed probe's training images/s on the CPU (a small conv net, batch 64), once measured. */
+            imagesPerSec: z.number().optional(),
+            /** Why the probe has no figure for it. */
+            probeError: z.string().optional(),
+          }),
+        )
+        .optional(),
+      /** What trains when train/start names no backend, and why ("fastest CPU backend in the probe: …"). */
+      choice: z.object({ name: z.string(), reason: z.string() }).optional(),
+      /** CPU cores the engine's machine offers (the upper bound of `workers`, with MAX 8). */
+      cores: z.number().int().positive().optional(),
       versions: z.record(z.string(), z.string()),
       protocol: z.number(),
       memory: z.object({

@@ -51,8 +51,11 @@ export const trainConfig = z.object({
   startPaused: z.boolean().optional(),
   /** Pause after this many batches in total (global step), deterministically, whatever the machine's speed. */
   pauseAtStep: nonneg.optional(),
-  /** Data-parallel workers on the wasm backend (default 1); more than the cores is clamped, with a note. */
-  workers: z.number().int().min(1).max(8).optional(),
+  /**
+   * Data-parallel workers on the wasm backend (default 1); more than the cores is clamped, with a note. 'auto':
+   * the cores (at most 8), kept only when the first steps measure them faster than one worker (a state event says).
+   */
+  workers: z.union([z.number().int().min(1).max(8), z.literal('auto')]).optional(),
 });
 export type TrainConfig = z.infer<typeof trainConfig>;
 
@@ -95,7 +98,15 @@ export const epochEvent = z.object({
 });
 export type EpochEvent = z.infer<typeof epochEvent>;
 
-export const stateEvent = z.object({ runId: z.string(), state: runState, reason: z.string().optional() });
+export const stateEvent = z.object({
+  runId: z.string(),
+  state: runState,
+  reason: z.string().optional(),
+  /** The backend the run trains on and why ("automatic, fastest CPU backend in the probe: …"), once it started. */
+  backend: z.object({ name: z.string(), reason: z.string() }).optional(),
+  /** The data-parallel workers in use and why ("2 workers: 1.6× one worker"), once known. */
+  workers: z.object({ count: z.number().int().positive(), reason: z.string() }).optional(),
+});
 
 export const anomalyEvent = z.object({
   runId: z.string(),

@@ -48,6 +48,8 @@ export type TrainEvent =
       message: string;
     }
   | { event: 'state'; state: RunState; reason?: string }
+  /** workers: 'auto' measured its first steps: how many workers it keeps, and why. */
+  | { event: 'workers'; count: number; reason: string }
   | {
       event: 'done';
       trainAccuracy: number;

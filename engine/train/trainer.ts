@@ -18,6 +18,7 @@ import {
 } from '../runtime';
 import { scheduledLr, type Schedule } from './schedule';
 import type { RunState, TrainEvent, TrainListener } from './events';
+import { startingWorkers, WorkersChoice } from './workers-choice';
 
 type DoneEvent = Extract<TrainEvent, { event: 'done' }>;
 
@@ -39,8 +40,11 @@ export interface TrainConfig {
   pauseAtStep?: number;
   /** Minimum milliseconds between progress events (default 100: ~10 Hz). */
   progressEveryMs?: number;
-  /** Data-parallel workers (runtime DataParallel; wasm backend only). 1 or absent: the engine's thread alone. */
-  workers?: number;
+  /**
+   * Data-parallel workers (runtime DataParallel; wasm backend only). 1 or absent: the engine's thread alone.
+   * 'auto': the cores (at most 8), kept only if the first steps measure them faster (workers-choice.ts).
+   */
+  workers?: number | 'auto';
 }
 
 export interface Checkpoint {
@@ -74,6 +78,8 @@ export class Trainer {
   private parallel: DataParallel | undefined;
   /** Said with the backend in the start event: the workers in use, or why fewer than asked. */
   private workersNote = '';
+  /** workers: 'auto' — measures 1 vs W workers over the first steps, then steps the faster way. */
+  private choice: WorkersChoice | undefined;
 
   constructor(
     readonly model: Model,
@@ -208,9 +214,19 @@ export class Trainer {
   /** Trains until the epochs are done, stop() is called or early stopping triggers. */
   async run(): Promise<DoneEvent> {
     try {
-      const { workers, note } = resolveWorkers(this.config.workers ?? 1);
-      this.workersNote = note ? `; ${note}` : workers > 1 ? `; ${workers} data-parallel workers` : '';
+      const auto = this.config.workers === 'auto';
+      const { workers, note } = resolveWorkers(startingWorkers(this.config.workers, this.backend.name));
+      this.workersNote = note
+        ? `; ${note}`
+        : workers > 1
+          ? `; ${auto ? 'measuring 1 vs ' : ''}${workers} data-parallel workers`
+          : '';
       if (workers > 1) this.parallel = await DataParallel.start(this.model, this.opt, { workers });
+      if (auto && this.parallel)
+        this.choice = new WorkersChoice(this.parallel, workers, (v) => {
+          if (v.count === 1) this.parallel = undefined; // closed by the choice: one worker from here on
+          this.emit({ event: 'workers', ...v });
+        });
       return await this.train();
     } catch (e) {
       // A held-waiter must never hang on a run that threw (out of memory, a kernel error, a dead worker…).
@@ -219,6 +235,7 @@ export class Trainer {
     } finally {
       await this.parallel?.close();
       this.parallel = undefined;
+      this.choice = undefined;
     }
   }
 
@@ -269,7 +286,7 @@ export class Trainer {
         filler.fill(order, batch * batchSize, n, x, y);
         const bx = x.subarray(0, n * filler.sampleSize);
         const s0 = performance.now();
-        const step = this.parallel ? this.parallel.trainStep.bind(this.parallel) : trainStep;
+        const step = this.choice?.step ?? (this.parallel ? this.parallel.trainStep.bind(this.parallel) : trainStep);
         const r = await step(this.model, this.opt, bx, y.subarray(0, n), n, this.probe());
         trainTime += performance.now() - s0;
         trainImages += n;
