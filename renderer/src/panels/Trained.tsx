@@ -47,7 +47,7 @@ export function ResumeButton() {
         )
       }
     >
-      ⏵ Resume
+      ▶ Resume
     </button>
   );
 }
