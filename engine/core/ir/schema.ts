@@ -232,6 +232,10 @@ export const TrainingSettings = z
     weightDecay: z.number().min(0).optional(),
     batchSize: z.number().int().positive().default(256),
     epochs: z.number().int().positive().default(10),
+    /** The backend to train on (`wasm`, `torch`…); absent: the engine's automatic choice. */
+    backend: z.string().min(1).optional(),
+    /** Data-parallel workers on wasm: 1–8, or 'auto' (the engine measures 1 vs the cores); absent: 1. */
+    workers: z.union([z.number().int().min(1).max(8), z.literal('auto')]).optional(),
   })
   .strict();
 export type TrainingSettings = z.infer<typeof TrainingSettings>;

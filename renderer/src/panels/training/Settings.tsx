@@ -12,6 +12,7 @@ import {
   useTraining,
 } from './controller';
 import { inspectKey } from './data';
+import { BackendChoice, backendBlocker } from './Backend';
 import { DataChoice } from './DataChoice';
 import { parseForm, startBlocker, type ScheduleKind, type TrainForm } from './form';
 import { isActive } from './run-state';
@@ -87,9 +88,11 @@ function useStartBlocker(): string | null {
   const intent = useTraining((s) => s.intent);
   const inspect = useTraining((s) => s.inspect);
   const engineUp = useUi((s) => s.engineBackend !== undefined);
+  const engine = useTraining((s) => s.engine);
   const inf = useInference();
   const data = form.dataKind !== 'builtin' && inspect?.key === inspectKey(form) ? inspect.error : null;
   return startBlocker({
+    backend: backendBlocker(form, engine),
     engineUp,
     errors: inf.errors,
     state,
@@ -178,6 +181,7 @@ export function Settings() {
   return (
     <div className="train-settings" data-testid="train-settings">
       <DataChoice form={form} disabled={active} error={parsed.errors.dataset} />
+      <BackendChoice form={form} active={active} />
       <div className="tf-row">
         {field('Epochs', 'epochs')}
         {field('Batch size', 'batchSize')}

@@ -5,6 +5,7 @@ import { useDoc, useUi } from '../../app/store';
 import { DebugArea } from '../debug/DebugArea';
 import { revealBlock, useTraining } from './controller';
 import { Curves, Results } from './Live';
+import { RunBackend } from './Backend';
 import { formFrom } from './form';
 import { isActive } from './run-state';
 import { Controls, Settings } from './Settings';
@@ -63,8 +64,8 @@ function Status() {
         </>
       )}
       <span className="spacer" />
-      <span className="muted" data-testid="train-backend">
-        {backend ? `backend ${backend}` : 'engine offline'}
+      <span className="muted" data-testid="train-backend" title={run.backend?.reason}>
+        {run.backend ? `backend ${run.backend.name}` : backend ? `backend ${backend}` : 'engine offline'}
       </span>
     </div>
   );
@@ -139,6 +140,7 @@ export function TrainingPanel() {
         </button>
       </header>
       <Banners />
+      <RunBackend />
       <div className="train-body">
         <Settings />
         <DebugArea

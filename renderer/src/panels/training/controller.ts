@@ -43,6 +43,8 @@ export type StartExtras = Pick<StartConfig, 'pauseAtStep' | 'startPaused' | 'see
   /** A project's bytes to continue from (Resume; app/project.ts). */
   resume?: Uint8Array<ArrayBuffer>;
 };
+/** What the engine says about its backends (engine/info): each one's availability, the automatic choice, the cores. */
+export type EngineFacts = Pick<Result<'engine/info'>, 'backends' | 'choice' | 'cores'>;
 /** A control call in flight or asked for and not yet visible in the run's state. */
 export type Intent = null | 'start' | 'pause' | 'resume' | 'step' | 'stop';
 
@@ -57,6 +59,8 @@ export interface TrainingState {
   download: Download | null;
   /** Added to the next Start only, then cleared. */
   startExtras: StartExtras | null;
+  /** The engine's backends, for the Backend and Workers choices (null until it answered). */
+  engine: EngineFacts | null;
   set(p: Partial<TrainingState>): void;
 }
 
@@ -70,6 +74,7 @@ const initial = (): Omit<TrainingState, 'set'> => ({
   inspect: null,
   download: null,
   startExtras: null,
+  engine: null,
 });
 
 export const useTraining = create<TrainingState>()((set) => ({ ...initial(), set: (p) => set(p) }));
@@ -190,6 +195,18 @@ export async function syncTraining(c: Client | null = client): Promise<void> {
     /* an older engine without attach: nothing to restore */
   }
   await listDatasets(c);
+  await refreshBackends(c);
+}
+
+/** Asks the engine about its backends (after connecting, and after a run started: the probe may have run). */
+export async function refreshBackends(c: Client | null = client): Promise<void> {
+  if (!c) return;
+  try {
+    const { backends, choice, cores } = await c.call('engine/info', undefined, { timeoutMs: 30_000 });
+    useTraining.getState().set({ engine: { backends, choice, cores } });
+  } catch {
+    /* the status bar reports an engine that does not answer */
+  }
 }
 
 /** Asks which built-ins the engine has on disk (after connecting, and after a download). */
@@ -230,6 +247,7 @@ export async function startTraining(extra: StartExtras = {}, seed?: { curves: Se
   try {
     const { runId } = await client.call('train/start', config);
     recordSettings(parsed.config);
+    if (!config.backend) void refreshBackends(); // an automatic start may have measured the backends
     flush();
     const run = useTraining.getState().run;
     if (run.runId === null)

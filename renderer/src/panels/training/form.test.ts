@@ -99,6 +99,26 @@ describe('training form', () => {
     expect(parseForm({ ...f, dataKind: 'folder', dataset: ' ' }).errors.dataset).toMatch(/image folder/);
   });
 
+  it('round-trips the backend and workers through the document; automatic and one worker stay unspelled', () => {
+    const f = formFrom(lenet);
+    expect(f).toMatchObject({ backend: '', workers: '1' });
+    expect(configOf(f)).not.toHaveProperty('backend');
+    expect(configOf(f)).not.toHaveProperty('workers');
+    const torch = configOf({ ...f, backend: 'torch', workers: '2' });
+    expect(torch).toMatchObject({ backend: 'torch' });
+    expect(torch).not.toHaveProperty('workers'); // workers are wasm's: not sent for another backend
+    const wasm = configOf({ ...f, backend: 'wasm', workers: 'auto' });
+    expect(wasm).toMatchObject({ backend: 'wasm', workers: 'auto' });
+    const after = settingsAfter(lenet, wasm);
+    expect(after).toEqual({ ...lenet, backend: 'wasm', workers: 'auto' });
+    expect(TrainingSettings.safeParse(after).success).toBe(true);
+    expect(formFrom(after)).toMatchObject({ backend: 'wasm', workers: 'auto' });
+    expect(configOf({ ...f, workers: '3' })).toMatchObject({ workers: 3 }); // automatic backend: maybe wasm
+    // Back to automatic and one worker: the backend is dropped, the worker count written down once it was set.
+    expect(settingsAfter(after, configOf(formFrom(lenet)))).toEqual({ ...lenet, workers: 1 });
+    expect(parseForm({ ...f, workers: '9' }).errors).toEqual({ workers: "'auto' or a whole number from 1 to 8" });
+  });
+
   it('tells a built-in, a folder and a table apart', () => {
     expect(sourceKind('mnist')).toBe('builtin');
     expect(sourceKind('/home/me/pets')).toBe('folder');
@@ -121,6 +141,9 @@ describe('training form', () => {
     );
     expect(startBlocker({ ...ok, data: { code: 'E_DATA_CSV', message: 'bad.csv: line 3 …' } })).toBe(
       'The data cannot be used: E_DATA_CSV: bad.csv: line 3 …',
+    );
+    expect(startBlocker({ ...ok, backend: 'torch is unavailable here: python3 not found' })).toBe(
+      'Choose another backend: torch is unavailable here: python3 not found.',
     );
   });
 });

@@ -31,6 +31,10 @@ export interface TrainForm {
   minLr: string;
   /** Early stopping: epochs without validation improvement; '' = off. */
   patience: string;
+  /** The backend to train on; '' = the engine's automatic choice. */
+  backend: string;
+  /** Data-parallel workers on wasm: 'auto' or '1'…'8'. */
+  workers: string;
 }
 
 export type TrainingDefaults = Partial<TrainingSettings>;
@@ -74,8 +78,13 @@ export function formFrom(t: TrainingDefaults | undefined): TrainForm {
     stepGamma: str(s?.type === 'step' ? s.gamma : undefined, 0.1),
     minLr: str(s?.type === 'cosine' ? s.minLr : undefined, 0),
     patience: t?.earlyStop ? String(t.earlyStop.patience) : '',
+    backend: t?.backend ?? '',
+    workers: String(t?.workers ?? 1),
   };
 }
+
+/** Workers apply to wasm only: asked for by name, or the automatic choice when it is wasm. */
+export const workersApply = (backend: string, automatic: string | undefined) => (backend || automatic) === 'wasm';
 
 export type FormErrors = Partial<Record<keyof TrainForm, string>>;
 export type StartConfig = Omit<TrainConfig, 'doc'>;
@@ -119,6 +128,8 @@ export function parseForm(f: TrainForm): ParsedForm {
     if (!(minLr >= 0 && (!(lr > 0) || minLr < lr))) errors.minLr = 'a number ≥ 0, below the learning rate';
     schedule = { type: 'cosine', minLr };
   }
+  const workers = f.workers === 'auto' ? ('auto' as const) : int(f.workers);
+  if (workers !== 'auto' && !(workers >= 1 && workers <= 8)) errors.workers = "'auto' or a whole number from 1 to 8";
   if (Object.keys(errors).length) return { errors };
   const labelColumn = f.dataKind === 'csv' && f.labelColumn.trim() ? f.labelColumn.trim() : undefined;
   return {
@@ -137,6 +148,9 @@ export function parseForm(f: TrainForm): ParsedForm {
       ...(f.optimizer === 'sgd' && momentum !== undefined ? { momentum } : {}),
       ...(schedule ? { schedule } : {}),
       ...(patience !== undefined ? { earlyStop: { patience } } : {}),
+      ...(f.backend ? { backend: f.backend } : {}),
+      // One worker is the engine's default; a backend other than wasm has none (the engine ignores them there).
+      ...(workers !== 1 && (!f.backend || f.backend === 'wasm') ? { workers } : {}),
     },
   };
 }
@@ -159,6 +173,8 @@ export function settingsAfter(before: TrainingDefaults | undefined, c: StartConf
     batchSize: c.batchSize,
     epochs: c.epochs,
     momentum: c.optimizer === 'sgd' ? c.momentum : undefined,
+    backend: c.backend,
+    workers: c.workers ?? (before?.workers !== undefined ? 1 : undefined),
   };
   if (t.validationSplit === DEFAULT_VALIDATION_SPLIT && before?.validationSplit === undefined) delete t.validationSplit;
   for (const k of Object.keys(t) as (keyof TrainingDefaults)[]) if (t[k] === undefined) delete t[k];
@@ -173,6 +189,8 @@ export function startBlocker(o: {
   form: FormErrors;
   starting: boolean;
   data?: { code: string; message: string } | null;
+  /** Why the chosen backend cannot train here (Backend.tsx), or null. */
+  backend?: string | null;
 }): string | null {
   if (!o.engineUp) return 'The engine is offline: training needs it (it reconnects by itself).';
   if (o.starting || isActive(o.state)) return 'A run is in progress: stop it first.';
@@ -183,6 +201,7 @@ export function startBlocker(o: {
   const bad = Object.entries(o.form)[0];
   if (bad) return `Fix the settings: ${FIELD_NAMES[bad[0] as keyof TrainForm] ?? bad[0]} must be ${bad[1]}.`;
   if (o.data) return `The data cannot be used: ${o.data.code}: ${o.data.message}`;
+  if (o.backend) return `Choose another backend: ${o.backend}.`;
   return null;
 }
 
@@ -197,4 +216,5 @@ const FIELD_NAMES: Partial<Record<keyof TrainForm, string>> = {
   stepGamma: 'step ×γ',
   minLr: 'min lr',
   patience: 'early-stop patience',
+  workers: 'workers',
 };

@@ -65,6 +65,9 @@ export interface RunView {
   error: { code: string; message: string } | null;
   /** The engine process died (or forgot the run) while it was active. */
   lost: boolean;
+  /** The backend the run trains on and why, and the workers' verdict (its state events say). */
+  backend: { name: string; reason: string } | null;
+  workers: { count: number; reason: string } | null;
 }
 
 export const emptyRun = (): RunView => ({
@@ -87,6 +90,8 @@ export const emptyRun = (): RunView => ({
   anomaly: null,
   error: null,
   lost: false,
+  backend: null,
+  workers: null,
 });
 
 export const isActive = (s: RunState | null): boolean => s !== null && ACTIVE_STATES.includes(s);
@@ -170,6 +175,8 @@ export function applyEvents(prev: RunView, events: readonly TrainEvent[]): RunVi
         addEpoch(v, e.p);
         break;
       case 'train/state':
+        if (e.p.backend) v.backend = e.p.backend;
+        if (e.p.workers) v.workers = e.p.workers;
         if (v.state === 'done' || v.state === 'stopped' || v.state === 'failed') break; // done came first
         v.state = e.p.state;
         if (e.p.state === 'running') v.anomaly = null;
@@ -213,6 +220,8 @@ export function fromSnapshot(prev: RunView, s: RunSnapshot): RunView {
   if (same) {
     v.loss = prev.loss.slice();
     v.acc = prev.acc.slice();
+    v.backend = prev.backend;
+    v.workers = prev.workers;
   } else {
     // Only per-epoch train figures survive a reload: one point per epoch, then the last batch.
     for (const e of s.epochs) {

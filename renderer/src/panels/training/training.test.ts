@@ -72,6 +72,20 @@ describe('run state', () => {
     expect(v.done?.final?.testAcc).toBe(0.71);
   });
 
+  it('keeps which backend trains and why, and the workers verdict, from state events', () => {
+    const backend = { name: 'torch', reason: 'automatic, fastest CPU backend in the probe: 1.4× wasm' };
+    let v = applyEvents(emptyRun(), [{ name: 'train/state', p: { runId: 'r1', state: 'running', backend } }]);
+    expect(v).toMatchObject({ backend, workers: null });
+    const workers = { count: 2, reason: '2 workers: 1.6× one worker in the first steps' };
+    v = applyEvents(v, [
+      { name: 'train/state', p: { runId: 'r1', state: 'running', backend: { name: 'wasm', reason: 'x' }, workers } },
+      { name: 'train/done', p: { runId: 'r1', state: 'done', epochs: 1 } },
+      { name: 'train/state', p: { runId: 'r1', state: 'running' } }, // late, without them: kept
+    ]);
+    expect(v).toMatchObject({ state: 'done', backend: { name: 'wasm' }, workers });
+    expect(applyEvents(v, [progress(1, 2, 'r2')])).toMatchObject({ backend: null, workers: null });
+  });
+
   it('draws an event sent again (the same step, the same epoch) as one point', () => {
     const epoch: TrainEvent = {
       name: 'train/epoch',
