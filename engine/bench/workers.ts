@@ -8,6 +8,7 @@
 import { inferNetwork } from '../core';
 import { createFiller, loadDataset } from '../data';
 import { DataParallel, Model, Optimizer, trainStep } from '../runtime';
+import { threadCpuMs } from '../runtime/parallel/thread-cpu';
 
 type PhaseTimes = ReturnType<DataParallel['phases']>;
 
@@ -21,7 +22,20 @@ export interface WorkersCase {
   cpuPerWall: { one: number; many: number };
   /** Each worker's busy share of the W-worker repeats' wall time, and its ms per step by phase. */
   busy: number[];
-  perStepMs: { compute: number; waitGradients: number; reduce: number; waitReduced: number; apply: number }[];
+  perStepMs: {
+    compute: number;
+    waitGradients: number;
+    reduce: number;
+    waitReduced: number;
+    apply: number;
+    /** The worker thread's CPU ms per step. */
+    cpu: number;
+  }[];
+  /**
+   * Thread CPU ms per step (Linux), which load does not distort much: the engine thread's for a 1-worker step and
+   * during a W-worker step, and the scaling they imply on W idle cores: one / the busiest worker's.
+   */
+  cpuMsPerStep: { one: number; engine: number; projectedScaling: number };
   /** The engine thread's ms per step: copying the batch in, waiting for the workers, applying the update. */
   engineMs: { copy: number; wait: number; apply: number };
   /** Resident memory after the W-worker runs, and the process's peak, in MiB. */
@@ -44,6 +58,7 @@ function phaseDelta(a: PhaseTimes, b: PhaseTimes, wallMs: number) {
       reduce: d('reduce'),
       waitReduced: d('waitReduced'),
       apply: d('apply'),
+      cpu: d('cpu'),
     };
   });
   const busy = perStepMs.map((p) => round(((p.compute + p.reduce + p.apply) * steps) / wallMs));
@@ -79,13 +94,18 @@ export async function measureWorkers(
   await stepOne();
   const steps = Math.max(1, Math.round(2000 / (performance.now() - t0)));
   const cpu = { one: 0, many: 0 },
-    wall = { one: 0, many: 0 };
+    wall = { one: 0, many: 0 },
+    thread = { one: 0, many: 0 },
+    counted = { one: 0, many: 0 };
   const timed = async (kind: 'one' | 'many', step: () => Promise<unknown>) => {
     const c0 = process.cpuUsage(),
+      t0 = threadCpuMs(),
       s0 = performance.now();
     for (let i = 0; i < steps; i++) await step();
     const ms = performance.now() - s0,
       c = process.cpuUsage(c0);
+    thread[kind] += threadCpuMs() - t0;
+    counted[kind] += steps;
     wall[kind] += ms;
     cpu[kind] += (c.user + c.system) / 1000;
     return (steps * batch) / (ms / 1000);
@@ -102,6 +122,8 @@ export async function measureWorkers(
     phases = phaseDelta(p0, dp.phases(), wall.many - w0);
   }
   const rss = process.memoryUsage().rss;
+  const oneCpu = thread.one / counted.one,
+    busiest = Math.max(...phases!.perStepMs.map((p) => p.cpu));
   await dp.close();
   single.model.dispose();
   multi.model.dispose();
@@ -114,6 +136,11 @@ export async function measureWorkers(
     scaling: +(median(many) / median(one)).toFixed(3),
     cpuPerWall: { one: round(cpu.one / wall.one), many: round(cpu.many / wall.many) },
     busy: phases!.busy,
+    cpuMsPerStep: {
+      one: round(oneCpu),
+      engine: round(thread.many / counted.many),
+      projectedScaling: round(oneCpu / busiest),
+    },
     perStepMs: phases!.perStepMs,
     engineMs: phases!.engineMs,
     rssMiB: mib(rss),
@@ -122,7 +149,7 @@ export async function measureWorkers(
 }
 
 export const WORKERS_HEADER =
-  '| network | wasm 1 worker (1 thread) img/s | wasm W workers img/s | scaling | CPU/wall 1 · W | busy per worker | RSS / peak |\n|---|---|---|---|---|---|---|';
+  '| network | wasm 1 worker (1 thread) img/s | wasm W workers img/s | scaling | CPU/wall 1 · W | busy per worker | CPU ms/step: 1 worker · each of W · engine (projected scaling) | RSS / peak |\n|---|---|---|---|---|---|---|---|';
 
 export function workersRow(net: string, c: WorkersCase): string {
   const f = (a: number[]) => {
@@ -130,5 +157,6 @@ export function workersRow(net: string, c: WorkersCase): string {
     return `${s[0].toFixed(0)} / **${median(a).toFixed(0)}** / ${s[s.length - 1].toFixed(0)}`;
   };
   const busy = c.busy.map((v) => `${Math.round(100 * v)}%`).join(' · ');
-  return `| ${net} | ${f(c.one)} | ${f(c.many)} | ${c.scaling.toFixed(2)}× | ${c.cpuPerWall.one} · ${c.cpuPerWall.many} | ${busy} | ${c.rssMiB} / ${c.peakRssMiB} MiB |`;
+  const cpu = `${c.cpuMsPerStep.one} · ${c.perStepMs.map((p) => p.cpu).join(' · ')} · ${c.cpuMsPerStep.engine} (${c.cpuMsPerStep.projectedScaling}×)`;
+  return `| ${net} | ${f(c.one)} | ${f(c.many)} | ${c.scaling.toFixed(2)}× | ${c.cpuPerWall.one} · ${c.cpuPerWall.many} | ${busy} | ${cpu} | ${c.rssMiB} / ${c.peakRssMiB} MiB |`;
 }

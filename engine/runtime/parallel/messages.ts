@@ -12,8 +12,11 @@ export const CONTROL_CELLS = 4;
 /** Then one cell per worker: how far it got, 2g-1 once step g's gradients are written, 2g once its chunk is. */
 export const PROGRESS = CONTROL_CELLS;
 
-/** Per-rank phase timers (Float64, cumulative ms), in this order: see DataParallel.phases(). */
-export const PHASES = ['compute', 'waitGradients', 'reduce', 'waitReduced', 'apply', 'idle'] as const;
+/**
+ * Per-rank timers (Float64, cumulative ms), in this order: wall time by phase of the step, then 'cpu', the worker
+ * thread's CPU time over its steps (thread-cpu.ts). See DataParallel.phases().
+ */
+export const PHASES = ['compute', 'waitGradients', 'reduce', 'waitReduced', 'apply', 'idle', 'cpu'] as const;
 export type Phase = (typeof PHASES)[number];
 
 /** Tests only: what a worker does wrong at step `atStep`. */

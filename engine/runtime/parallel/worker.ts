@@ -18,6 +18,7 @@ import {
   type Phase,
   type ToWorker,
 } from './messages';
+import { threadCpuMs } from './thread-cpu';
 import { revive } from './transfer';
 import {
   applyReduced,
@@ -113,6 +114,7 @@ async function handle(m: ToWorker): Promise<void> {
     case 'step': {
       const s = state!;
       mark('idle');
+      const cpu0 = threadCpuMs();
       if (s.fault && s.fault.atStep === m.gen && (s.fault.rank ?? 1) === s.rank)
         return misbehave(s.fault, m.gen, s.rank);
       const x = new Float32Array(m.x),
@@ -140,6 +142,7 @@ async function handle(m: ToWorker): Promise<void> {
       mark('waitReduced');
       if (batchResult(s.slots).applied) applyReduced(s.model, s.opt, m.lr, s.layout, s.slots, s.reduced);
       mark('apply');
+      s.timers[s.rank * PHASES.length + PHASES.indexOf('cpu')] += threadCpuMs() - cpu0 || 0;
       return;
     }
     case 'eval': {
