@@ -1,0 +1,85 @@
+// The backend chooser in the Training panel (issue 13), as a user meets it: LeNet on Fashion-MNIST (the shell
+// loads it), every backend listed with its availability (an unavailable one disabled, its reason shown), the torch
+// backend chosen, a few batches trained with the deterministic controls (Step while idle, then `train/step`
+// through Step), the loss curve moving and "torch" named in the live line with its reason; the choice is kept in
+// the document's training settings (undo, redo). Skipped, with the reason printed, where the engine has no torch.
+// Screenshots in both themes go to e2e/artifacts (backend-dark.png, backend-light.png).
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ARTIFACTS, getDoc, useEditor } from './harness';
+import { openTrainingPanel, stopLeftoverRun, trainingProbe } from './ui';
+
+const page = useEditor('backend', { theme: 'dark', onFail: stopLeftoverRun });
+const { id, step, runState } = trainingProbe(page);
+const lossPoints = async () => Number(await id('chart-loss-train').getAttribute('data-points'));
+type Training = { training?: Record<string, unknown> };
+type Row = { name: string; available: boolean; note?: string };
+
+describe('the backend chooser', () => {
+  it('lists every backend with its reason, trains LeNet a few steps on torch, and says so', async (ctx) => {
+    await openTrainingPanel(page());
+    const select = id('train-backend-select');
+    // The engine's answer (engine/info) fills the choice: Automatic first, then each backend.
+    await expect.poll(() => select.locator('option').count(), { timeout: 30_000 }).toBeGreaterThan(2);
+    const rows = (await page().evaluate('window.__netloom.training.getState().engine.backends')) as Row[];
+    const options = await select
+      .locator('option')
+      .evaluateAll((os) =>
+        os.map((o) => ({ value: (o as HTMLOptionElement).value, disabled: (o as HTMLOptionElement).disabled })),
+      );
+    expect(options[0]).toEqual({ value: '', disabled: false });
+    expect(options.slice(1)).toEqual(rows.map((r) => ({ value: r.name, disabled: !r.available })));
+    expect(await select.locator('option').first().textContent()).toMatch(/^Automatic \(\w+/);
+    expect(await id('train-backend-why').textContent()).toMatch(/^Automatic: \w[\w-]* — ./);
+    // The list names each backend with its reason (an unavailable one's, too).
+    await page().locator('.tb-list summary').click();
+    for (const r of rows) expect(await id(`backend-row-${r.name}`).textContent()).toContain(r.note ?? '');
+
+    const torch = rows.find((r) => r.name === 'torch');
+    if (!torch?.available) {
+      const why = `the engine has no torch here: ${torch?.note ?? 'not listed'}`;
+      console.warn(`skipped: ${why}`);
+      return ctx.skip(why);
+    }
+    await select.selectOption('torch');
+    expect(await id('train-backend-why').textContent()).toMatch(/^torch: torch \d/);
+    // Workers are wasm's: disabled for torch.
+    expect(await id('train-workers').isDisabled()).toBe(true);
+    await id('train-limit').fill('640');
+    await id('train-epochs').fill('1');
+    await id('train-batchSize').fill('64');
+    await page().screenshot({ path: path.join(ARTIFACTS, 'backend-chooser-dark.png') });
+
+    // Step while idle: the run starts held and takes one batch; then two more, one Step each.
+    await id('train-step').click();
+    await expect.poll(step, { timeout: 120_000 }).toBe(1);
+    await expect.poll(runState).toBe('paused');
+    await expect.poll(() => id('train-run-backend').getAttribute('data-backend')).toBe('torch');
+    expect(await id('train-run-backend').textContent()).toMatch(/Training on torch.*requested: torch \d/);
+    expect(await id('train-backend').textContent()).toBe('backend torch');
+    // The choice went into the document's training settings with the run's others: one edit, undoable.
+    const training = async () => ((await getDoc(page())) as Training).training;
+    expect(await training()).toMatchObject({ backend: 'torch', epochs: 1, batchSize: 64 });
+    expect(await training()).not.toHaveProperty('workers'); // not wasm: none sent, none kept
+    await page().getByTestId('btn-undo').click();
+    await expect.poll(training).not.toHaveProperty('backend');
+    await expect.poll(() => select.inputValue()).toBe('');
+    await page().getByTestId('btn-redo').click();
+    await expect.poll(training).toMatchObject({ backend: 'torch' });
+    await expect.poll(() => select.inputValue()).toBe('torch');
+    for (const n of [2, 3]) {
+      await id('train-step').click();
+      await expect.poll(step, { timeout: 60_000 }).toBe(n);
+      await expect.poll(runState).toBe('paused');
+    }
+    await expect.poll(lossPoints).toBeGreaterThanOrEqual(3); // the curve moved, one point a batch
+    await id('train-panel').screenshot({ path: path.join(ARTIFACTS, 'backend-dark.png') });
+    await page().getByTestId('btn-theme').click();
+    await id('train-panel').screenshot({ path: path.join(ARTIFACTS, 'backend-light.png') });
+    await page().getByTestId('btn-theme').click();
+
+    await id('train-stop').click();
+    await expect.poll(runState, { timeout: 120_000 }).toBe('stopped');
+    expect(await id('train-run-backend').getAttribute('data-backend')).toBe('torch');
+  });
+});
