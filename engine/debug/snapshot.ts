@@ -4,7 +4,7 @@ import type { InferResult } from '../core';
 import { paramValues, probeOutputs, type Model, type StepNorms } from '../runtime';
 import { blockAt, paramsOfBlock } from './blocks';
 import {
-  channelStats,
+  activationStats,
   histogram,
   subsample,
   tensorStats,
@@ -69,8 +69,7 @@ export function summarizeActivation(path: string, shape: number[], data: Float32
     path,
     shape,
     ...subsample(data, shape, maxValues),
-    stats: tensorStats(data),
-    channels: channelStats(data, shape),
+    ...activationStats(data, shape),
   };
 }
 
@@ -122,7 +121,8 @@ export async function takeSnapshot(
         shape: info.shape,
         weight: { stats: tensorStats(w), histogram: histogram(w) },
         ...(wantG && g ? { grad: { stats: tensorStats(g), histogram: histogram(g) } } : {}),
-        ...(i >= 0 ? { updateRatio: last!.updateRatio[i] } : {}),
+        // A diverged step's ratio (NaN, ∞) is left out: JSON cannot carry it; the weight's nonFinite flags it.
+        ...(i >= 0 && Number.isFinite(last!.updateRatio[i]) ? { updateRatio: last!.updateRatio[i] } : {}),
       });
     }
   }

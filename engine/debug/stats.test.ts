@@ -1,7 +1,7 @@
 // Statistics, histograms and the subsample checked against direct computation written differently
 // (sorting, explicit index arithmetic) on seeded random tensors with planted zeros.
 import { describe, expect, it } from 'vitest';
-import { channelStats, histogram, subsample, tensorStats } from './stats';
+import { activationStats, channelStats, histogram, subsample, tensorStats } from './stats';
 import { topK } from './evaluate';
 
 function random(n: number, seed: number): Float32Array {
@@ -35,7 +35,15 @@ describe('statistics', () => {
   it('whole tensor: mean, std, min, max, zero fraction, norm', () => {
     const a = random(5000, 1);
     near(tensorStats(a) as never, direct(Array.from(a)));
-    expect(tensorStats(new Float32Array(0))).toEqual({ mean: 0, std: 0, min: 0, max: 0, zeros: 0, norm: 0 });
+    expect(tensorStats(new Float32Array(0))).toEqual({
+      mean: 0,
+      std: 0,
+      min: 0,
+      max: 0,
+      zeros: 0,
+      norm: 0,
+      nonFinite: 0,
+    });
   });
 
   it('per channel of (N, C, H, W) and (N, F): each over every sample and position of that channel', () => {
@@ -69,6 +77,35 @@ describe('statistics', () => {
     }
     expect(Array.from(hgram.counts)).toEqual(want);
     expect(Array.from(histogram(new Float32Array([2, 2, 2])).counts.slice(0, 2))).toEqual([3, 0]);
+  });
+
+  it('NaN and ±Inf are counted and left out: every other figure is that of the finite values, and finite', () => {
+    const [n, c, h, w] = [2, 3, 4, 5];
+    const a = random(n * c * h * w, 6);
+    const planted = new Map([
+      [7, NaN],
+      [31, Infinity],
+      [32, -Infinity],
+      [100, NaN],
+    ]); // channels 0, 1, 1 and 2 (of sample 0, 1, 1, 1)
+    for (const [i, v] of planted) a[i] = v;
+    const fin = Array.from(a).filter((v) => Number.isFinite(v));
+    const { stats, channels } = activationStats(a, [n, c, h, w]);
+    const { zeros: _z, ...d } = direct(fin);
+    near(stats as never, d);
+    expect(stats.zeros).toBeCloseTo(fin.filter((v) => v === 0).length / a.length, 10);
+    expect(stats.nonFinite).toBe(4);
+    expect(tensorStats(a)).toEqual(stats);
+    expect(Array.from(channels.nonFinite)).toEqual([1, 2, 1]);
+    for (const k of ['mean', 'std', 'min', 'max', 'zeros'] as const)
+      expect(Array.from(channels[k]).every(Number.isFinite), k).toBe(true);
+    const hgram = histogram(a);
+    expect(hgram.counts.reduce((x, y) => x + y, 0)).toBe(fin.length);
+    expect([hgram.min, hgram.max]).toEqual([d.min, d.max]);
+    // nothing finite at all: zeros, flagged
+    const none = tensorStats(new Float32Array([NaN, Infinity]));
+    expect(none).toEqual({ mean: 0, std: 0, min: 0, max: 0, zeros: 0, norm: 0, nonFinite: 2 });
+    expect(histogram(new Float32Array([NaN])).counts.every((x) => x === 0)).toBe(true);
   });
 
   it('subsample keeps whole samples, else a strided grid of every map, within maxValues', () => {

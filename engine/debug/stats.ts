@@ -1,16 +1,21 @@
 // Statistics of plain typed arrays: whole-tensor and per-channel summaries, histograms, and a subsample
 // that keeps feature maps as grids. Pure functions over Float32Array (no tfjs), so they are checked
-// against direct computation in tests and run wherever a tensor's values are.
+// against direct computation in tests and run wherever a tensor's values are. NaN and ±Inf (a diverging run)
+// are counted as `nonFinite` and left out of every other figure, so each figure stays a finite number that
+// the protocol carries (JSON has no NaN): a broken layer is still shown, flagged, never dropped.
 
 export interface TensorStats {
+  /** Over the finite values (0 when there are none). */
   mean: number;
   std: number;
   min: number;
   max: number;
-  /** Fraction of exact zeros. */
+  /** Fraction of exact zeros among all values. */
   zeros: number;
-  /** L2 norm. */
+  /** L2 norm of the finite values. */
   norm: number;
+  /** How many values are NaN or ±Inf. */
+  nonFinite: number;
 }
 
 export interface ChannelStats {
@@ -19,6 +24,8 @@ export interface ChannelStats {
   min: Float32Array;
   max: Float32Array;
   zeros: Float32Array;
+  /** NaN/±Inf values per channel (the other figures leave them out). */
+  nonFinite: Float32Array;
 }
 
 export interface Histogram {
@@ -29,84 +36,121 @@ export interface Histogram {
 
 export const HISTOGRAM_BINS = 32;
 
-/** mean, std (population), min, max, zero fraction and L2 norm of all values. Empty → all 0. */
-export function tensorStats(data: ArrayLike<number>): TensorStats {
-  const n = data.length;
-  if (!n) return { mean: 0, std: 0, min: 0, max: 0, zeros: 0, norm: 0 };
-  let sum = 0,
-    sq = 0,
-    min = Infinity,
-    max = -Infinity,
-    zeros = 0;
-  for (let i = 0; i < n; i++) {
+/** Running sums in float64 over the finite values of a range, and the count of the rest. */
+interface Sums {
+  n: number;
+  sum: number;
+  sq: number;
+  min: number;
+  max: number;
+  zeros: number;
+  bad: number;
+}
+const noSums = (): Sums => ({ n: 0, sum: 0, sq: 0, min: Infinity, max: -Infinity, zeros: 0, bad: 0 });
+
+function accumulate(s: Sums, data: ArrayLike<number>, start: number, end: number): void {
+  let { n, sum, sq, min, max, zeros, bad } = s;
+  for (let i = start; i < end; i++) {
     const v = data[i];
+    if (v - v !== 0) {
+      bad++; // NaN or ±Inf
+      continue;
+    }
+    n++;
     sum += v;
     sq += v * v;
     if (v < min) min = v;
     if (v > max) max = v;
     if (v === 0) zeros++;
   }
-  const mean = sum / n;
-  return { mean, std: Math.sqrt(Math.max(0, sq / n - mean * mean)), min, max, zeros: zeros / n, norm: Math.sqrt(sq) };
+  Object.assign(s, { n, sum, sq, min, max, zeros, bad });
+}
+
+function merge(into: Sums, s: Sums): void {
+  into.n += s.n;
+  into.sum += s.sum;
+  into.sq += s.sq;
+  into.min = Math.min(into.min, s.min);
+  into.max = Math.max(into.max, s.max);
+  into.zeros += s.zeros;
+  into.bad += s.bad;
+}
+
+function finish(s: Sums): TensorStats {
+  const total = s.n + s.bad;
+  const zeros = total ? s.zeros / total : 0;
+  if (!s.n) return { mean: 0, std: 0, min: 0, max: 0, zeros, norm: 0, nonFinite: s.bad };
+  const mean = s.sum / s.n;
+  const std = Math.sqrt(Math.max(0, s.sq / s.n - mean * mean));
+  return { mean, std, min: s.min, max: s.max, zeros, norm: Math.sqrt(s.sq), nonFinite: s.bad };
+}
+
+/** mean, std (population), min, max, zero fraction, L2 norm and non-finite count of all values. Empty → all 0. */
+export function tensorStats(data: ArrayLike<number>): TensorStats {
+  const s = noSums();
+  accumulate(s, data, 0, data.length);
+  return finish(s);
 }
 
 /**
  * Statistics per channel (axis 1) of a channels-first tensor: (N, C, ...) → C entries, each over N and the
- * spatial positions. A rank-1 tensor is one channel.
+ * spatial positions. A rank-1 tensor is one channel. `stats` covers the whole tensor, from the same single pass.
  */
-export function channelStats(data: ArrayLike<number>, shape: readonly number[]): ChannelStats {
+export function activationStats(
+  data: ArrayLike<number>,
+  shape: readonly number[],
+): { stats: TensorStats; channels: ChannelStats } {
   const n = shape.length > 1 ? shape[0] : 1;
   const c = shape.length > 1 ? shape[1] : 1;
   const inner = shape.length > 2 ? shape.slice(2).reduce((a, b) => a * b, 1) : shape.length > 1 ? 1 : shape[0];
-  const out: ChannelStats = {
+  const channels: ChannelStats = {
     mean: new Float32Array(c),
     std: new Float32Array(c),
     min: new Float32Array(c),
     max: new Float32Array(c),
     zeros: new Float32Array(c),
+    nonFinite: new Float32Array(c),
   };
-  const count = n * inner;
+  const all = noSums();
   for (let ch = 0; ch < c; ch++) {
-    let sum = 0,
-      sq = 0,
-      min = Infinity,
-      max = -Infinity,
-      zeros = 0;
-    for (let s = 0; s < n; s++) {
-      const base = (s * c + ch) * inner;
-      for (let i = 0; i < inner; i++) {
-        const v = data[base + i];
-        sum += v;
-        sq += v * v;
-        if (v < min) min = v;
-        if (v > max) max = v;
-        if (v === 0) zeros++;
-      }
-    }
-    const mean = count ? sum / count : 0;
-    out.mean[ch] = mean;
-    out.std[ch] = count ? Math.sqrt(Math.max(0, sq / count - mean * mean)) : 0;
-    out.min[ch] = count ? min : 0;
-    out.max[ch] = count ? max : 0;
-    out.zeros[ch] = count ? zeros / count : 0;
+    const s = noSums();
+    for (let k = 0; k < n; k++) accumulate(s, data, (k * c + ch) * inner, (k * c + ch + 1) * inner);
+    const f = finish(s);
+    channels.mean[ch] = f.mean;
+    channels.std[ch] = f.std;
+    channels.min[ch] = f.min;
+    channels.max[ch] = f.max;
+    channels.zeros[ch] = f.zeros;
+    channels.nonFinite[ch] = f.nonFinite;
+    merge(all, s);
   }
-  return out;
+  return { stats: finish(all), channels };
 }
 
-/** `bins` equal-width bins from min to max (the maximum falls in the last bin); a constant tensor fills bin 0. */
+/** The per-channel part of `activationStats`. */
+export const channelStats = (data: ArrayLike<number>, shape: readonly number[]): ChannelStats =>
+  activationStats(data, shape).channels;
+
+/**
+ * `bins` equal-width bins from min to max of the finite values (the maximum falls in the last bin; NaN and ±Inf
+ * are not counted); a constant tensor fills bin 0.
+ */
 export function histogram(data: ArrayLike<number>, bins = HISTOGRAM_BINS): Histogram {
   const counts = new Uint32Array(bins);
   let min = Infinity,
     max = -Infinity;
   for (let i = 0; i < data.length; i++) {
     const v = data[i];
+    if (v - v !== 0) continue;
     if (v < min) min = v;
     if (v > max) max = v;
   }
-  if (!data.length) return { min: 0, max: 0, counts };
+  if (min > max) return { min: 0, max: 0, counts };
   const width = (max - min) / bins;
   for (let i = 0; i < data.length; i++) {
-    const b = width > 0 ? Math.floor((data[i] - min) / width) : 0;
+    const v = data[i];
+    if (v - v !== 0) continue;
+    const b = width > 0 ? Math.floor((v - min) / width) : 0;
     counts[Math.min(bins - 1, Math.max(0, b))]++;
   }
   return { min, max, counts };

@@ -18,10 +18,14 @@ export const DEBUG_LIMITS = {
   probeSamples: 64,
 } as const;
 
-/** The histogram of a tensor: `bins` equal-width bins from `min` to `max` (32 in snapshots). */
+/** The histogram of a tensor's finite values: `bins` equal-width bins from `min` to `max` (32 in snapshots). */
 export const histogram = z.object({ min: z.number(), max: z.number(), counts: u32 });
 
-/** Whole-tensor statistics; `zeros` is the fraction of exact zeros. */
+/**
+ * Whole-tensor statistics; `zeros` is the fraction of exact zeros. NaN and ±Inf (a diverging run) are counted
+ * in `nonFinite` and left out of the others, which are therefore always finite (0 when no value is): JSON has
+ * no NaN, so a non-finite figure would arrive as null and fail here, dropping the very snapshot that shows it.
+ */
 export const tensorStats = z.object({
   mean: z.number(),
   std: z.number(),
@@ -30,10 +34,22 @@ export const tensorStats = z.object({
   zeros: z.number(),
   /** L2 norm of the whole tensor. */
   norm: z.number(),
+  /** Values that are NaN or ±Inf (absent: none). */
+  nonFinite: nonneg.optional(),
 });
 
-/** Per-channel statistics: each array has one entry per channel (axis 1 of the channels-first shape). */
-export const channelStats = z.object({ mean: f32, std: f32, min: f32, max: f32, zeros: f32 });
+/**
+ * Per-channel statistics: each array has one entry per channel (axis 1 of the channels-first shape), over its
+ * finite values; `nonFinite` counts the NaN/±Inf values of each channel (absent: none).
+ */
+export const channelStats = z.object({
+  mean: f32,
+  std: f32,
+  min: f32,
+  max: f32,
+  zeros: f32,
+  nonFinite: f32.optional(),
+});
 
 /**
  * One block's output on the probe batch, channels first (N, C, H, W) or (N, F).
@@ -63,7 +79,7 @@ export const paramSnapshot = z.object({
   weight: z.object({ stats: tensorStats, histogram }),
   /** Absent before the first step, and for parameters that are not trained. */
   grad: z.object({ stats: tensorStats, histogram }).optional(),
-  /** ‖w after − w before‖ / ‖w before‖ of the last step. */
+  /** ‖w after − w before‖ / ‖w before‖ of the last step (absent when not finite: the weights diverged). */
   updateRatio: z.number().optional(),
 });
 export type ParamSnapshot = z.infer<typeof paramSnapshot>;

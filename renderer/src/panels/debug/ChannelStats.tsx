@@ -1,4 +1,5 @@
 // Per-channel statistics of the whole probe output (the engine computes them over every sample and value).
+// NaN/±Inf values (a diverging run) are left out of the figures by the engine and counted: shown here, flagged.
 import type { ActivationSnapshot } from '../../../../engine/protocol';
 import { fmt, pct } from './format';
 
@@ -8,11 +9,19 @@ const ROWS = 512;
 export function ChannelStats({ a }: { a: ActivationSnapshot }) {
   const c = a.channels;
   const n = Math.min(ROWS, c.mean.length);
+  const bad = a.stats.nonFinite ?? 0;
+  const badIn = (i: number) => c.nonFinite?.[i] ?? 0;
   return (
     <div className="channel-stats">
       <div className="stats-line" data-testid="inside-stats">
         mean <b>{fmt(a.stats.mean)}</b> · std <b>{fmt(a.stats.std)}</b> · min <b>{fmt(a.stats.min)}</b> · max{' '}
         <b>{fmt(a.stats.max)}</b> · zeros <b>{pct(a.stats.zeros)}</b>
+        {bad > 0 && (
+          <span className="non-finite" data-testid="inside-nonfinite" role="alert">
+            {' '}
+            · <b>{bad.toLocaleString()}</b> NaN/∞ values (left out of these figures)
+          </span>
+        )}
       </div>
       <div className="stats-scroll">
         <table>
@@ -28,7 +37,11 @@ export function ChannelStats({ a }: { a: ActivationSnapshot }) {
           </thead>
           <tbody>
             {Array.from({ length: n }, (_, i) => (
-              <tr key={i} className={c.zeros[i] > 0.95 ? 'dead' : ''}>
+              <tr
+                key={i}
+                className={badIn(i) > 0 ? 'non-finite' : c.zeros[i] > 0.95 ? 'dead' : ''}
+                title={badIn(i) > 0 ? `${badIn(i)} NaN/∞ values in this channel` : undefined}
+              >
                 <td>{i}</td>
                 <td>{fmt(c.mean[i])}</td>
                 <td>{fmt(c.std[i])}</td>

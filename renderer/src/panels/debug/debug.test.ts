@@ -63,6 +63,10 @@ describe('activation snapshots', () => {
     expect(v).toMatchObject({ kind: 'maps', c: 3, h: 2, w: 2, offset: 12 });
     expect(v.data[v.offset + 4]).toBe(110); // sample 1, channel 1, pixel 0
     expect(rangeOf(v)).toEqual({ min: 100, max: 123 });
+    // a diverging run: NaN/±Inf values do not stretch the colour scale
+    const broken = new Float32Array(a.data);
+    broken.set([NaN, Infinity, -Infinity], 1);
+    expect(rangeOf(sampleOf({ ...a, data: broken }, 0)!)).toEqual({ min: 0, max: 23 });
     expect(sampleOf(a, 2)).toBeNull();
     expect(digest(sampleOf(a, 0)!)).not.toBe(digest(v));
   });

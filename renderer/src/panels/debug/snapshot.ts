@@ -39,13 +39,14 @@ export function gridLayout(c: number, h: number, w: number, width: number, gap =
   return { ...best, tileW: w * best.zoom, tileH: h * best.zoom, gap };
 }
 
-/** The value range of one sample's data (the colour scale shared by its tiles). */
+/** The value range of one sample's finite data (the colour scale shared by its tiles). */
 export function rangeOf(v: SampleView): { min: number; max: number } {
   const n = v.kind === 'maps' ? v.c * v.h * v.w : v.f;
   let min = Infinity,
     max = -Infinity;
   for (let i = v.offset; i < v.offset + n; i++) {
     const x = v.data[i];
+    if (x - x !== 0) continue; // NaN/±Inf: the colour scale spans the finite values
     if (x < min) min = x;
     if (x > max) max = x;
   }
