@@ -19,7 +19,7 @@ export function backendNote(form: TrainForm, engine: EngineFacts | null): { text
   const row = engine.backends?.find((b) => b.name === form.backend);
   if (!row) return { text: `${form.backend} is not a backend this engine knows`, bad: true };
   return row.available
-    ? { text: `${row.name}: ${row.note ?? 'available'}`, bad: false }
+    ? { text: row.note ?? `${row.name} is available`, bad: false }
     : { text: `${row.name} is unavailable here: ${row.note ?? 'no reason given'}`, bad: true };
 }
 
