@@ -15,7 +15,7 @@ import { Model, Optimizer, backendNames, selectBackend, trainStep } from '../run
 import { parseArgs } from '../cli/args';
 import { installKernelProfiler, kernelProfileReport, resetKernelProfile } from './kernel-profile';
 import { runReference } from './reference';
-import { measureTorchBackend } from './torch-backend';
+import { measureTorchPair } from './torch-backend';
 import { measureWorkers, workersRow, WORKERS_HEADER, type WorkersCase } from './workers';
 import { measureDebugOverhead, type DebugOverhead } from './debug-overhead';
 
@@ -113,17 +113,26 @@ async function main() {
       );
       process.stderr.write(`${name} ${net}: median ${results[name][net].median.toFixed(0)} img/s\n`);
       if (!torchRuns[net] && !torchSkipped) {
-        const t = pytorch(net, batch, repeats);
-        if ('skipped' in t) torchSkipped = t.skipped;
-        else torchRuns[net] = t;
-        if (wanted.includes('torch')) {
-          const tb = await measureTorchBackend(NETS[net](), batch, repeats, p.flags.device as string | undefined);
-          if ('skipped' in tb) process.stderr.write(`skip torch ${net}: ${tb.skipped}\n`);
-          else {
-            torchBackend[net] = stat(tb.runs);
-            backends.torch = `torch backend on ${tb.device}, BLAS ${tb.blas}`;
-            process.stderr.write(`torch ${net}: median ${torchBackend[net].median.toFixed(0)} img/s (${tb.blas})\n`);
-          }
+        // With the torch backend: it and the PyTorch loop alternate repeat by repeat (torch-backend.ts).
+        const device = p.flags.device as string | undefined;
+        const tb = wanted.includes('torch')
+          ? await measureTorchPair(NETS[net](), net, batch, repeats, { device, profile: p.flags.profile === true })
+          : null;
+        if (tb && 'skipped' in tb) process.stderr.write(`skip torch ${net}: ${tb.skipped}\n`);
+        if (tb && !('skipped' in tb)) {
+          torchRuns[net] = stat(tb.reference);
+          torchBackend[net] = stat(tb.backend);
+          backends.torch = `torch backend on ${tb.device}, BLAS ${tb.blas}`;
+          const ratio = torchBackend[net].median / torchRuns[net].median;
+          process.stderr.write(
+            `torch ${net}: median ${torchBackend[net].median.toFixed(0)} img/s, PyTorch ${torchRuns[net].median.toFixed(0)}` +
+              ` (interleaved), ${ratio.toFixed(2)}x; same work: ${tb.same}\n`,
+          );
+          if (tb.profile) process.stderr.write(`torch ${net} seconds by phase: ${JSON.stringify(tb.profile)}\n`);
+        } else {
+          const t = pytorch(net, batch, repeats);
+          if ('skipped' in t) torchSkipped = t.skipped;
+          else torchRuns[net] = t;
         }
       }
     }

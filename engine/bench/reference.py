@@ -1,8 +1,9 @@
 """PyTorch reference for `npm run bench`: the same MLP, LeNet and ResNet-18 (28x28 input) as the templates,
-trained with SGD(momentum 0.9) + softmax cross-entropy on real Fashion-MNIST batches, 2 threads.
-Prints one JSON line per net: {"net": ..., "runs": [images/s, ...]}.
+trained with SGD(lr 0.01, momentum 0.9) + softmax cross-entropy on real Fashion-MNIST batches, on as many threads as
+the cores this process may use (--threads; the torch backend's runner takes the same number: runner.py threads_for).
+Prints one JSON line per net: {"net": ..., "runs": [images/s, ...], "blas": ..., "threads": N}.
 
-    python3 engine/bench/reference.py [--nets mlp,lenet,resnet18] [--repeats 5] [--batch 256]
+    python3 engine/bench/reference.py [--nets mlp,lenet,resnet18] [--repeats 5] [--batch 256] [--threads N]
 
 Fairness: Debian's python3-torch uses the reference BLAS unless OpenBLAS is installed
 (libopenblas0-openmp); .ci/run installs it. reference.ts runs this with OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE
@@ -19,7 +20,6 @@ import numpy as np
 import torch
 from torch import nn
 
-torch.set_num_threads(2)
 DATA = '/usr/share/datasets/fashion-mnist'
 
 
@@ -116,7 +116,11 @@ if __name__ == '__main__':
     ap.add_argument('--nets', default='mlp,lenet,resnet18')
     ap.add_argument('--repeats', type=int, default=5)
     ap.add_argument('--batch', type=int, default=256)
+    ap.add_argument('--threads', type=int, default=len(os.sched_getaffinity(0)))
     a = ap.parse_args()
+    # Set, not left to torch: Debian's OpenMP build starts with one thread on this machine's two cores.
+    torch.set_num_threads(a.threads)
     for n in a.nets.split(','):
         runs = bench(n, a.batch, a.repeats)
-        print(json.dumps({'net': n, 'runs': runs, 'median': statistics.median(runs), 'blas': blas_core()}), flush=True)
+        line = {'net': n, 'runs': runs, 'median': statistics.median(runs), 'blas': blas_core(), 'threads': a.threads}
+        print(json.dumps(line), flush=True)

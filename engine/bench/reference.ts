@@ -1,6 +1,7 @@
 // The PyTorch side of the benchmarks: finds a python3 that has torch and runs reference.py (one definition
 // of the reference networks for `npm run bench`).
 import { spawnSync } from 'node:child_process';
+import os from 'node:os';
 import path from 'node:path';
 
 /** $PYTHON, else Debian's python3 (python3-torch) before whatever `python3` is first on PATH (pyenv…). */
@@ -20,18 +21,34 @@ export function fairBlasEnv(): NodeJS.ProcessEnv {
   return env;
 }
 
+/** CPU threads for every PyTorch measurement (the reference and the torch backend alike): the cores we may use. */
+export function benchThreads(): number {
+  return os.availableParallelism();
+}
+
 /** images/s per repeat for each net, or why PyTorch could not run. */
 export function runReference(
   nets: string[],
   batch: number,
   repeats: number,
+  threads = benchThreads(),
 ): Record<string, number[]> | { skipped: string } {
   const python = torchPython();
   if (!python) return { skipped: 'no python3 with torch (Debian: apt-get install python3-torch libopenblas0-openmp)' };
   const script = path.join(import.meta.dirname, 'reference.py');
   const r = spawnSync(
     python,
-    [script, '--nets', nets.join(','), '--batch', String(batch), '--repeats', String(repeats)],
+    [
+      script,
+      '--nets',
+      nets.join(','),
+      '--batch',
+      String(batch),
+      '--repeats',
+      String(repeats),
+      '--threads',
+      String(threads),
+    ],
     { encoding: 'utf8', timeout: 900_000, env: fairBlasEnv() },
   );
   if (r.status !== 0) return { skipped: (r.stderr || r.error?.message || 'python3 failed').trim().split('\n').at(-1)! };
@@ -39,7 +56,7 @@ export function runReference(
   for (const line of r.stdout.trim().split('\n')) {
     const j = JSON.parse(line) as { net: string; runs: number[]; blas?: string };
     out[j.net] = j.runs;
-    if (j.blas) process.stderr.write(`PyTorch reference ${j.net}: BLAS ${j.blas}\n`);
+    if (j.blas) process.stderr.write(`PyTorch reference ${j.net}: BLAS ${j.blas}, ${threads} threads\n`);
   }
   return out;
 }

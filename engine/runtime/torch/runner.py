@@ -374,7 +374,7 @@ class Run:
         self.module.train()
         while self.pos[0] < epochs:
             epoch = self.pos[0]
-            order = torch.from_numpy(epoch_order(train.n, seed, epoch)).to(self.device)
+            order = epoch_order(train.n, seed, epoch)
             t0, waited0 = time.perf_counter(), self.waited
             clock.t = {}
             sums = [0.0, 0.0, 0]  # loss·n, correct, n over the whole global batches
