@@ -118,6 +118,7 @@ export async function measureWorkers(
     const p0 = dp.phases(),
       w0 = wall.many;
     many.push(await timed('many', stepMany));
+    await dp.settled(); // the last step's apply is counted in this repeat's phases (outside its wall time)
     // The median repeat's phases would need all kept; the last repeat's stand for them (same sizes, same code).
     phases = phaseDelta(p0, dp.phases(), wall.many - w0);
   }

@@ -290,12 +290,21 @@ export class DataParallel {
     }
   }
 
-  /** Per-phase wall time of every worker and of the engine's side, cumulative (the bench's evidence of scaling). */
+  /**
+   * Per-phase wall time and CPU time of every worker and the engine's side, cumulative (the bench's evidence of
+   * scaling). A step returns while the workers still apply it: `await settled()` first to count that too.
+   */
   phases(): PhaseTimes {
     const workers = this.links.map((l) =>
       Object.fromEntries(PHASES.map((p, i) => [p, this.timers[l.rank * PHASES.length + i]])),
     ) as Record<Phase, number>[];
     return { workers, engine: { ...this.engineTimes }, steps: this.gen };
+  }
+
+  /** Resolves once every worker has finished what it was sent (the last step's apply included). */
+  async settled(): Promise<void> {
+    this.check();
+    await this.all(this.links.map((l) => l.request({ type: 'ping' }, 'pong')));
   }
 
   /** A replica's weights (tests: replicas never drift). */

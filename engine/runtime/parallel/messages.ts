@@ -54,7 +54,8 @@ export type ToWorker =
       seed: number;
     }
   | { type: 'eval'; x: SharedArrayBuffer; y: SharedArrayBuffer; total: number; logits?: SharedArrayBuffer }
-  | { type: 'weights' };
+  | { type: 'weights' }
+  | { type: 'ping' };
 
 export type FromWorker =
   | { type: 'ready' }
@@ -62,4 +63,5 @@ export type FromWorker =
   | { type: 'done'; gen: number }
   | { type: 'evaluated' }
   | { type: 'weights'; weights: Record<string, Float32Array> }
+  | { type: 'pong' }
   | { type: 'error'; message: string };

@@ -150,10 +150,12 @@ export function applyReduced(
   probe?: StepProbe,
 ): void {
   const wrote = (i: number) => slots.some((s) => s.head[2] && s.flags[i]);
+  // subarray, not a copy: the wasm backend copies a new tensor's values into its heap at once (DataParallel
+  // refuses other backends), and the shared buffer is rewritten only in the next step.
   const vars = model.params.trainable();
   const grads: Record<string, tf.Tensor> = {};
   l.trainable.forEach((t, i) => {
-    if (wrote(i)) grads[vars[i].name] = tf.tensor(reduced.slice(t.offset, t.offset + t.size), vars[i].shape);
+    if (wrote(i)) grads[vars[i].name] = tf.tensor(reduced.subarray(t.offset, t.offset + t.size), vars[i].shape);
   });
   opt.lr = lr;
   probe?.beforeUpdate(vars, grads);
@@ -163,7 +165,7 @@ export function applyReduced(
   const stats = statVars(model);
   l.stats.forEach((st, i) => {
     if (wrote(l.trainable.length + i))
-      tf.tidy(() => stats[i].assign(tf.tensor(reduced.slice(st.offset, st.offset + st.size), stats[i].shape)));
+      tf.tidy(() => stats[i].assign(tf.tensor(reduced.subarray(st.offset, st.offset + st.size), stats[i].shape)));
   });
 }
 

@@ -166,6 +166,9 @@ async function handle(m: ToWorker): Promise<void> {
       send({ type: 'evaluated' });
       return;
     }
+    case 'ping': // answered after everything queued before it, the last step's apply included
+      send({ type: 'pong' });
+      return;
     case 'weights':
       send({ type: 'weights', weights: await rawWeights(state!.model) });
       return;
