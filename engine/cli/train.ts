@@ -33,7 +33,9 @@ export async function trainCommand(argv: string[]): Promise<number> {
   const torchFlags = ['device', 'nproc', 'nnodes', 'rdzv'].some((k) => p.flags[k] !== undefined);
   const auto =
     config.backend === undefined && !torchFlags
-      ? await (await import('../host/backend-choice')).automaticBackend({ without: watch ? ['torch'] : [] })
+      ? await (
+          await import('../host/backend-choice')
+        ).automaticBackend({ without: watch ? { torch: '--watch needs tfjs step hooks' } : {} })
       : null;
   const backend = config.backend ?? auto?.name;
   const torch = await (await import('./torch')).torchForTrain(p, backend); // null: tfjs trains

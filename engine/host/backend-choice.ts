@@ -146,15 +146,18 @@ export interface BackendChoiceReport extends AutomaticChoice {
  */
 export async function automaticBackend({
   measure = true,
-  without = [],
+  without = {},
 }: {
   measure?: boolean;
-  /** Backends the run cannot use (`--watch` needs tfjs's step hooks: not torch). */
-  without?: readonly string[];
+  /** Backends the run cannot use, with why (`--watch` and the editor's views need tfjs's step hooks: not torch). */
+  without?: Readonly<Record<string, string>>;
 } = {}): Promise<BackendChoiceReport> {
-  const facts: BackendChoiceReport['backends'] = (await backendFacts()).map((f) =>
-    without.includes(f.name) ? { ...f, available: false, gpu: false, reason: 'not for this run' } : f,
+  const all = await backendFacts();
+  const facts: BackendChoiceReport['backends'] = all.map((f) =>
+    f.name in without ? { ...f, available: false, gpu: false, reason: `not for this run: ${without[f.name]}` } : f,
   );
+  // Say what was left out, so "why not the faster one?" has its answer beside the choice.
+  const left = all.filter((f) => f.available && f.name in without).map((f) => `not ${f.name}: ${without[f.name]}`);
   const gpu = facts.some((f) => f.gpu);
   // A GPU wins without measuring anything; without one, the CPU figures decide.
   const figures = probeEnabled() ? await cpuProbe(facts, { measure: measure && !gpu }) : null;
@@ -167,5 +170,6 @@ export async function automaticBackend({
   const unmeasured = probeEnabled()
     ? 'not measured yet: the speed probe runs before the first automatic run'
     : 'speed probe off: NETLOOM_BACKEND_PROBE=off';
-  return { ...chooseBackend(facts, unmeasured), backends: facts };
+  const choice = chooseBackend(facts, unmeasured);
+  return { ...choice, reason: [choice.reason, ...left].join('; '), backends: facts };
 }
