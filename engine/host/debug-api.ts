@@ -144,6 +144,11 @@ export function createDebugApi(current: (runId?: string) => DebugRun) {
           limit: DEBUG_LIMITS.blocks,
         });
       const run = current(p.runId);
+      if (!run.trainer.streamsDebug)
+        throw new RpcError(
+          'E_NOT_IMPLEMENTED',
+          'this run trains on the torch backend, which streams no activations or health yet: train on wasm (Backend: Automatic or wasm) to watch inside a block',
+        );
       const net = run.session.net;
       try {
         checkPaths(net, p.blocks);

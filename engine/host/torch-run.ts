@@ -52,6 +52,8 @@ export interface TorchOptions {
 export type TorchDone = DoneEvent & { processes: number; device: string };
 
 export class TorchTrainer extends Trainer {
+  /** The runner reports metrics and anomalies, not yet activations or health (engine/debug needs tfjs steps). */
+  override readonly streamsDebug = false;
   private child: ChildProcess | null = null;
   private dir = '';
   private sent = 0;
