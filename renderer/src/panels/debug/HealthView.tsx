@@ -25,6 +25,7 @@ export function HealthView() {
   const health = useDebug((s) => s.health);
   const histograms = useDebug((s) => s.histograms);
   const watched = useDebug((s) => s.watched);
+  const error = useDebug((s) => s.healthError);
   const warnings = useUi((s) => s.warnings);
   const theme = useUi((s) => s.theme);
   const [histBox, histWidth] = useWidth(300);
@@ -54,6 +55,11 @@ export function HealthView() {
   );
   return (
     <div className="health" data-testid="health-view" data-layers={health.layers.length}>
+      {error && (
+        <div className="debug-error" data-testid="health-error" data-code={error.code} role="alert">
+          <code>{error.code}</code> {error.message}
+        </div>
+      )}
       <div className="health-charts">
         <LogChart title="Gradient norm" series={grad} testid="health-grad" />
         <LogChart title="Weight norm" series={weight} testid="health-weight" />

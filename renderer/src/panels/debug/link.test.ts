@@ -64,10 +64,12 @@ function fakeEngine() {
   let step = 3;
   let ctx: CallContext | null = null;
   let noRun = false;
+  let refuse: RpcError | null = null;
   const handlers: Partial<Handlers> = {
     'debug/subscribe': (p, c) => {
       ctx = c;
       if (noRun) throw new RpcError('E_NO_RUN', 'There is no training run.');
+      if (refuse) throw refuse;
       calls.push(`subscribe ${p.blocks.join(',') || p.kinds.join(',')}`);
       const bad = p.blocks.find((x) => x !== 'conv1');
       if (bad) throw new RpcError('E_UNKNOWN_BLOCK', `no block "${bad}"`, { path: bad });
@@ -117,6 +119,7 @@ function fakeEngine() {
     calls,
     setStep: (s: number) => (step = s),
     setNoRun: (v: boolean) => (noRun = v),
+    refuseWith: (e: RpcError | null) => (refuse = e),
     emit: (...args: Parameters<CallContext['emit']>) => ctx!.emit(...args),
   };
 }
@@ -163,6 +166,19 @@ describe('debug link', () => {
     await watch('nope/dense9');
     expect(useDebug.getState().insideError).toMatchObject({ code: 'E_UNKNOWN_BLOCK' });
     expect(useDebug.getState().insideError!.message).toMatch(/nope\/dense9/);
+  });
+
+  it('says in both views why a run cannot be watched (a torch run), and clears it when one can', async () => {
+    const e = fakeEngine();
+    e.refuseWith(new RpcError('E_NOT_IMPLEMENTED', 'this run trains on the torch backend: train on wasm'));
+    await watch('conv1');
+    await watchHealth(true);
+    expect(useDebug.getState().insideError).toMatchObject({ code: 'E_NOT_IMPLEMENTED' });
+    expect(useDebug.getState().healthError!.message).toMatch(/torch/);
+    e.refuseWith(null);
+    await watchHealth(true, true);
+    expect(useDebug.getState().healthError).toBeNull();
+    expect(useDebug.getState().healthSub).not.toBeNull();
   });
 
   it('takes a new snapshot when a paused run steps', async () => {

@@ -163,9 +163,11 @@ export async function watchHealth(on: boolean, again = false): Promise<void> {
   try {
     const r = await client.call('debug/subscribe', { kinds: ['health'], blocks: [], maxHz: 10 });
     if (!healthWanted) return void unsubscribe(r.subscriptionId);
-    useDebug.getState().set({ healthSub: r.subscriptionId });
-  } catch {
-    /* no run yet (made when one starts), or an engine without the debug calls: the view says nothing yet */
+    useDebug.getState().set({ healthSub: r.subscriptionId, healthError: null });
+  } catch (e) {
+    // No run yet: the subscription is made when one starts. Anything else (a torch run) is said in the view.
+    const err = coded(e);
+    useDebug.getState().set({ healthError: err.code === 'E_NO_RUN' ? null : err });
   } finally {
     healthPending = false;
   }

@@ -38,6 +38,8 @@ export interface DebugState {
   insideError: CodedError | null;
   health: HealthState;
   healthSub: string | null;
+  /** Why the run's health cannot be watched (e.g. a torch run), shown in the Health view. */
+  healthError: CodedError | null;
   /** Histograms of the watched block's parameters over time, by `<gluon name>/weight|grad`. */
   histograms: Record<string, HistAt[]>;
   evaluation: EvaluateResult | null;
@@ -60,6 +62,7 @@ export const initialDebug = () => ({
   insideError: null,
   health: emptyHealth(),
   healthSub: null,
+  healthError: null,
   histograms: {},
   evaluation: null,
   evaluating: false,
