@@ -16,6 +16,11 @@ export interface DebugOverhead {
   watched: number[];
   /** median(watched images/s) / median(headless images/s): 1 = no cost, 0.95 = 5 % slower. */
   ratio: number;
+  /**
+   * The same from this process's CPU time per image (process.cpuUsage, the wasm threads included): on a shared
+   * machine, where wall time mostly measures the neighbours, the figure to compare.
+   */
+  cpuRatio: number;
   snapshots: number;
 }
 
@@ -71,13 +76,19 @@ export async function measureDebugOverhead(batch: number, repeats: number, block
     await trainStep(model, opt, x, y, batch, watched ? monitor.probe : undefined);
     if (watched) await monitor.afterStep({ step: b, epoch: 0, batch: (b - 1) % batches, batches, applied: true });
   };
-  const t0 = performance.now();
   await step(false);
   await step(true); // warm-up (kernels, buffer pools, the probe's shapes)
+  // ~4 s per run, sized on a warm step (the first ones compile: sized on them, a run was ~3 steps, all noise).
+  const t0 = performance.now();
+  await step(false);
   const steps = Math.max(2, Math.round(4000 / (performance.now() - t0)));
+  const cpu: Record<'headless' | 'watched', number[]> = { headless: [], watched: [] };
   const run = async (watched: boolean) => {
-    const s0 = performance.now();
+    const s0 = performance.now(),
+      c0 = process.cpuUsage();
     for (let i = 0; i < steps; i++) await step(watched);
+    const c = process.cpuUsage(c0);
+    cpu[watched ? 'watched' : 'headless'].push((c.user + c.system) / (steps * batch));
     return (steps * batch) / ((performance.now() - s0) / 1000);
   };
   const headless: number[] = [],
@@ -89,5 +100,11 @@ export async function measureDebugOverhead(batch: number, repeats: number, block
   monitor.dispose();
   opt.dispose();
   model.dispose();
-  return { headless, watched, ratio: +(median(watched) / median(headless)).toFixed(3), snapshots };
+  return {
+    headless,
+    watched,
+    ratio: +(median(watched) / median(headless)).toFixed(3),
+    cpuRatio: +(median(cpu.headless) / median(cpu.watched)).toFixed(3),
+    snapshots,
+  };
 }
