@@ -100,6 +100,19 @@ describe('Trainer', () => {
     expect(events.filter((e) => e.event === 'state').at(-1)).toEqual({ event: 'state', state: 'stopped' });
   });
 
+  it('a run stopped before its first epoch ends reports the accuracy of the batches it trained, not 0', async () => {
+    const t = trainer('mlp', { pauseAtStep: 3 });
+    const events = record(t);
+    const running = t.run();
+    await t.whenHeld();
+    t.stop();
+    const done = await running;
+    const seen = events.filter((e) => e.event === 'progress').map((e) => e.accuracy);
+    expect(seen).toHaveLength(3);
+    expect(done.trainAccuracy).toBeCloseTo(seen.reduce((a, b) => a + b, 0) / 3, 6); // 3 full batches of 32
+    expect(done.trainAccuracy).toBeGreaterThan(0);
+  });
+
   it('pauseAtStep 0 holds before the first batch; a pause point at the last batch lets the run finish', async () => {
     const t = trainer('mlp', { pauseAtStep: 0, epochs: 1 });
     const running = t.run();

@@ -281,7 +281,11 @@ export class Trainer {
         eCorrect = 0,
         eN = 0;
       for (; this.pos.batch < batches; this.pos.batch++) {
-        if (!(await this.gate())) break outer;
+        if (!(await this.gate())) {
+          // Stopped before any epoch ended: report the batches it trained, not an accuracy of 0.
+          if (!lastVal && eN) lastTrainAcc = eCorrect / eN;
+          break outer;
+        }
         const { epoch, batch } = this.pos;
         this.opt.lr = scheduledLr(schedule, this.baseLr, epoch, this.pos.step, total);
         const n = Math.min(batchSize, split.n - batch * batchSize);
