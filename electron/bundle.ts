@@ -23,6 +23,7 @@ export const PYTHON_FILES = [
   'engine/runtime/torch/runner.py',
   'engine/runtime/torch/data.py',
   'engine/runtime/torch/optim.py',
+  'engine/runtime/torch/blas.py',
 ];
 
 /** Packages that must stay in node_modules: Electron itself, tfjs with its native and wasm binaries, resvg's native renderer. */

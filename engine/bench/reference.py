@@ -14,11 +14,16 @@ import gzip
 import json
 import os
 import statistics
+import sys
 import time
 
 import numpy as np
 import torch
 from torch import nn
+
+# The BLAS report is the torch runner's own (one definition for both sides of the comparison).
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'runtime', 'torch'))
+from blas import blas_core  # noqa: E402
 
 DATA = '/usr/share/datasets/fashion-mnist'
 
@@ -93,22 +98,6 @@ def bench(name, batch, repeats):
             step(i)
         runs.append(steps * batch / (time.perf_counter() - t))
     return runs
-
-
-def blas_core():
-    """The BLAS this process loaded, with OpenBLAS's core (as engine/runtime/torch/runner.py reports it)."""
-    import ctypes
-
-    with open('/proc/self/maps') as f:
-        libs = sorted({line.split()[-1] for line in f if 'blas' in line.rsplit('/', 1)[-1].lower()})
-    for lib in libs:
-        try:
-            core = ctypes.CDLL(lib).openblas_get_corename
-            core.restype = ctypes.c_char_p
-            return f'OpenBLAS {core().decode()} ({os.path.basename(lib)})'
-        except (OSError, AttributeError):
-            continue
-    return ', '.join(os.path.basename(lib) for lib in libs) or 'none loaded'
 
 
 if __name__ == '__main__':

@@ -52,6 +52,7 @@ import torch.distributed as dist  # noqa: E402
 import torch.nn.functional as F  # noqa: E402
 from data import epoch_order, open_parts  # noqa: E402  (beside this file)
 from optim import GluonOptimizer  # noqa: E402
+from blas import blas_core  # noqa: E402
 
 
 def send(event, **fields):
@@ -125,25 +126,6 @@ def device_name(device):
     except OSError:
         pass
     return platform.processor() or "CPU"
-
-
-def blas_core():
-    """The BLAS library this process loaded, and OpenBLAS's core (its kernels) when that is the one."""
-    import ctypes
-
-    try:
-        with open("/proc/self/maps") as f:
-            libs = sorted({line.split()[-1] for line in f if "blas" in line.rsplit("/", 1)[-1].lower()})
-    except OSError:
-        return "unknown"
-    for lib in libs:
-        try:
-            core = ctypes.CDLL(lib).openblas_get_corename
-            core.restype = ctypes.c_char_p
-            return f"OpenBLAS {core().decode()} ({os.path.basename(lib)})"
-        except (OSError, AttributeError):
-            continue
-    return ", ".join(os.path.basename(lib) for lib in libs) or "none loaded"
 
 
 def scheduled_lr(s, base, epoch, step, total):
