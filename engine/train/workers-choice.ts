@@ -4,8 +4,8 @@
 // alone (the first of each is a warm-up and not timed), then the verdict; going back to W workers first copies
 // rank 0's weights, optimizer and random state to the replicas (sync), since they sat out the one-worker steps.
 // Both ways compute the same update (W workers equal one to 1e-5), so measuring changes no result.
-import { availableCores, MAX_WORKERS, trainStep, type DataParallel, type StepProbe, type StepResult } from '../runtime';
-import type { Model, Optimizer } from '../runtime';
+import { availableCores, MAX_WORKERS, trainStep, type DataParallel } from '../runtime';
+import type { Optimizer } from '../runtime';
 
 /** Timed steps per side (after one warm-up step each). */
 export const MEASURED = 3;
@@ -60,14 +60,7 @@ export class WorkersChoice {
   }
 
   /** runtime trainStep's contract. */
-  readonly step = async (
-    model: Model,
-    opt: Optimizer,
-    x: Float32Array,
-    y: Int32Array,
-    n: number,
-    probe?: StepProbe,
-  ): Promise<StepResult> => {
+  readonly step: typeof trainStep = async (model, opt, x, y, n, probe) => {
     if (this.verdict) {
       return this.verdict.count > 1
         ? this.parallel.trainStep(model, opt, x, y, n, probe)
