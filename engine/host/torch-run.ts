@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { decodeSafetensors, safetensorsChunks } from '../export';
 import { pytorchSources } from '../export/pytorch/export';
-import { torchrunCommand } from '../export/pytorch/python';
+import { localRendezvous, torchrunCommand } from '../export/pytorch/python';
 import type { OptimizerState } from '../runtime';
 import type { TorchProbe } from '../runtime/backends/torch';
 import {
@@ -32,6 +32,8 @@ const RUNNER = (fs.existsSync(BUNDLED_RUNNER) ? BUNDLED_RUNNER : SOURCE_RUNNER).
   'app.asar.unpacked$1',
 );
 const HELD = ['paused', 'stopped', 'done', 'failed'];
+/** How long a runner may take to exit after its done event (saving and events are over by then). */
+const EXIT_GRACE_MS = 30_000;
 type DoneEvent = Extract<TrainEvent, { event: 'done' }>;
 
 export interface TorchOptions {
@@ -238,7 +240,7 @@ export class TorchTrainer extends Trainer {
     fs.writeFileSync(path.join(this.dir, 'config.json'), JSON.stringify(config));
   }
 
-  private command(): string[] {
+  private async command(): Promise<string[]> {
     const python = this.torchProbe.python!;
     const device = ['--device', this.options.device ?? 'auto'];
     const { nproc = 1, nnodes = 1, rdzv } = this.options;
@@ -248,7 +250,7 @@ export class TorchTrainer extends Trainer {
     const where =
       nnodes > 1
         ? ['--nnodes', String(nnodes), '--rdzv_backend', 'c10d', '--rdzv_endpoint', rdzv ?? '']
-        : ['--standalone'];
+        : await localRendezvous();
     return [
       ...torchrunCommand(python),
       '--redirects',
@@ -266,13 +268,15 @@ export class TorchTrainer extends Trainer {
 
   private async supervise(): Promise<TorchDone> {
     await this.writeInputs();
-    const [cmd, ...args] = this.command();
+    const [cmd, ...args] = await this.command();
     const env = { ...process.env, PYTHONUNBUFFERED: '1' };
     const child = spawn(cmd, args, { stdio: ['pipe', 'pipe', 'pipe'], env });
     this.child = child;
     child.stdin!.on('error', () => {}); // the runner may exit first; its exit reports why
     for (const line of this.queued.splice(0)) child.stdin!.write(line);
     let done: TorchDone | null = null;
+    let lingering: NodeJS.Timeout | undefined;
+    let lingered = false;
     let buffered = '';
     child.stdout!.setEncoding('utf8');
     child.stdout!.on('data', (chunk: string) => {
@@ -282,7 +286,15 @@ export class TorchTrainer extends Trainer {
         const line = buffered.slice(0, nl);
         buffered = buffered.slice(nl + 1);
         const d = this.message(line);
-        if (d) done = d;
+        if (d) {
+          done = d;
+          // Everything the run owes is in: a runner that then fails to exit (a teardown deadlock in a DDP
+          // rank) must not hold the run open.
+          lingering = setTimeout(() => {
+            lingered = true;
+            child.kill('SIGKILL');
+          }, EXIT_GRACE_MS);
+        }
       }
     });
     let err = '';
@@ -298,8 +310,15 @@ export class TorchTrainer extends Trainer {
       child.on('error', (error) => resolve({ code: null, signal: null, error }));
       child.on('close', (code, signal) => resolve({ code, signal }));
     });
+    clearTimeout(lingering);
     this.child = null;
     this.acknowledge(true); // nothing waits on a control the runner will never apply
+    if (done && lingered) {
+      console.warn(
+        `netloom: the torch runner had not exited ${EXIT_GRACE_MS / 1000} s after its done event; killed it`,
+      );
+      return done;
+    }
     if (err.trim()) this.stderrTail.push(err);
     if (done && exit.code === 0) return done;
     if (exit.error) throw new Error(`cannot start ${cmd}: ${exit.error.message}`);

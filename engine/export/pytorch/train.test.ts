@@ -13,7 +13,7 @@ import { runExport } from '../formats';
 import type { Tensor } from '../layout';
 import { decodeSafetensors } from '../project/safetensors';
 import { fashionBatch, haveFashion, maxDiff } from '../testing/fixtures';
-import { torchPython, torchrunCommand } from './python';
+import { localRendezvous, torchPython, torchrunCommand } from './python';
 import { decodeNpy, encodeNpy } from './testing/npy';
 import { tempDir } from './testing/roundtrip';
 
@@ -71,7 +71,7 @@ describe.skipIf(!!skip)('train.py (lenet-bn)', () => {
   it('runs as 2 DDP processes under torchrun (gloo on CPU), rank 0 reporting', async () => {
     // Debian 12's torchrun fails ("'NoneType' object has no attribute 'get'") without --redirects/--tee.
     const [cmd, ...pre] = torchrunCommand(python!);
-    const args = [...pre, '--standalone', '--redirects', '1', '--tee', '1', '--nproc_per_node', '2'];
+    const args = [...pre, ...(await localRendezvous()), '--redirects', '1', '--tee', '1', '--nproc_per_node', '2'];
     const { stdout } = await run(cmd, [...args, 'train.py', '--limit', '256', '--epochs', '1'], {
       cwd: dir,
       timeout: 600_000,

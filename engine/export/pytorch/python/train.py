@@ -169,7 +169,11 @@ def main(argv=None):
         netloom_layers.write_safetensors(args.save, netloom_layers.gluon_state(model, PARAMS), {"format": "netloom"})
         say(f"saved {args.save}")
     if world > 1:
-        dist.destroy_process_group()
+        # torch 1.13 can deadlock tearing DDP down at exit (a gloo thread waits for the GIL the joining thread
+        # holds), leaving one rank spinning after the run: everything is written, so leave directly.
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(0)
     return 0
 
 
