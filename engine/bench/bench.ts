@@ -146,7 +146,8 @@ async function main() {
       workers[net] = await measureWorkers(NETS[net](), w, batch, repeats);
       const c = workers[net];
       process.stderr.write(
-        `wasm ${net}: ${w} workers / 1 = ${c.scaling}; CPU/wall ${c.cpuPerWall.one} → ${c.cpuPerWall.many}; ` +
+        `wasm ${net}: ${w} workers / 1 = ${c.scaling} (${w} whole batches: ${c.wholeScaling}; CPU split ` +
+          `${JSON.stringify(c.cpuSplit)}); CPU/wall ${c.cpuPerWall.one} → ${c.cpuPerWall.many}; ` +
           `per step (ms) ${JSON.stringify(c.perStepMs)} engine ${JSON.stringify(c.engineMs)}\n`,
       );
     }

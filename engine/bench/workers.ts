@@ -5,6 +5,10 @@
 // is W single-threaded workers over one. Wall time alone cannot show scaling on a shared machine, so it also says
 // how the W-worker steps spent their time: each worker's busy share of the wall time (computing, reducing its chunk,
 // applying; the rest is waiting at a barrier or for the next step) and the process's CPU time per wall second.
+// A third series, interleaved with the two, gives the same W workers W whole batches per step (each worker's share is
+// the 1-worker batch): its scaling is what the machine itself allows W threads (shared caches, memory bandwidth, a
+// clock that drops when more cores are busy), and its thread CPU per step against the 1-worker step says by how much
+// running W at once inflates the same work; the W-worker step against it then leaves the work that does not halve.
 import { inferNetwork } from '../core';
 import { createFiller, loadDataset } from '../data';
 import { DataParallel, Model, Optimizer, trainStep } from '../runtime';
@@ -18,6 +22,10 @@ export interface WorkersCase {
   many: number[];
   /** median(W workers) / median(1 worker). */
   scaling: number;
+  /** W workers on W whole batches per step (each worker's share = the 1-worker batch), images/s. */
+  whole: number[];
+  /** median(whole) / median(1 worker): the scaling the machine allows W such threads at all. */
+  wholeScaling: number;
   /** Process CPU seconds per wall second over the 1-worker and the W-worker repeats (W cores busy: ≈ W). */
   cpuPerWall: { one: number; many: number };
   /** Each worker's busy share of the W-worker repeats' wall time, and its ms per step by phase. */
@@ -36,6 +44,13 @@ export interface WorkersCase {
    * during a W-worker step, and the scaling they imply on W idle cores: one / the busiest worker's.
    */
   cpuMsPerStep: { one: number; engine: number; projectedScaling: number };
+  /**
+   * Where a W-worker step's CPU goes, from thread CPU times: `share` = the busiest worker's CPU per W-worker step /
+   * a 1-worker step's (1/W if everything halved at no cost); `inflation` = the busiest worker's CPU per whole-batch
+   * step / a 1-worker step's (the same work, W threads at once); `fixed` = the part of a step that does not shrink
+   * with the share, from share / inflation = fixed + (1 − fixed)/W.
+   */
+  cpuSplit: { share: number; inflation: number; fixed: number };
   /** The engine thread's ms per step: copying the batch in, waiting for the workers, applying the update. */
   engineMs: { copy: number; wait: number; apply: number };
   /** Resident memory after the W-worker runs, and the process's peak, in MiB. */
@@ -72,10 +87,10 @@ export async function measureWorkers(
   batch: number,
   repeats: number,
 ): Promise<WorkersCase> {
-  const data = await loadDataset({ source: 'fashion-mnist', limit: batch * 4 });
+  const data = await loadDataset({ source: 'fashion-mnist', limit: batch * (4 + workers) });
   const filler = createFiller(data.train, data.inputShape, data.normalize);
-  const x = new Float32Array(batch * filler.sampleSize),
-    y = new Int32Array(batch);
+  const x = new Float32Array(workers * batch * filler.sampleSize),
+    y = new Int32Array(workers * batch);
   const make = () => {
     const model = new Model(inferNetwork(doc), 1);
     return { model, opt: new Optimizer({ type: 'sgd', lr: 0.01, momentum: 0.9 }) };
@@ -84,47 +99,83 @@ export async function measureWorkers(
     multi = make();
   const dp = await DataParallel.start(multi.model, multi.opt, { workers });
   let b = 0;
-  const fill = () => filler.fill(null, (b++ % 4) * batch, batch, x, y);
-  const stepOne = async () => (fill(), await trainStep(single.model, single.opt, x, y, batch));
-  const stepMany = async () => (fill(), await dp.trainStep(multi.model, multi.opt, x, y, batch));
-  // Warm-up both (kernel compilation, buffer pools), and size a repeat at ~2 s of the single worker.
+  const fill = (n: number) => filler.fill(null, (b++ % 4) * batch, n, x, y);
+  // one batch's rows as arrays of their own length (a step takes the whole array as its batch)
+  const x1 = x.subarray(0, batch * filler.sampleSize),
+    y1 = y.subarray(0, batch);
+  const stepOne = async () => (fill(batch), await trainStep(single.model, single.opt, x1, y1, batch));
+  const stepMany = async () => (fill(batch), await dp.trainStep(multi.model, multi.opt, x1, y1, batch));
+  const stepWhole = async () => (
+    fill(workers * batch),
+    await dp.trainStep(multi.model, multi.opt, x, y, workers * batch)
+  );
+  // Warm-up all three (kernel compilation, buffer pools), and size a repeat at ~2 s of the single worker.
   await stepOne();
   await stepMany();
+  await stepWhole();
   const t0 = performance.now();
   await stepOne();
   const steps = Math.max(1, Math.round(2000 / (performance.now() - t0)));
-  const cpu = { one: 0, many: 0 },
-    wall = { one: 0, many: 0 },
-    thread = { one: 0, many: 0 },
-    counted = { one: 0, many: 0 };
-  const timed = async (kind: 'one' | 'many', step: () => Promise<unknown>) => {
+  const cpu = { one: 0, many: 0, whole: 0 },
+    wall = { one: 0, many: 0, whole: 0 },
+    thread = { one: 0, many: 0, whole: 0 },
+    counted = { one: 0, many: 0, whole: 0 };
+  const timed = async (kind: 'one' | 'many' | 'whole', step: () => Promise<unknown>) => {
+    const n = kind === 'whole' ? Math.max(1, Math.round(steps / workers)) : steps,
+      images = n * batch * (kind === 'whole' ? workers : 1);
     const c0 = process.cpuUsage(),
       t0 = threadCpuMs(),
       s0 = performance.now();
-    for (let i = 0; i < steps; i++) await step();
+    for (let i = 0; i < n; i++) await step();
     const ms = performance.now() - s0,
       c = process.cpuUsage(c0);
     thread[kind] += threadCpuMs() - t0;
-    counted[kind] += steps;
+    counted[kind] += n;
     wall[kind] += ms;
     cpu[kind] += (c.user + c.system) / 1000;
-    return (steps * batch) / (ms / 1000);
+    return images / (ms / 1000);
   };
   const one: number[] = [],
-    many: number[] = [];
-  let phases: ReturnType<typeof phaseDelta> | undefined;
+    many: number[] = [],
+    whole: number[] = [];
+  // Phases summed over every W-worker repeat of a kind (repeats of the other kinds run between them; the last step's
+  // apply is counted in its repeat: settled(), outside the wall time).
+  const zero = (): PhaseTimes => {
+    const p = dp.phases();
+    return {
+      workers: p.workers.map((w) => ({ ...w, ...Object.fromEntries(Object.keys(w).map((k) => [k, 0])) })),
+      engine: { copy: 0, wait: 0, apply: 0 },
+      steps: 0,
+    };
+  };
+  const sums = { many: zero(), whole: zero() };
+  const timedPhases = async (kind: 'many' | 'whole', step: () => Promise<unknown>) => {
+    const p0 = dp.phases();
+    const rate = await timed(kind, step);
+    await dp.settled();
+    const p1 = dp.phases(),
+      acc = sums[kind];
+    acc.steps += p1.steps - p0.steps;
+    acc.workers.forEach((w, i) => {
+      for (const k of Object.keys(w) as (keyof typeof w)[]) w[k] += p1.workers[i][k] - p0.workers[i][k];
+    });
+    for (const k of Object.keys(acc.engine) as (keyof PhaseTimes['engine'])[])
+      acc.engine[k] += p1.engine[k] - p0.engine[k];
+    return rate;
+  };
   for (let r = 0; r < repeats; r++) {
     one.push(await timed('one', stepOne));
-    const p0 = dp.phases(),
-      w0 = wall.many;
-    many.push(await timed('many', stepMany));
-    await dp.settled(); // the last step's apply is counted in this repeat's phases (outside its wall time)
-    // The median repeat's phases would need all kept; the last repeat's stand for them (same sizes, same code).
-    phases = phaseDelta(p0, dp.phases(), wall.many - w0);
+    many.push(await timedPhases('many', stepMany));
+    whole.push(await timedPhases('whole', stepWhole));
   }
+  const phases = phaseDelta(zero(), sums.many, wall.many),
+    wholePhases = phaseDelta(zero(), sums.whole, wall.whole);
   const rss = process.memoryUsage().rss;
   const oneCpu = thread.one / counted.one,
-    busiest = Math.max(...phases!.perStepMs.map((p) => p.cpu));
+    busiest = Math.max(...phases.perStepMs.map((p) => p.cpu)),
+    busiestWhole = Math.max(...wholePhases.perStepMs.map((p) => p.cpu));
+  const share = busiest / oneCpu,
+    inflation = busiestWhole / oneCpu;
   await dp.close();
   single.model.dispose();
   multi.model.dispose();
@@ -135,22 +186,29 @@ export async function measureWorkers(
     one,
     many,
     scaling: +(median(many) / median(one)).toFixed(3),
+    whole,
+    wholeScaling: +(median(whole) / median(one)).toFixed(3),
     cpuPerWall: { one: round(cpu.one / wall.one), many: round(cpu.many / wall.many) },
-    busy: phases!.busy,
+    busy: phases.busy,
     cpuMsPerStep: {
       one: round(oneCpu),
       engine: round(thread.many / counted.many),
       projectedScaling: round(oneCpu / busiest),
     },
-    perStepMs: phases!.perStepMs,
-    engineMs: phases!.engineMs,
+    cpuSplit: {
+      share: round(share),
+      inflation: round(inflation),
+      fixed: round((share / inflation - 1 / workers) / (1 - 1 / workers)),
+    },
+    perStepMs: phases.perStepMs,
+    engineMs: phases.engineMs,
     rssMiB: mib(rss),
     peakRssMiB: mib(process.resourceUsage().maxRSS * 1024),
   };
 }
 
 export const WORKERS_HEADER =
-  '| network | wasm 1 worker (1 thread) img/s | wasm W workers img/s | scaling | CPU/wall 1 · W | busy per worker | CPU ms/step: 1 worker · each of W · engine (projected scaling) | RSS / peak |\n|---|---|---|---|---|---|---|---|';
+  '| network | wasm 1 worker (1 thread) img/s | wasm W workers img/s | scaling | CPU/wall 1 · W | busy per worker | CPU ms/step: 1 worker · each of W · engine (projected scaling) | W whole batches: scaling · CPU share · inflation · fixed | RSS / peak |\n|---|---|---|---|---|---|---|---|---|';
 
 export function workersRow(net: string, c: WorkersCase): string {
   const f = (a: number[]) => {
@@ -159,5 +217,6 @@ export function workersRow(net: string, c: WorkersCase): string {
   };
   const busy = c.busy.map((v) => `${Math.round(100 * v)}%`).join(' · ');
   const cpu = `${c.cpuMsPerStep.one} · ${c.perStepMs.map((p) => p.cpu).join(' · ')} · ${c.cpuMsPerStep.engine} (${c.cpuMsPerStep.projectedScaling}×)`;
-  return `| ${net} | ${f(c.one)} | ${f(c.many)} | ${c.scaling.toFixed(2)}× | ${c.cpuPerWall.one} · ${c.cpuPerWall.many} | ${busy} | ${cpu} | ${c.rssMiB} / ${c.peakRssMiB} MiB |`;
+  const split = `${c.wholeScaling.toFixed(2)}× · ${c.cpuSplit.share} · ${c.cpuSplit.inflation}× · ${c.cpuSplit.fixed}`;
+  return `| ${net} | ${f(c.one)} | ${f(c.many)} | ${c.scaling.toFixed(2)}× | ${c.cpuPerWall.one} · ${c.cpuPerWall.many} | ${busy} | ${cpu} | ${split} | ${c.rssMiB} / ${c.peakRssMiB} MiB |`;
 }
