@@ -1,14 +1,17 @@
-// `netloom evaluate <trained project> [--data …] [--split test|train] [--limit N] [--backend NAME] [--json]`:
+// `netloom evaluate <trained project> [--data …] [--split test|train] [--limit N] [--backend NAME] [--workers N|auto]
+// [--json]` (`--workers`: the batches over data-parallel workers, predict-workers.ts):
 // accuracy, per-class precision/recall and the confusion matrix over exactly the samples `predict` sees (the
 // split in file order, its first N), as ONE JSON object or a readable table. A project without trained weights
 // is refused (E_NOT_TRAINED): an evaluation of random weights would only mislead.
 import fs from 'node:fs';
 import { parseArgs, CliError } from './args';
 import { checkBeforeAllocating, openChecked } from './open';
-import { checkBackend, dataFlags, text } from './options';
+import { checkBackend, dataFlags, text, workersOption } from './options';
+import { checkWorkersBackend, inferenceHelp, inferenceWorkers } from './predict-workers';
 
 const USAGE =
-  'usage: netloom evaluate <project.netloom | file.netloom.json> [--data fashion-mnist|mnist|<folder>|<csv>] [--label-column NAME] [--split test|train] [--limit N] [--backend NAME] [--json]';
+  'usage: netloom evaluate <project.netloom | file.netloom.json> [--data fashion-mnist|mnist|<folder>|<csv>] [--label-column NAME] [--split test|train] [--limit N] [--backend NAME] [--workers N|auto] [--json]';
+const FLAGS = ['data', 'label-column', 'split', 'limit', 'backend', 'workers', 'json', 'help'];
 
 /** Reads a `.netloom` zip or a legacy JSON project: its document with the trained weights inside. */
 async function trainedDoc(ref: string) {
@@ -29,14 +32,15 @@ async function trainedDoc(ref: string) {
 }
 
 export async function evaluateCommand(argv: string[]): Promise<number> {
-  const p = parseArgs(argv, ['json', 'help'], ['data', 'label-column', 'split', 'limit', 'backend', 'json', 'help']);
-  if (p.flags.help) return (process.stdout.write(USAGE + '\n'), 0);
+  const p = parseArgs(argv, ['json', 'help'], FLAGS);
+  if (p.flags.help) return (process.stdout.write(inferenceHelp(USAGE)), 0);
   const ref = p.positional[0];
   if (!ref) throw new CliError(`a trained project is missing: ${USAGE.replace('usage: ', '')}`);
   if (p.positional.length > 1) throw new CliError(`one project at a time, got ${p.positional.join(' ')}`);
   const part = text(p, 'split') ?? 'test';
   if (part !== 'test' && part !== 'train')
     throw new CliError(`--split must be test or train, got ${JSON.stringify(part)}`);
+  const workers = workersOption(p);
   const doc = await trainedDoc(ref);
   const { inferNetwork } = await import('../core');
   const net = inferNetwork(doc);
@@ -44,6 +48,7 @@ export async function evaluateCommand(argv: string[]): Promise<number> {
   const backend = text(p, 'backend');
   const { backendNames } = await import('../runtime');
   checkBackend(backend, backendNames());
+  checkWorkersBackend(workers, backend);
   checkBeforeAllocating(net, Math.min(256, data.limit ?? 256));
   const session = await openChecked({
     doc,
@@ -52,13 +57,19 @@ export async function evaluateCommand(argv: string[]): Promise<number> {
     validationSplit: 0, // as predict: --split train means the whole training set
     backend,
   });
+  let pool: Awaited<ReturnType<typeof inferenceWorkers>> | undefined;
   try {
     const { evaluateModel } = await import('../debug');
     const { sampleSource } = await import('../host/debug-data');
-    const r = await evaluateModel(session.model, sampleSource(session.data, part), {
+    const src = sampleSource(session.data, part);
+    pool = await inferenceWorkers(session, workers, Math.min(data.limit ?? src.n, src.n));
+    const r = await evaluateModel(session.model, src, {
       limit: data.limit,
       maxMisclassified: 0,
+      predict: pool.predict,
     });
+    const said = pool.summary();
+    if (said) process.stderr.write(said + '\n');
     const C = r.classes.length;
     const confusion = Array.from({ length: C }, (_, i) => Array.from(r.confusion.subarray(i * C, (i + 1) * C)));
     if (p.flags.json) {
@@ -67,6 +78,7 @@ export async function evaluateCommand(argv: string[]): Promise<number> {
     } else process.stdout.write(table(r.classes, r.precision, r.recall, confusion, r.accuracy, r.samples, part));
     return 0;
   } finally {
+    await pool?.close();
     session.model.dispose();
   }
 }

@@ -37,6 +37,10 @@ const CASES: [string[], RegExp][] = [
   [predict('--limit', '0'), /--limit must be a whole number >= 1/],
   [predict('--backend', 'nope'), /--backend must be one of/],
   [predict('--split', 'dev'), /--split must be test or train/],
+  [predict('--workers', '0'), /--workers must be >= 1, got "0"/],
+  [predict('--workers', '9'), /--workers must be <= 8, got "9"/],
+  [predict('--workers', 'many'), /--workers must be a number, got "many"/],
+  [['evaluate', 'lenet.netloom', '--workers', '1.5'], /--workers must be a whole number, got "1.5"/],
 ];
 
 describe('netloom flags are validated before any work', { timeout: 120_000 }, () => {

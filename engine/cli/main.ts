@@ -13,8 +13,8 @@ usage:
                 [--batch-size N] [--lr X] [--optimizer sgd|adam] [--momentum X] [--val-split F]
                 [--schedule step:EVERY:GAMMA|cosine[:MINLR]|constant] [--early-stop N] [--limit N]
                 [--backend name] [--seed N] [--save out.netloom.json] [--json]   (netloom train --help)
-  netloom predict <file> [--data …] [--split test|train] [--limit N] [--json]
-  netloom evaluate <trained project> [--data …] [--split test|train] [--limit N] [--json]
+  netloom predict <file> [--data …] [--split test|train] [--limit N] [--workers N|auto] [--json]
+  netloom evaluate <trained project> [--data …] [--split test|train] [--limit N] [--workers N|auto] [--json]
   ${serve.replace(/^usage: /, '')}
 `;
 

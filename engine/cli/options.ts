@@ -8,11 +8,40 @@ import { CliError, type Parsed } from './args';
 import { TORCH_FLAGS } from './torch-flags';
 import { WATCH_FLAGS } from './watch';
 
-interface Flag {
+export interface Flag {
   /** Where the value lands in a trainConfig (dots into nested objects); absent for the CLI's own flags. */
   path?: string;
   arg?: string;
   help: string;
+}
+
+/**
+ * `--workers N|auto`, one definition for train, predict and evaluate: the same values (the contract's `workers`
+ * schema), the same help; only what 'auto' does differs by command, so each says it.
+ */
+export function workersFlag(auto: string): Flag {
+  return {
+    path: 'workers',
+    arg: 'N|auto',
+    help: `data-parallel workers on the wasm backend, 1–8 or 'auto' (${auto}; default 1; more than the cores: clamped, with a note)`,
+  };
+}
+
+/** A flag's line of a help text: `  --workers N|auto  data-parallel …`, padded to `width`. */
+export const flagLine = (name: string, f: Flag, width = 0) =>
+  `  ${`--${name}${f.arg ? ` ${f.arg}` : ''}`.padEnd(width)}  ${f.help}`;
+
+/** What `--workers` says before validation: 'auto', a number when it looks like one, else the text typed. */
+const rawWorkers = (p: Parsed) => {
+  const v = text(p, 'workers');
+  return v === undefined || v === 'auto' ? v : num(v);
+};
+
+/** `--workers` alone (predict, evaluate), validated by the contract's `workers` schema as train's is. */
+export function workersOption(p: Parsed): number | 'auto' | undefined {
+  const r = trainConfig.shape.workers.safeParse(rawWorkers(p));
+  if (r.success) return r.data;
+  throw new CliError(`--workers ${describeIssue(r.error.issues[0])}, got ${JSON.stringify(p.flags.workers)}`);
 }
 
 export const TRAIN_FLAGS: Record<string, Flag> = {
@@ -44,11 +73,7 @@ export const TRAIN_FLAGS: Record<string, Flag> = {
     arg: 'NAME',
     help: 'the backend (default: a GPU torch, else the best tfjs one installed)',
   },
-  workers: {
-    path: 'workers',
-    arg: 'N',
-    help: "data-parallel workers on the wasm backend, 1–8 or 'auto' (the cores, kept if the first steps are faster; default 1; more than the cores: clamped, with a note)",
-  },
+  workers: workersFlag('the cores, kept if the first steps are faster'),
   seed: { path: 'seed', arg: 'N', help: 'seed for initialisation, shuffling and the validation split (default 0)' },
   ...TORCH_FLAGS,
   ...WATCH_FLAGS,
@@ -67,15 +92,15 @@ export const TRAIN_BOOLEANS = ['json', 'help'];
 
 /** The help text; the backend names come from the runtime's registry (loaded by then). */
 export function trainHelp(backends: readonly string[]): string {
-  const rows = Object.entries(TRAIN_FLAGS).map(([k, f]) => [
-    `--${k}${f.arg ? ` ${f.arg}` : ''}`,
-    k === 'backend' ? `${backends.join(' | ')}: ${f.help}` : f.help,
+  const rows = Object.entries(TRAIN_FLAGS).map(([k, f]): [string, Flag] => [
+    k,
+    k === 'backend' ? { ...f, help: `${backends.join(' | ')}: ${f.help}` } : f,
   ]);
-  const w = Math.max(...rows.map((r) => r[0].length));
+  const w = Math.max(...rows.map(([k, f]) => `--${k}${f.arg ? ` ${f.arg}` : ''}`.length));
   return [
     'usage: netloom train <template | file.netloom.json> [flags]',
     '',
-    ...rows.map(([a, h]) => `  ${a.padEnd(w)}  ${h}`),
+    ...rows.map(([k, f]) => flagLine(k, f, w)),
     '',
     'Ctrl-C stops after the current batch (and saves when --save is given).',
   ].join('\n');
@@ -187,7 +212,7 @@ export function trainOptions(p: Parsed, doc: NetworkDoc | null, docText: string)
     weightDecay: same ? t?.weightDecay : undefined,
     seed: flagNum('seed') ?? 0,
     backend,
-    workers: text(p, 'workers') === 'auto' ? 'auto' : flagNum('workers'),
+    workers: rawWorkers(p),
     schedule: schedule !== undefined ? parseSchedule(schedule) : t?.schedule,
     earlyStop: patience !== undefined ? { ...t?.earlyStop, patience } : t?.earlyStop,
   };

@@ -1,18 +1,21 @@
-// `netloom predict <file> [--data …] [--split test|train] [--limit N] [--backend NAME] [--json]`: one line per
-// sample, then the accuracy. Flags are validated with the protocol's dataSpec schema; weights that are damaged,
-// do not fit, or are NaN are refused with a coded one-line error, and so are NaN outputs.
+// `netloom predict <file> [--data …] [--split test|train] [--limit N] [--backend NAME] [--workers N|auto] [--json]`:
+// one line per sample, then the accuracy; `--workers` runs the batches over data-parallel workers (predict-workers.ts).
+// Flags are validated with the protocol's schemas; weights that are damaged, do not fit, or are NaN are refused with a
+// coded one-line error, and so are NaN outputs.
 import { createFiller, getPart } from '../data';
 import { parseArgs, CliError } from './args';
 import { checkBeforeAllocating, loadNetwork, openChecked } from './open';
-import { checkBackend, dataFlags, text } from './options';
+import { checkBackend, dataFlags, text, workersOption } from './options';
+import { checkWorkersBackend, inferenceHelp, inferenceWorkers } from './predict-workers';
 
 const USAGE =
-  'usage: netloom predict <file.netloom.json> [--data fashion-mnist|mnist|<folder>|<csv>] [--label-column NAME] [--split test|train] [--limit N] [--backend NAME] [--json]';
+  'usage: netloom predict <file.netloom.json> [--data fashion-mnist|mnist|<folder>|<csv>] [--label-column NAME] [--split test|train] [--limit N] [--backend NAME] [--workers N|auto] [--json]';
+const FLAGS = ['data', 'label-column', 'split', 'limit', 'backend', 'workers', 'json', 'help'];
 const BATCH = 256;
 
 export async function predictCommand(argv: string[]): Promise<number> {
-  const p = parseArgs(argv, ['json', 'help'], ['data', 'label-column', 'split', 'limit', 'backend', 'json', 'help']);
-  if (p.flags.help) return (process.stdout.write(USAGE + '\n'), 0);
+  const p = parseArgs(argv, ['json', 'help'], FLAGS);
+  if (p.flags.help) return (process.stdout.write(inferenceHelp(USAGE)), 0);
   const ref = p.positional[0];
   if (!ref) throw new CliError(`a network is missing: ${USAGE.replace('usage: ', '')}`);
   const part = text(p, 'split') ?? 'test';
@@ -21,9 +24,11 @@ export async function predictCommand(argv: string[]): Promise<number> {
   const { net, text: docText } = loadNetwork(ref);
   const data = dataFlags(p, net.doc);
   const backend = text(p, 'backend');
+  const workers = workersOption(p);
   // The runtime (tfjs) loads only after the command line is known to be valid: usage errors answer fast.
-  const { backendNames, predictBatch } = await import('../runtime');
+  const { backendNames } = await import('../runtime');
   checkBackend(backend, backendNames());
+  checkWorkersBackend(workers, backend);
   checkBeforeAllocating(net, Math.min(BATCH, data.limit ?? BATCH));
 
   const session = await openChecked({
@@ -33,11 +38,13 @@ export async function predictCommand(argv: string[]): Promise<number> {
     validationSplit: 0, // --split train means the whole training set
     backend,
   });
+  let pool: Awaited<ReturnType<typeof inferenceWorkers>> | undefined;
   try {
     if (!session.doc.weights)
       process.stderr.write(`warning: ${ref} has no trained weights; predicting with freshly initialized ones\n`);
     const split = getPart(session.data, part);
     const limit = Math.min(data.limit ?? split.n, split.n);
+    pool = await inferenceWorkers(session, workers, limit);
     const filler = createFiller(split, session.data.inputShape, session.data.normalize);
     const x = new Float32Array(BATCH * filler.sampleSize),
       y = new Int32Array(BATCH);
@@ -45,7 +52,7 @@ export async function predictCommand(argv: string[]): Promise<number> {
     for (let start = 0; start < limit; start += BATCH) {
       const n = Math.min(BATCH, limit - start);
       filler.fill(null, start, n, x, y);
-      const { logits, classes } = await predictBatch(session.model, x.subarray(0, n * filler.sampleSize), n);
+      const { logits, classes } = await pool.predict(session.model, x.subarray(0, n * filler.sampleSize), n);
       const bad = logits.findIndex((v) => !Number.isFinite(v));
       if (bad >= 0)
         throw new CliError(
@@ -68,10 +75,13 @@ export async function predictCommand(argv: string[]): Promise<number> {
           );
       }
     }
+    const said = pool.summary();
+    if (said) process.stderr.write(said + '\n');
     if (!p.flags.json)
       process.stderr.write(`accuracy ${((100 * correct) / limit).toFixed(2)}% on ${limit} ${part} samples\n`);
     return 0;
   } finally {
+    await pool?.close();
     session.model.dispose();
   }
 }

@@ -39,8 +39,15 @@ export function topK(logits: ArrayLike<number>, k: number): { classes: number[];
 export async function evaluateModel(
   model: Model,
   src: SampleSource,
-  opts: { limit?: number; maxMisclassified?: number; signal?: AbortSignal } = {},
+  opts: {
+    limit?: number;
+    maxMisclassified?: number;
+    signal?: AbortSignal;
+    /** predictBatch's contract by another route (the CLI's data-parallel workers); default runtime's. */
+    predict?: typeof predictBatch;
+  } = {},
 ): Promise<Evaluation> {
+  const predict = opts.predict ?? predictBatch;
   const total = Math.min(opts.limit ?? src.n, src.n);
   const maxMis = opts.maxMisclassified ?? 200;
   const C = src.classes.length;
@@ -53,7 +60,7 @@ export async function evaluateModel(
     if (opts.signal?.aborted) throw Object.assign(new Error('evaluation cancelled'), { name: 'AbortError' });
     const n = Math.min(BATCH, total - start);
     src.fill(start, n, x, y);
-    const { logits, classes } = await predictBatch(model, x.subarray(0, n * src.sampleSize), n);
+    const { logits, classes } = await predict(model, x.subarray(0, n * src.sampleSize), n);
     for (let i = 0; i < n; i++) {
       const row = logits.subarray(i * classes, (i + 1) * classes);
       let predicted = 0;
