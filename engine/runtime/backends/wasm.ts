@@ -6,6 +6,7 @@ import { getThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { setGemmThreads } from '../kernels/gemm-pool';
 import { registerWasmKernels } from '../kernels/register';
 import { tf } from './tf';
 import type { BackendEntry, BackendInitOptions } from './types';
@@ -53,6 +54,7 @@ export const wasmBackend: BackendEntry = {
       if (!(await tf.setBackend('wasm'))) throw new Error("tf.setBackend('wasm') failed");
       return;
     }
+    setGemmThreads(1); // until the threaded instance is up (its memory is what the GEMM helpers share)
     // Another thread count than the live instance's: XNNPACK's pool is sized once per instance, so the instance is
     // replaced (setBackend alone would keep the old one and its threads: a "1 thread" bench baseline ran on 2).
     packageFactory ??= tf.findBackendFactory('wasm');
@@ -62,6 +64,7 @@ export const wasmBackend: BackendEntry = {
       if (await tf.setBackend('wasm')) {
         note = `SIMD, ${getThreadsCount()} threads`;
         liveThreads = threads;
+        setGemmThreads(getThreadsCount());
         return;
       }
       note = 'SIMD, 1 thread (threaded build failed to start)';

@@ -68,10 +68,10 @@ export function registerFusedGradients(): void {
       if (attrs.transposeA || attrs.transposeB)
         throw new Error('fused dense gradient: transposed operands unsupported');
       const dz = activationGrad(dy as Tensor, y, attrs.activation as string);
-      // explicit transposes: wasm's matMul is ~10x slower with transposeA/B set in the call
+      // transposed operands in the call: wasm's GEMM (batch-mat-mul.ts) reads Aᵀ in place, other backends natively
       return {
-        a: () => tf.matMul(dz as tf.Tensor3D, tf.transpose(b, [0, 2, 1]) as tf.Tensor3D),
-        b: () => tf.matMul(tf.transpose(a, [0, 2, 1]) as tf.Tensor3D, dz as tf.Tensor3D),
+        a: () => tf.matMul(dz as tf.Tensor3D, b as tf.Tensor3D, false, true),
+        b: () => tf.matMul(a as tf.Tensor3D, dz as tf.Tensor3D, true, false),
         bias: () => tf.sum(dz, [0, 1]),
       };
     },

@@ -24,6 +24,21 @@ export interface SimdKernels {
     left: number,
   ): void;
   sumRows(src: number, rows: number, inner: number, acc: number, out: number, scale: number): void;
+  gemm(
+    a: number,
+    sai: number,
+    sap: number,
+    b: number,
+    ldb: number,
+    c: number,
+    ldc: number,
+    i0: number,
+    i1: number,
+    n: number,
+    k: number,
+    bias: number,
+    flags: number,
+  ): void;
   im2colT(
     x: number,
     col: number,
@@ -49,7 +64,8 @@ interface WasmModuleLike {
 
 const instances = new WeakMap<WebAssembly.Memory, SimdKernels>();
 
-function memoryOf(backend: WasmBackendLike): WebAssembly.Memory {
+/** The backend's wasm memory (a SharedArrayBuffer's under the threaded build). */
+export function memoryOf(backend: WasmBackendLike): WebAssembly.Memory {
   const wasm = (backend as unknown as { wasm: WasmModuleLike }).wasm;
   const memory = wasm.wasmMemory ?? wasm.asm?.memory;
   if (!memory) throw new Error('tfjs-backend-wasm: cannot find the module memory');

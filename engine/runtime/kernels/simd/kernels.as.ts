@@ -200,3 +200,182 @@ export function im2colT(
     }
   }
 }
+
+// GEMM blocking: a KC×NC block of B (128 KiB) stays in L2 while 4-row strips of A (2 KiB) stream through L1.
+const KC = 128;
+const NC = 256;
+
+/**
+ * C[i, j] (+)= Σ_p A(i, p)·B[p, j] for rows i in [i0, i1) of C, j < n, p < k, then (flags) + bias[j] and relu.
+ * A(i, p) is read at a + 4·(i·sai + p·sap), so a row-major A (sai = k, sap = 1) and a transposed one (sai = 1,
+ * sap = m: the gradient Aᵀ·dy) take the same path without a transpose: every A element is broadcast from a
+ * scalar load. B and C are row-major with row strides ldb and ldc floats. flags: 1 = add bias (n floats), 2 = relu.
+ * Tiles of 4 rows × 8 columns (8 accumulators), then 4-column and scalar tails; rows split freely between threads.
+ */
+export function gemm(
+  a: usize,
+  sai: i32,
+  sap: i32,
+  b: usize,
+  ldb: i32,
+  c: usize,
+  ldc: i32,
+  i0: i32,
+  i1: i32,
+  n: i32,
+  k: i32,
+  bias: usize,
+  flags: i32,
+): void {
+  const sa = (<usize>sai) << 2;
+  const sp = (<usize>sap) << 2;
+  const lb = (<usize>ldb) << 2;
+  const lc = (<usize>ldc) << 2;
+  for (let p0 = 0; p0 < k; p0 += KC) {
+    const kc = min(KC, k - p0);
+    const first = p0 == 0;
+    for (let j0 = 0; j0 < n; j0 += NC) {
+      const j1 = min(n, j0 + NC);
+      const j8 = j0 + ((j1 - j0) & ~7);
+      const j4 = j0 + ((j1 - j0) & ~3);
+      let i = i0;
+      for (; i + 4 <= i1; i += 4) {
+        const ap = a + <usize>i * sa + <usize>p0 * sp;
+        const cp = c + <usize>i * lc;
+        const bp = b + <usize>p0 * lb;
+        let j = j0;
+        for (; j < j8; j += 8) tile4x8(ap, sa, sp, bp + ((<usize>j) << 2), lb, cp + ((<usize>j) << 2), lc, kc, first);
+        for (; j < j4; j += 4) tile4x4(ap, sa, sp, bp + ((<usize>j) << 2), lb, cp + ((<usize>j) << 2), lc, kc, first);
+        for (; j < j1; j++)
+          for (let r = 0; r < 4; r++)
+            dot1(ap + <usize>r * sa, sp, bp + ((<usize>j) << 2), lb, cp + <usize>r * lc + ((<usize>j) << 2), kc, first);
+      }
+      for (; i < i1; i++) {
+        const ap = a + <usize>i * sa + <usize>p0 * sp;
+        const cp = c + <usize>i * lc;
+        const bp = b + <usize>p0 * lb;
+        let j = j0;
+        for (; j < j4; j += 4) tile1x4(ap, sp, bp + ((<usize>j) << 2), lb, cp + ((<usize>j) << 2), kc, first);
+        for (; j < j1; j++) dot1(ap, sp, bp + ((<usize>j) << 2), lb, cp + ((<usize>j) << 2), kc, first);
+      }
+    }
+  }
+  if (flags == 0) return;
+  const zero = f32x4.splat(0);
+  const n4 = n & ~3;
+  for (let i = i0; i < i1; i++) {
+    const cp = c + <usize>i * lc;
+    let j = 0;
+    for (; j < n4; j += 4) {
+      const q = cp + ((<usize>j) << 2);
+      let v = v128.load(q);
+      if (flags & 1) v = f32x4.add(v, v128.load(bias + ((<usize>j) << 2)));
+      if (flags & 2) v = f32x4.max(v, zero);
+      v128.store(q, v);
+    }
+    for (; j < n; j++) {
+      const q = cp + ((<usize>j) << 2);
+      let v = load<f32>(q);
+      if (flags & 1) v += load<f32>(bias + ((<usize>j) << 2));
+      if (flags & 2) v = v > 0 || isNaN(v) ? v : 0;
+      store<f32>(q, v);
+    }
+  }
+}
+
+function tile4x8(
+  ap: usize,
+  sa: usize,
+  sp: usize,
+  bp: usize,
+  lb: usize,
+  cp: usize,
+  lc: usize,
+  kc: i32,
+  first: bool,
+): void {
+  const c1 = cp + lc;
+  const c2 = c1 + lc;
+  const c3 = c2 + lc;
+  const z = f32x4.splat(0);
+  let x00 = first ? z : v128.load(cp);
+  let x01 = first ? z : v128.load(cp, 16);
+  let x10 = first ? z : v128.load(c1);
+  let x11 = first ? z : v128.load(c1, 16);
+  let x20 = first ? z : v128.load(c2);
+  let x21 = first ? z : v128.load(c2, 16);
+  let x30 = first ? z : v128.load(c3);
+  let x31 = first ? z : v128.load(c3, 16);
+  const s2 = sa << 1;
+  const s3 = s2 + sa;
+  for (let p = 0; p < kc; p++, ap += sp, bp += lb) {
+    const b0 = v128.load(bp);
+    const b1 = v128.load(bp, 16);
+    const a0 = v128.load32_splat(ap);
+    const a1 = v128.load32_splat(ap + sa);
+    const a2 = v128.load32_splat(ap + s2);
+    const a3 = v128.load32_splat(ap + s3);
+    x00 = f32x4.add(x00, f32x4.mul(a0, b0));
+    x01 = f32x4.add(x01, f32x4.mul(a0, b1));
+    x10 = f32x4.add(x10, f32x4.mul(a1, b0));
+    x11 = f32x4.add(x11, f32x4.mul(a1, b1));
+    x20 = f32x4.add(x20, f32x4.mul(a2, b0));
+    x21 = f32x4.add(x21, f32x4.mul(a2, b1));
+    x30 = f32x4.add(x30, f32x4.mul(a3, b0));
+    x31 = f32x4.add(x31, f32x4.mul(a3, b1));
+  }
+  v128.store(cp, x00);
+  v128.store(cp, x01, 16);
+  v128.store(c1, x10);
+  v128.store(c1, x11, 16);
+  v128.store(c2, x20);
+  v128.store(c2, x21, 16);
+  v128.store(c3, x30);
+  v128.store(c3, x31, 16);
+}
+
+function tile4x4(
+  ap: usize,
+  sa: usize,
+  sp: usize,
+  bp: usize,
+  lb: usize,
+  cp: usize,
+  lc: usize,
+  kc: i32,
+  first: bool,
+): void {
+  const c1 = cp + lc;
+  const c2 = c1 + lc;
+  const c3 = c2 + lc;
+  const z = f32x4.splat(0);
+  let x0 = first ? z : v128.load(cp);
+  let x1 = first ? z : v128.load(c1);
+  let x2 = first ? z : v128.load(c2);
+  let x3 = first ? z : v128.load(c3);
+  const s2 = sa << 1;
+  const s3 = s2 + sa;
+  for (let p = 0; p < kc; p++, ap += sp, bp += lb) {
+    const b0 = v128.load(bp);
+    x0 = f32x4.add(x0, f32x4.mul(v128.load32_splat(ap), b0));
+    x1 = f32x4.add(x1, f32x4.mul(v128.load32_splat(ap + sa), b0));
+    x2 = f32x4.add(x2, f32x4.mul(v128.load32_splat(ap + s2), b0));
+    x3 = f32x4.add(x3, f32x4.mul(v128.load32_splat(ap + s3), b0));
+  }
+  v128.store(cp, x0);
+  v128.store(c1, x1);
+  v128.store(c2, x2);
+  v128.store(c3, x3);
+}
+
+function tile1x4(ap: usize, sp: usize, bp: usize, lb: usize, cp: usize, kc: i32, first: bool): void {
+  let x = first ? f32x4.splat(0) : v128.load(cp);
+  for (let p = 0; p < kc; p++, ap += sp, bp += lb) x = f32x4.add(x, f32x4.mul(v128.load32_splat(ap), v128.load(bp)));
+  v128.store(cp, x);
+}
+
+function dot1(ap: usize, sp: usize, bp: usize, lb: usize, cp: usize, kc: i32, first: bool): void {
+  let x: f32 = first ? 0 : load<f32>(cp);
+  for (let p = 0; p < kc; p++, ap += sp, bp += lb) x += load<f32>(ap) * load<f32>(bp);
+  store<f32>(cp, x);
+}

@@ -27,6 +27,17 @@ describe('simd kernels', () => {
     });
   });
 
+  it('GEMM on a plain memory: row and column tails, the K block, a transposed A, fused bias + relu', async () => {
+    await expectSameAsCpu(
+      { a: rand([13, 131], 7), t: rand([131, 13], 8), b: rand([131, 11], 9), bias: rand([11], 10) },
+      ({ a, t, b, bias }) => [
+        tf.matMul(a as tf.Tensor2D, b as tf.Tensor2D),
+        tf.matMul(t as tf.Tensor2D, b as tf.Tensor2D, true, false),
+        tf.fused.matMul({ a: a as tf.Tensor2D, b: b as tf.Tensor2D, bias, activation: 'relu' }),
+      ],
+    );
+  });
+
   it('leading-axis sums and means, and a one-channel conv filter gradient', async () => {
     await expectSameAsCpu(
       { x: rand([70, 3, 9], 4), img: rand([3, 12, 12, 1], 5), w: rand([3, 3, 1, 8], 6) },

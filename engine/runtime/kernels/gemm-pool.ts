@@ -1,0 +1,160 @@
+// Runs a GEMM (simd/kernels.as.ts: gemm) on several threads over tfjs-wasm's threaded build, whose memory is a
+// SharedArrayBuffer: helper worker_threads instantiate the same kernels on that memory and take row chunks of C.
+// tfjs-wasm runs every matmul on one thread (XNNPACK is called without its thread pool), so this is what puts the
+// second core to work on dense layers.
+// Chunks are claimed with a compare-and-swap on one word (total << 16 | next), the calling thread claiming too: a
+// helper the OS has not scheduled yet just claims nothing, so a busy machine never makes a product wait for it.
+// The caller returns once every claimed chunk is done; a helper that stops answering fails the call, never hangs it.
+import { Worker } from 'node:worker_threads';
+import { memoryOf, simd } from './simd';
+import { SHARED_MEMORY_WASM } from './simd/binary';
+import type { WasmBackendLike } from './wasm-util';
+
+export interface GemmJob {
+  a: number;
+  sai: number;
+  sap: number;
+  b: number;
+  ldb: number;
+  c: number;
+  ldc: number;
+  m: number;
+  n: number;
+  k: number;
+  bias: number;
+  flags: number;
+}
+
+// ctl words
+const SEQ = 0; // bumped per job: helpers sleep on it
+const WORD = 1; // total << 16 | next chunk
+const DONE = 2; // chunks finished
+const ERROR = 3; // 1: a helper's kernel threw
+const QUIT = 4;
+const HELPED = 5; // chunks helpers have done since the pool started (gemmPoolStats)
+const PARAMS = 13; // a, sai, sap, b, ldb, c, ldc, m, n, k, bias, flags, rows per chunk (float64 view)
+
+/** Below this many multiply-adds a product stays on the calling thread (waking a helper costs ~10–50 µs). */
+const MIN_PARALLEL_MACS = 1 << 19;
+const HELPER_TIMEOUT_MS = 60_000;
+
+// The helper: plain CommonJS, evaluated (no file to locate in the Electron bundle or under tsx).
+const HELPER_SOURCE = `
+const { workerData } = require('node:worker_threads');
+const { memory, wasm, control } = workerData;
+const k = new WebAssembly.Instance(new WebAssembly.Module(Buffer.from(wasm, 'base64')), {
+  env: { memory, abort: () => { throw new Error('netloom wasm kernel aborted'); } },
+}).exports;
+const ctl = new Int32Array(control);
+const par = new Float64Array(control, ${PARAMS * 8});
+let seen = 0;
+for (;;) {
+  Atomics.wait(ctl, ${SEQ}, seen);
+  seen = Atomics.load(ctl, ${SEQ});
+  if (Atomics.load(ctl, ${QUIT})) break;
+  for (;;) {
+    const w = Atomics.load(ctl, ${WORD});
+    const next = w & 0xffff;
+    if (next >= w >>> 16) break;
+    if (Atomics.compareExchange(ctl, ${WORD}, w, w + 1) !== w) continue;
+    try {
+      const i0 = next * par[12];
+      k.gemm(par[0], par[1], par[2], par[3], par[4], par[5], par[6], i0, Math.min(par[7], i0 + par[12]), par[8], par[9], par[10], par[11]);
+    } catch (e) {
+      Atomics.store(ctl, ${ERROR}, 1);
+    }
+    Atomics.add(ctl, ${HELPED}, 1);
+    Atomics.add(ctl, ${DONE}, 1);
+    Atomics.notify(ctl, ${DONE});
+  }
+}
+`;
+
+interface Pool {
+  memory: WebAssembly.Memory;
+  workers: Worker[];
+  ctl: Int32Array;
+  par: Float64Array;
+}
+
+let threads = 1;
+let pool: Pool | undefined;
+
+/** Threads a product may use (the wasm backend's thread count); helpers start on the first large product. */
+export function setGemmThreads(n: number): void {
+  threads = Math.max(1, Math.floor(n));
+  if (pool && pool.workers.length !== threads - 1) closeGemmPool();
+}
+
+export function closeGemmPool(): void {
+  if (!pool) return;
+  Atomics.store(pool.ctl, QUIT, 1);
+  Atomics.add(pool.ctl, SEQ, 1);
+  Atomics.notify(pool.ctl, SEQ);
+  for (const w of pool.workers) void w.terminate();
+  pool = undefined;
+}
+
+function poolFor(backend: WasmBackendLike): Pool | undefined {
+  if (threads < 2 || typeof SharedArrayBuffer === 'undefined') return undefined;
+  const memory = memoryOf(backend);
+  if (!(memory.buffer instanceof SharedArrayBuffer)) return undefined;
+  if (pool?.memory === memory) return pool;
+  closeGemmPool();
+  const control = new SharedArrayBuffer(PARAMS * 8 + 13 * 8);
+  const workers = Array.from({ length: threads - 1 }, () => {
+    const w = new Worker(HELPER_SOURCE, { eval: true, workerData: { memory, wasm: SHARED_MEMORY_WASM, control } });
+    w.unref();
+    return w;
+  });
+  pool = { memory, workers, ctl: new Int32Array(control), par: new Float64Array(control, PARAMS * 8) };
+  return pool;
+}
+
+/** Helper threads running, and the row chunks they have computed (tests and the bench's evidence). */
+export function gemmPoolStats(): { helpers: number; helperChunks: number } {
+  return { helpers: pool?.workers.length ?? 0, helperChunks: pool ? Atomics.load(pool.ctl, HELPED) : 0 };
+}
+
+/** C = act(A·B + bias) for the job's m rows, on the calling thread and the pool's helpers. */
+export function gemmRows(backend: WasmBackendLike, j: GemmJob, opts: { callerComputes?: boolean } = {}): void {
+  const k = simd(backend);
+  const p = j.m >= 8 && j.m * j.n * j.k >= MIN_PARALLEL_MACS ? poolFor(backend) : undefined;
+  if (!p) {
+    k.gemm(j.a, j.sai, j.sap, j.b, j.ldb, j.c, j.ldc, 0, j.m, j.n, j.k, j.bias, j.flags);
+    return;
+  }
+  // ~4 chunks per thread (of whole 4-row tiles), so a thread that starts late still takes a share
+  const rows = Math.max(4, Math.ceil(j.m / (4 * threads) / 4) * 4);
+  const total = Math.ceil(j.m / rows);
+  const { ctl, par } = p;
+  par.set([j.a, j.sai, j.sap, j.b, j.ldb, j.c, j.ldc, j.m, j.n, j.k, j.bias, j.flags, rows]);
+  Atomics.store(ctl, DONE, 0);
+  Atomics.store(ctl, WORD, total << 16);
+  Atomics.add(ctl, SEQ, 1);
+  Atomics.notify(ctl, SEQ);
+  // callerComputes: false (tests) leaves every chunk to the helpers
+  for (let claim = opts.callerComputes !== false; claim;) {
+    const w = Atomics.load(ctl, WORD);
+    const next = w & 0xffff;
+    if (next >= total) break;
+    if (Atomics.compareExchange(ctl, WORD, w, w + 1) !== w) continue;
+    const i0 = next * rows;
+    try {
+      k.gemm(j.a, j.sai, j.sap, j.b, j.ldb, j.c, j.ldc, i0, Math.min(j.m, i0 + rows), j.n, j.k, j.bias, j.flags);
+    } catch (e) {
+      closeGemmPool(); // helpers may still be on this job: the next one must not count their chunks
+      throw e;
+    }
+    Atomics.add(ctl, DONE, 1);
+  }
+  const t0 = Date.now();
+  for (let d = Atomics.load(ctl, DONE); d < total; d = Atomics.load(ctl, DONE)) {
+    Atomics.wait(ctl, DONE, d, 100);
+    if (Date.now() - t0 > HELPER_TIMEOUT_MS) {
+      closeGemmPool();
+      throw new Error(`wasm matmul: a kernel thread stopped responding (${total - d} of ${total} row chunks)`);
+    }
+  }
+  if (Atomics.exchange(ctl, ERROR, 0)) throw new Error('wasm matmul: a kernel thread failed');
+}
