@@ -7,7 +7,7 @@ import path from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadTemplate } from '../../templates';
-import { readProject } from '../export';
+import { FORMAT_NAMES, readProject } from '../export';
 import { fashionBatch, haveFashion, maxDiff } from '../export/testing/fixtures';
 import { createClient, RpcError } from '../protocol';
 import { until } from '../protocol/testing/until';
@@ -111,6 +111,25 @@ describe('export/run diagrams', () => {
     expect(png.files[0].path).toBe(path.join(dir, 'LeNet.png'));
     const bytes = fs.readFileSync(png.files[0].path!);
     expect([...bytes.subarray(1, 4)]).toEqual([0x50, 0x4e, 0x47]); // "PNG"
+    await host.close();
+  }, 120_000);
+});
+
+describe('export/check', () => {
+  it('answers for every format export/run writes, the diagrams included: what each cannot express', async () => {
+    const { host, client } = connect();
+    // The Centered layer (x − mean(x)) has no TF.js layer; a diagram draws anything the editor shows.
+    const want = { project: 0, onnx: 0, pytorch: 0, tfjs: 1, svg: 0, png: 0 };
+    expect(Object.keys(want).sort(), 'every format of engine/export').toEqual([...FORMAT_NAMES].sort());
+    for (const [format, count] of Object.entries(want)) {
+      const r = await client.call('export/check', { doc: loadTemplate('centered'), format: format as 'svg' });
+      expect(r.problems, format).toHaveLength(count);
+    }
+    const [tfjs] = (await client.call('export/check', { doc: loadTemplate('centered'), format: 'tfjs' })).problems;
+    expect(tfjs).toMatchObject({ path: 'centered', kind: 'Centered' });
+    const e = await client.call('export/check', { doc: loadTemplate('lenet'), format: 'gif' as 'svg' }).catch((x) => x);
+    expect(e).toBeInstanceOf(RpcError);
+    expect(e.code).toBe('E_BAD_PARAMS');
     await host.close();
   }, 120_000);
 });

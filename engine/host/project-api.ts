@@ -7,7 +7,7 @@ import { encodeProject, readProject, ProjectError, type Project } from '../expor
 import type { Tensor } from '../export/layout';
 import { RpcError, type Result } from '../protocol';
 import type { Checkpoint, Trainer, TrainEvent } from '../train';
-import { FORMATS } from '../export';
+import { FORMATS, type FormatName } from '../export';
 
 /** One entry of a project's run history (`runs.json`), the status bar's "trained: 2 epochs, 85.1 %". */
 export interface RunRecord {
@@ -167,7 +167,7 @@ export function saveProject(doc: unknown, source: Project | null): Result<'proje
 export const readBase = read;
 
 /** `export/check`: the blocks a format cannot express, before anything is written. */
-export function exportProblems(doc: unknown, format: 'project' | 'tfjs' | 'onnx' | 'pytorch') {
+export function exportProblems(doc: unknown, format: FormatName) {
   const net = inferNetwork(doc);
   if (!net.doc || net.errors.length) parametersOf(doc, 'the network');
   return { problems: FORMATS[format].problems(net) };

@@ -70,8 +70,8 @@ const trainedSummary = z.object({
   resumable: z.boolean(),
 });
 
-/** The formats the engine writes (a diagram is drawn by the editor or the CLI, not the engine). */
-const exportFormat = z.enum(['project', 'tfjs', 'onnx', 'pytorch']);
+/** The formats the engine writes (engine/export's FORMATS): the network with its weights, and diagrams (svg, png). */
+const exportFormat = z.enum(['project', 'tfjs', 'onnx', 'pytorch', 'svg', 'png']);
 
 export const calls = {
   'engine/info': {
@@ -223,7 +223,7 @@ export const calls = {
       runId: z.string().optional(),
       /** A network document, or a `.netloom` project's bytes (its trained weights: the editor's open project). */
       doc: docSchema.optional(),
-      format: z.enum(['project', 'tfjs', 'onnx', 'pytorch', 'svg', 'png']),
+      format: exportFormat,
       /** The diagram's colours (svg, png); default light. */
       theme: z.enum(['light', 'dark']).optional(),
       /** Write into this directory on the engine's machine; without it the files come back as bytes. */
