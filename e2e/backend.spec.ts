@@ -3,7 +3,9 @@
 // backend chosen, a few batches trained with the deterministic controls (Step while idle, then `train/step`
 // through Step), the loss curve moving and "torch" named in the live line with its reason; the choice is kept in
 // the document's training settings (undo, redo). Skipped, with the reason printed, where the engine has no torch.
-// Screenshots in both themes go to e2e/artifacts (backend-dark.png, backend-light.png).
+// Screenshots in both themes go to e2e/artifacts (backend-dark.png, backend-light.png). The chooser's own text is
+// readable at the default window width and the narrowest the desktop app allows (800 px), in both themes: the
+// select's "Automatic (…)" label is not clipped and the line under it is not cut short (backend-readable-*.png).
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ARTIFACTS, getDoc, useEditor } from './harness';
@@ -81,5 +83,52 @@ describe('the backend chooser', () => {
     await id('train-stop').click();
     await expect.poll(runState, { timeout: 120_000 }).toBe('stopped');
     expect(await id('train-run-backend').getAttribute('data-backend')).toBe('torch');
+  });
+
+  it("the select's label and the line under it are whole at the default and the narrowest width, dark and light", async () => {
+    await openTrainingPanel(page());
+    const select = id('train-backend-select');
+    await expect.poll(() => select.locator('option').count(), { timeout: 30_000 }).toBeGreaterThan(2);
+    await select.selectOption('');
+    await id('train-workers').selectOption('auto');
+    // What the user sees of the select: the chosen option's text against the room its box leaves (the padding and,
+    // with `appearance: auto`, the arrow take the rest); and the note: every line of it shown, no ellipsis.
+    const room = (testId: string) =>
+      id(testId).evaluate((el) => {
+        const s = el as HTMLSelectElement;
+        const css = getComputedStyle(s);
+        const ctx = document.createElement('canvas').getContext('2d')!;
+        ctx.font = `${css.fontWeight} ${css.fontSize} ${css.fontFamily}`;
+        const text = s.options[s.selectedIndex].text;
+        const inner = s.clientWidth - parseFloat(css.paddingLeft) - parseFloat(css.paddingRight);
+        const arrow = css.appearance === 'none' ? 0 : 18; // Chromium's drop-down arrow
+        return { text, need: Math.ceil(ctx.measureText(text).width), have: inner - arrow };
+      });
+    const why = id('train-backend-why');
+    const note = () =>
+      why.evaluate((el) => ({
+        text: el.textContent ?? '',
+        cut: el.scrollHeight > el.clientHeight + 1 || el.scrollWidth > el.clientWidth + 1,
+      }));
+    for (const width of [1440, 800]) {
+      await page().setViewportSize({ width, height: 900 });
+      for (const theme of ['dark', 'light']) {
+        if ((await page().evaluate(() => document.documentElement.dataset.theme)) !== theme)
+          await page().getByTestId('btn-theme').click();
+        await id('train-settings').screenshot({ path: path.join(ARTIFACTS, `backend-readable-${width}-${theme}.png`) });
+        const r = await room('train-backend-select');
+        expect(r.text).toMatch(/^Automatic \(\w+\)$/);
+        expect(r.need, `"${r.text}" at ${width} px`).toBeLessThanOrEqual(r.have);
+        const w = await room('train-workers');
+        expect(w.text).toBe('Automatic');
+        expect(w.need, `Workers "${w.text}" at ${width} px`).toBeLessThanOrEqual(w.have);
+        const n = await note();
+        expect(n.text).toMatch(/^Automatic: \w[\w-]* — ./);
+        expect(n.cut, `the note at ${width} px: ${n.text}`).toBe(false);
+      }
+    }
+    await page().setViewportSize({ width: 1440, height: 900 });
+    if ((await page().evaluate(() => document.documentElement.dataset.theme)) !== 'dark')
+      await page().getByTestId('btn-theme').click();
   });
 });

@@ -51,6 +51,8 @@ export function BackendChoice({ form, active }: { form: TrainForm; active: boole
   if (form.workers !== 'auto' && !counts.includes(form.workers)) counts.push(form.workers); // from a bigger machine
   const workersOn = workersApply(form.backend, choice?.name);
   const note = backendNote(form, engine);
+  // Also the select's tooltip: a long backend name may still outgrow the box on a narrow panel.
+  const automatic = `Automatic${choice ? ` (${choice.name})` : ''}`;
   return (
     <div className="tb" data-testid="train-backend-choice">
       <div className="tf-row tb-row">
@@ -58,11 +60,12 @@ export function BackendChoice({ form, active }: { form: TrainForm; active: boole
           <span className="tf-label">Backend</span>
           <select
             data-testid="train-backend-select"
+            title={form.backend ? undefined : automatic}
             value={form.backend}
             disabled={active}
             onChange={(e) => put({ backend: e.target.value })}
           >
-            <option value="">Automatic{choice ? ` (${choice.name})` : ''}</option>
+            <option value="">{automatic}</option>
             {backends.map((b) => (
               <option key={b.name} value={b.name} disabled={!b.available} title={b.note}>
                 {b.available ? b.name : `${b.name} — unavailable`}
