@@ -3,10 +3,10 @@
 // view: every layer's norms at 10 Hz, measured each step), each event encoded as the engine sends it, against
 // the same training headless, on the same backend. Interleaved (headless, watched, headless, …) because this
 // machine's speed drifts over minutes; the figure is the ratio of medians (issue 12 asks for ≤ 5 % slower).
-import { inferNetwork } from '../core';
+import { inferNetwork, type InferResult } from '../core';
 import { loadTemplate } from '../../templates';
 import { createFiller, loadDataset } from '../data';
-import { RunMonitor, type Watch } from '../debug';
+import { RunMonitor, TfjsAccess, type ProbeBatch, type Watch } from '../debug';
 import { probeBatch } from '../host/debug-data';
 import { encodeFrame } from '../protocol/codec';
 import { Model, Optimizer, trainStep } from '../runtime';
@@ -25,30 +25,23 @@ export interface DebugOverhead {
 }
 
 /** Values per sample of a block's output. */
-const sizeOf = (model: Model, path: string) =>
-  (model.net.blocks.find((b) => b.path === path)?.outputShape ?? []).reduce((a, v) => a * v, 1);
+const sizeOf = (net: InferResult, path: string) =>
+  (net.blocks.find((b) => b.path === path)?.outputShape ?? []).reduce((a, v) => a * v, 1);
 
-const median = (a: number[]) => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)];
-
-export async function measureDebugOverhead(batch: number, repeats: number, block = 'conv1'): Promise<DebugOverhead> {
-  const data = await loadDataset({ source: 'fashion-mnist', limit: batch * 4 });
-  const filler = createFiller(data.train, data.inputShape, data.normalize);
-  const x = new Float32Array(batch * filler.sampleSize),
-    y = new Int32Array(batch);
-  const model = new Model(inferNetwork(loadTemplate('lenet')), 1);
-  const opt = new Optimizer({ type: 'sgd', lr: 0.01, momentum: 0.9 });
-  const probe = probeBatch(data);
-  let snapshots = 0;
-  // What renderer/src/panels/debug/link.ts subscribes with (INSIDE_HZ, maxValuesFor(shape, PROBE_SAMPLES), health).
+/**
+ * What renderer/src/panels/debug/link.ts subscribes with (INSIDE_HZ, maxValuesFor(shape, PROBE_SAMPLES), health),
+ * each event encoded as the engine sends it; `counted` once per snapshot.
+ */
+export function editorWatches(net: InferResult, probe: ProbeBatch, block: string, counted: () => void): Watch[] {
   const inside: Watch = {
     id: 'inside',
     blocks: [block],
     kinds: ['activation', 'weight', 'gradient'],
     maxHz: 4,
-    maxValues: Math.max(4096, probe.shape[0] * sizeOf(model, block)),
+    maxValues: Math.max(4096, probe.shape[0] * sizeOf(net, block)),
     probe,
     deliver: (s) => {
-      snapshots++;
+      counted();
       encodeFrame({
         t: 'event',
         event: 'debug/activations',
@@ -66,15 +59,31 @@ export async function measureDebugOverhead(batch: number, repeats: number, block
     deliver: () => {},
     deliverHealth: (h) => void encodeFrame({ t: 'event', event: 'debug/health', payload: { runId: 'bench', ...h } }),
   };
-  const monitor = new RunMonitor(model, { probe, watches: () => [inside, health], onAnomaly: () => {} });
+  return [inside, health];
+}
+
+export const median = (a: number[]) => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)];
+
+export async function measureDebugOverhead(batch: number, repeats: number, block = 'conv1'): Promise<DebugOverhead> {
+  const data = await loadDataset({ source: 'fashion-mnist', limit: batch * 4 });
+  const filler = createFiller(data.train, data.inputShape, data.normalize);
+  const x = new Float32Array(batch * filler.sampleSize),
+    y = new Int32Array(batch);
+  const model = new Model(inferNetwork(loadTemplate('lenet')), 1);
+  const opt = new Optimizer({ type: 'sgd', lr: 0.01, momentum: 0.9 });
+  const probe = probeBatch(data);
+  let snapshots = 0;
+  const [inside, health] = editorWatches(model.net, probe, block, () => snapshots++);
+  const access = new TfjsAccess(model); // driven here step by step, as the Trainer drives it
+  const monitor = new RunMonitor(access, { probe, watches: () => [inside, health], onAnomaly: () => {} });
   // A real epoch's length (Fashion-MNIST's 60 000 training images), so the dead-ReLU check runs as often as in a run.
   const batches = Math.ceil(60_000 / batch);
   let b = 0;
   const step = async (watched: boolean) => {
     const batchIndex = b++ % 4;
     filler.fill(null, batchIndex * batch, batch, x, y);
-    await trainStep(model, opt, x, y, batch, watched ? monitor.probe : undefined);
-    if (watched) await monitor.afterStep({ step: b, epoch: 0, batch: (b - 1) % batches, batches, applied: true });
+    await trainStep(model, opt, x, y, batch, watched ? access.probe : undefined);
+    if (watched) await access.afterStep({ step: b, epoch: 0, batch: (b - 1) % batches, batches, applied: true });
   };
   await step(false);
   await step(true); // warm-up (kernels, buffer pools, the probe's shapes)

@@ -10,7 +10,7 @@ import { checkBeforeAllocating, loadNetwork, openChecked } from './open';
 import { checkBackend, TRAIN_BOOLEANS, TRAIN_FLAGS, trainHelp, trainOptions } from './options';
 import { progressPrinter } from './progress';
 import { historyOf, projectData, readResume, restoreRun, savesProject } from './resume';
-import { startWatch, watchFromFlags } from './watch';
+import { startWatch, torchHold, watchFromFlags } from './watch';
 
 export async function trainCommand(argv: string[]): Promise<number> {
   const p = parseArgs(argv, TRAIN_BOOLEANS, Object.keys(TRAIN_FLAGS));
@@ -33,9 +33,7 @@ export async function trainCommand(argv: string[]): Promise<number> {
   const torchFlags = ['device', 'nproc', 'nnodes', 'rdzv'].some((k) => p.flags[k] !== undefined);
   const auto =
     config.backend === undefined && !torchFlags
-      ? await (
-          await import('../host/backend-choice')
-        ).automaticBackend({ without: watch ? { torch: '--watch needs tfjs step hooks' } : {} })
+      ? await (await import('../host/backend-choice')).automaticBackend()
       : null;
   const backend = config.backend ?? auto?.name;
   const torch = await (await import('./torch')).torchForTrain(p, backend); // null: tfjs trains
@@ -82,7 +80,7 @@ export async function trainCommand(argv: string[]): Promise<number> {
         session,
         settings,
         { ...torch.probe, reason: why(`requested: ${torch.probe.reason}`) },
-        torch.options,
+        watch ? { ...torch.options, hold: torchHold(watch) } : torch.options,
       )
     : new Trainer(session.model, session.data, settings, {
         name: session.backend.name,
@@ -99,7 +97,6 @@ export async function trainCommand(argv: string[]): Promise<number> {
       trainer.stop();
     }
   });
-  if (watch && torch) throw new CliError('--watch needs a tfjs backend (the torch runner has no step hooks)');
   if (watch)
     await startWatch(trainer, session, watch, (o) =>
       json ? process.stdout.write(JSON.stringify(o) + '\n') : process.stderr.write(`\n${JSON.stringify(o)}\n`),

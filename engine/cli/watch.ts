@@ -58,23 +58,28 @@ export async function startWatch(
   out: (line: object) => void,
 ): Promise<void> {
   const { RunMonitor, tensorStats } = await import('../debug');
-  const { probeOutputs } = await import('../runtime');
+  const { accessFor } = await import('../host/debug-api');
   const { probeBatch } = await import('../host/debug-data');
   const probe = probeBatch(session.data);
-  const monitor = new RunMonitor(session.model, {
+  const owner = new Map(session.net.parameters.map((p) => [p.name, p.owner]));
+  // On torch, the runner holds after the due steps until these lines are out (TorchOptions.hold): the lines
+  // show the model exactly at their step, as on wasm.
+  const monitor: InstanceType<typeof RunMonitor> = new RunMonitor(accessFor(trainer, session), {
     probe,
     watches: () => [],
     onAnomaly: (a) => out({ event: 'anomaly', kind: a.kind, block: a.block, step: a.step, message: a.message }),
-  });
-  const owner = new Map(session.net.parameters.map((p) => [p.name, p.owner]));
-  trainer.addStepHook(monitor);
-  trainer.addStepHook({
     afterStep: async (info) => {
       const due = spec.every ? info.step % spec.every === 0 : info.batch === info.batches - 1;
       if (!due) return;
-      const outs = await probeOutputs(session.model, probe.input, probe.shape[0], spec.blocks);
+      const { outputs } = await monitor.access.inspect({
+        input: probe.input,
+        shape: probe.shape,
+        paths: spec.blocks,
+        values: [],
+        grads: [],
+      });
       for (const block of spec.blocks) {
-        const o = outs.get(block)!;
+        const o = outputs.get(block)!;
         const { mean, std, min, max, zeros } = tensorStats(o.data);
         out({
           event: 'activations',
@@ -99,4 +104,9 @@ export async function startWatch(
         });
     },
   });
+}
+
+/** What a torch run must do for a watch: hold after the due steps until the lines are out. */
+export function torchHold(spec: WatchSpec): { every: number } | { epochEnd: true } {
+  return spec.every ? { every: spec.every } : { epochEnd: true };
 }

@@ -5,6 +5,7 @@ export * from './stats';
 export * from './blocks';
 export * from './health';
 export * from './snapshot';
+export * from './access';
 export * from './monitor';
 export * from './evaluate';
 export * from './trace';

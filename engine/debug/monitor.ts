@@ -1,16 +1,9 @@
-// One run's debugging: a step hook (engine/train's Trainer calls it) that measures every step's norms from
-// the step's own gradients, feeds the health rules, and sends snapshots of watched blocks at most maxHz
-// while training. Nothing is computed for blocks nobody watches; the probe pass runs between steps.
+// One run's debugging over a ModelAccess (tfjs in this process, or the torch runner): every step's norms from
+// the step's own gradients feed the health rules, and snapshots of watched blocks go out at most maxHz while
+// training. Nothing is computed for blocks nobody watches; the probe pass runs between steps.
 import type { InferResult } from '../core';
-import {
-  GradientTap,
-  probeOutputs,
-  type Model,
-  type StepHook,
-  type StepInfo,
-  type StepNorms,
-  type StepProbe,
-} from '../runtime';
+import type { StepInfo, StepNorms } from '../runtime';
+import type { ModelAccess } from './access';
 import { reluBlocks } from './blocks';
 import { HealthMonitor, type HealthAnomaly } from './health';
 import { takeSnapshot, watchedParams, type ProbeBatch, type Snapshot, type WatchSpec } from './snapshot';
@@ -41,6 +34,8 @@ export interface MonitorOptions {
   /** The dead-ReLU rule runs every this many steps and at each epoch's end (default 100). */
   deadEvery?: number;
   now?: () => number;
+  /** Called after the monitor has taken each step in (the CLI's --watch prints from it). */
+  afterStep?(info: StepInfo, norms: StepNorms | null): Promise<void> | void;
 }
 
 export function healthReport(net: InferResult, norms: StepNorms, step: number): HealthReport {
@@ -55,19 +50,8 @@ export function healthReport(net: InferResult, norms: StepNorms, step: number): 
   };
 }
 
-export class RunMonitor implements StepHook {
-  readonly tap = new GradientTap();
-  /** Before each update: keep full gradients only of parameters someone watches as 'gradient'. */
-  readonly probe: StepProbe = {
-    beforeUpdate: (vars) => {
-      this.tap.capture.clear();
-      for (const w of this.opts.watches())
-        if (w.kinds.includes('gradient'))
-          for (const p of watchedParams(this.model.net, w.blocks)) this.tap.capture.add(p.info.name);
-      this.tap.beforeUpdate(vars);
-    },
-    afterUpdate: (vars, grads) => this.tap.afterUpdate(vars, grads),
-  };
+/** Watches one run through `access` from construction until dispose() (which disposes the access too). */
+export class RunMonitor {
   readonly health: HealthMonitor;
   /** The last measured step's norms (and captured gradients), for snapshots taken later. */
   last: StepNorms | null = null;
@@ -75,19 +59,29 @@ export class RunMonitor implements StepHook {
   private sent = new Map<string, number>();
   private healthSent = new Map<string, number>();
   private relus: string[];
+  private off: () => void;
 
   constructor(
-    readonly model: Model,
+    readonly access: ModelAccess,
     private readonly opts: MonitorOptions,
   ) {
-    this.health = new HealthMonitor(model.net);
-    this.relus = reluBlocks(model.net);
+    this.health = new HealthMonitor(access.net);
+    this.relus = reluBlocks(access.net);
+    this.off = access.observe({
+      // Full gradients are kept only of parameters someone watches as 'gradient'.
+      capture: () =>
+        [...opts.watches()]
+          .filter((w) => w.kinds.includes('gradient'))
+          .flatMap((w) => watchedParams(access.net, w.blocks).map((p) => p.info.name)),
+      step: async (info, norms) => {
+        await this.observe(info, norms);
+        await opts.afterStep?.(info, norms);
+      },
+    });
   }
 
-  async afterStep(info: StepInfo): Promise<void> {
+  private async observe(info: StepInfo, norms: StepNorms | null): Promise<void> {
     this.step = info.step;
-    if (!info.applied) return;
-    const norms = await this.tap.read();
     if (!norms) return;
     this.last = norms;
     for (const a of this.health.observe(norms, info.step)) this.opts.onAnomaly(a);
@@ -99,7 +93,7 @@ export class RunMonitor implements StepHook {
       const due = (sent: Map<string, number>) => now - (sent.get(w.id) ?? -Infinity) >= 1000 / w.maxHz;
       if (w.kinds.includes('health') && w.deliverHealth && due(this.healthSent)) {
         this.healthSent.set(w.id, now);
-        w.deliverHealth(healthReport(this.model.net, norms, info.step));
+        w.deliverHealth(healthReport(this.access.net, norms, info.step));
       }
       if (w.blocks.length && w.kinds.some((k) => k !== 'health') && due(this.sent)) {
         this.sent.set(w.id, now);
@@ -110,16 +104,23 @@ export class RunMonitor implements StepHook {
 
   /** A snapshot now (on demand: paused, or after the run). */
   snapshot(w: WatchSpec & { probe: ProbeBatch }): Promise<Snapshot> {
-    return takeSnapshot(this.model, w.probe, w, this.step, this.last);
+    return takeSnapshot(this.access, w.probe, w, this.step, this.last);
   }
 
   private async checkDead() {
     const p = this.opts.probe;
-    const outs = await probeOutputs(this.model, p.input, p.shape[0], this.relus);
-    for (const a of this.health.observeDead(outs, this.step)) this.opts.onAnomaly(a);
+    const { outputs } = await this.access.inspect({
+      input: p.input,
+      shape: p.shape,
+      paths: this.relus,
+      values: [],
+      grads: [],
+    });
+    for (const a of this.health.observeDead(outputs, this.step)) this.opts.onAnomaly(a);
   }
 
   dispose(): void {
-    this.tap.dispose();
+    this.off();
+    this.access.dispose();
   }
 }

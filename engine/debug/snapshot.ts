@@ -1,7 +1,8 @@
 // Snapshots of watched blocks: outputs on the probe batch (inference mode, only the watched paths kept) and
 // the parameters they use, with the last step's gradients and update ratios from the step itself.
 import type { InferResult } from '../core';
-import { paramValues, probeOutputs, type Model, type StepNorms } from '../runtime';
+import type { StepNorms } from '../runtime';
+import type { ModelAccess } from './access';
 import { blockAt, paramsOfBlock } from './blocks';
 import {
   activationStats,
@@ -82,49 +83,49 @@ export function watchedParams(net: InferResult, blocks: readonly string[]) {
 }
 
 /**
- * Takes a snapshot now. `last` is the last step's norms (and the gradients captured for watched parameters);
- * without it (before any step) parameters carry weights only.
+ * Takes a snapshot now, in one request to the model (one round trip to a torch runner). `last` is the last
+ * step's norms (update ratios); without it (before any step) parameters carry weights only.
  */
 export async function takeSnapshot(
-  model: Model,
+  access: ModelAccess,
   probe: ProbeBatch,
   watch: WatchSpec,
   step: number,
   last: StepNorms | null,
 ): Promise<Snapshot> {
-  const net = model.net;
+  const net = access.net;
+  const wantA = watch.kinds.includes('activation') && watch.blocks.length > 0,
+    wantW = watch.kinds.includes('weight'),
+    wantG = watch.kinds.includes('gradient');
+  const list = wantW || wantG ? watchedParams(net, watch.blocks) : [];
+  const names = list.map((p) => p.info.name);
+  const got = await access.inspect({
+    input: probe.input,
+    shape: probe.shape,
+    paths: wantA ? watch.blocks : [],
+    values: names,
+    grads: wantG && last ? names : [],
+  });
   const blocks: ActivationSnapshot[] = [];
-  if (watch.kinds.includes('activation') && watch.blocks.length) {
-    const outs = await probeOutputs(model, probe.input, probe.shape[0], watch.blocks);
-    for (const path of watch.blocks) {
-      const o = outs.get(path);
-      if (o) blocks.push(summarizeActivation(path, o.shape, o.data, watch.maxValues));
-    }
+  for (const path of wantA ? watch.blocks : []) {
+    const o = got.outputs.get(path);
+    if (o) blocks.push(summarizeActivation(path, o.shape, o.data, watch.maxValues));
   }
   const params: ParamSnapshot[] = [];
-  const wantW = watch.kinds.includes('weight'),
-    wantG = watch.kinds.includes('gradient');
-  if (wantW || wantG) {
-    const list = watchedParams(net, watch.blocks);
-    const values = await paramValues(
-      model,
-      list.map((p) => p.info.name),
-    );
-    for (const { block, info } of list) {
-      const w = values.get(info.name)!;
-      const i = last ? last.names.indexOf(info.name) : -1;
-      const g = last?.grads.get(info.name);
-      params.push({
-        name: info.name,
-        block,
-        owner: info.owner,
-        shape: info.shape,
-        weight: { stats: tensorStats(w), histogram: histogram(w) },
-        ...(wantG && g ? { grad: { stats: tensorStats(g), histogram: histogram(g) } } : {}),
-        // A diverged step's ratio (NaN, ∞) is left out: JSON cannot carry it; the weight's nonFinite flags it.
-        ...(i >= 0 && Number.isFinite(last!.updateRatio[i]) ? { updateRatio: last!.updateRatio[i] } : {}),
-      });
-    }
+  for (const { block, info } of list) {
+    const w = got.values.get(info.name)!;
+    const i = last ? last.names.indexOf(info.name) : -1;
+    const g = got.grads.get(info.name);
+    params.push({
+      name: info.name,
+      block,
+      owner: info.owner,
+      shape: info.shape,
+      weight: { stats: tensorStats(w), histogram: histogram(w) },
+      ...(wantG && g ? { grad: { stats: tensorStats(g), histogram: histogram(g) } } : {}),
+      // A diverged step's ratio (NaN, ∞) is left out: JSON cannot carry it; the weight's nonFinite flags it.
+      ...(i >= 0 && Number.isFinite(last!.updateRatio[i]) ? { updateRatio: last!.updateRatio[i] } : {}),
+    });
   }
-  return { step, probe, blocks, params };
+  return { step: got.step ?? step, probe, blocks, params };
 }

@@ -1,6 +1,7 @@
 // The visual-debugging calls (debug/subscribe, unsubscribe, snapshot, trace, evaluate/run) over the engine
-// api's current run: one RunMonitor per run (engine/debug) hooked into its Trainer, subscriptions per
-// connection that follow the next runs while their paths exist, events to the subscriber only.
+// api's current run: one RunMonitor per run (engine/debug) over its model access (tfjs steps, or the torch
+// runner: torch-debug.ts), subscriptions per connection that follow the next runs while their paths exist,
+// events to the subscriber only.
 import {
   DEBUG_LIMITS,
   RpcError,
@@ -12,6 +13,7 @@ import {
 } from '../protocol';
 import {
   RunMonitor,
+  TfjsAccess,
   UnknownBlockError,
   checkPaths,
   evaluateModel,
@@ -20,16 +22,24 @@ import {
   type Snapshot,
   type Watch,
   type WatchKind,
+  type ModelAccess,
 } from '../debug';
 import type { Session, Trainer } from '../train';
 import { probeBatch, sampleSource } from './debug-data';
 import type { Emit } from './engine-host';
+import { TorchAccess } from './torch-debug';
+import { TorchTrainer } from './torch-run';
 
 export interface DebugRun {
   id: string;
   trainer: Trainer;
   session: Session;
   emit: Emit;
+}
+
+/** How a run's model is read: the torch runner for a torch run, else tfjs in this process. */
+export function accessFor(trainer: Trainer, session: Session): ModelAccess {
+  return trainer instanceof TorchTrainer ? new TorchAccess(trainer, session) : new TfjsAccess(session.model, trainer);
 }
 
 interface Sub {
@@ -67,7 +77,7 @@ function payload(runId: string, sub: Sub, s: Snapshot): Wire<'debug/activations'
 /** `current(runId)` is the engine api's: the run asked for (or the current one), else E_NO_RUN. */
 export function createDebugApi(current: (runId?: string) => DebugRun) {
   const subs = new Map<string, Sub>();
-  let active: { run: DebugRun; monitor: RunMonitor; off: () => void } | null = null;
+  let active: { run: DebugRun; monitor: RunMonitor } | null = null;
   let next = 0;
 
   const send = <E extends EventName>(sub: Sub, event: E, p: EventPayload<E>) => {
@@ -97,12 +107,13 @@ export function createDebugApi(current: (runId?: string) => DebugRun) {
     }
   }
   function start(run: DebugRun): void {
-    const monitor = new RunMonitor(run.session.model, {
-      probe: probeFor(run),
+    const probe = probeFor(run);
+    const monitor = new RunMonitor(accessFor(run.trainer, run.session), {
+      probe,
       watches: () => [...subs.values()].map(watchOf),
       onAnomaly: (a) => run.emit('train/anomaly', { runId: run.id, ...a, paused: false }),
     });
-    active = { run, monitor, off: run.trainer.addStepHook(monitor) };
+    active = { run, monitor };
     for (const sub of [...subs.values()]) {
       try {
         checkPaths(run.session.net, sub.blocks);
@@ -121,7 +132,6 @@ export function createDebugApi(current: (runId?: string) => DebugRun) {
   }
   function detach(): void {
     if (!active) return;
-    active.off();
     active.monitor.dispose();
     active = null;
   }
@@ -144,11 +154,6 @@ export function createDebugApi(current: (runId?: string) => DebugRun) {
           limit: DEBUG_LIMITS.blocks,
         });
       const run = current(p.runId);
-      if (!run.trainer.streamsDebug)
-        throw new RpcError(
-          'E_NOT_IMPLEMENTED',
-          'this run trains on the torch backend, which streams no activations or health yet: train on wasm (Backend: Automatic or wasm) to watch inside a block',
-        );
       const net = run.session.net;
       try {
         checkPaths(net, p.blocks);

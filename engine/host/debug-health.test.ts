@@ -7,7 +7,16 @@ import { loadTemplate } from '../../templates';
 import { loadDataset, type Dataset } from '../data';
 import { Model, probeOutputs, selectBackend } from '../runtime';
 import { Trainer } from '../train';
-import { deadFraction, HealthMonitor, PERSIST_STEPS, RunMonitor, VANISHING_RATIO, type HealthAnomaly } from '../debug';
+import {
+  deadFraction,
+  HealthMonitor,
+  PERSIST_STEPS,
+  RunMonitor,
+  TfjsAccess,
+  VANISHING_RATIO,
+  type HealthAnomaly,
+} from '../debug';
+import { DEPTH, deepMlp } from './testing/deep-mlp';
 
 let data: Dataset;
 beforeAll(async () => {
@@ -15,34 +24,7 @@ beforeAll(async () => {
   data = await loadDataset({ source: 'fashion-mnist', limit: 320, split: 0 });
 });
 
-const DEPTH = 10;
-const dense = (id: string, units: number, activation?: string) => ({
-  kind: 'layer',
-  id,
-  type: 'Dense',
-  params: activation ? { units, activation } : { units },
-});
-const mlp = (withBn: boolean) => ({
-  format: 'netloom/network',
-  version: 1,
-  name: withBn ? 'deep-relu-bn' : 'deep-sigmoid',
-  input: { shape: [1, 28, 28] },
-  root: {
-    kind: 'sequential',
-    id: 'net',
-    children: [
-      ...Array.from({ length: DEPTH }, (_, i) =>
-        withBn
-          ? [dense(`d${i}`, 64), { kind: 'layer', id: `bn${i}`, type: 'BatchNorm', params: {} }, act(`a${i}`, 'relu')]
-          : [dense(`d${i}`, 64, 'sigmoid')],
-      ).flat(),
-      dense('out', 10),
-    ],
-  },
-});
-function act(id: string, activation: string) {
-  return { kind: 'layer', id, type: 'Activation', params: { activation } };
-}
+const mlp = deepMlp;
 
 async function anomaliesOf(doc: object): Promise<HealthAnomaly[]> {
   const net = inferNetwork(doc);
@@ -64,8 +46,11 @@ async function anomaliesOf(doc: object): Promise<HealthAnomaly[]> {
     input: x,
     shape: [8, 1, 28, 28],
   };
-  const monitor = new RunMonitor(model, { probe, watches: () => [], onAnomaly: (a) => found.push(a) });
-  trainer.addStepHook(monitor);
+  const monitor = new RunMonitor(new TfjsAccess(model, trainer), {
+    probe,
+    watches: () => [],
+    onAnomaly: (a) => found.push(a),
+  });
   await trainer.run();
   monitor.dispose();
   trainer.dispose();

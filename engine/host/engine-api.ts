@@ -27,13 +27,6 @@ import { trainingBackend } from '../runtime/backends/torch';
 import { TorchTrainer } from './torch-run';
 import { automaticBackend } from './backend-choice';
 
-/**
- * What the automatic choice leaves out for runs served over the protocol: any client (the editor) may watch
- * them with debug/subscribe, and the torch runner streams no activations or health yet. Named explicitly,
- * torch still trains; the CLI without --watch may choose it by speed.
- */
-const WATCHABLE_RUNS = { torch: 'its runs stream no activations or health to the debugging views yet' };
-
 interface Run {
   id: string;
   trainer: Trainer;
@@ -163,7 +156,7 @@ export function createEngineApi(): EngineApi {
     backends: async () =>
       (await automaticBackend({ measure: false })).backends.map(({ reason, ...b }) => ({ ...b, note: reason })),
     backendChoice: async () => {
-      const { name, reason } = await automaticBackend({ measure: false, without: WATCHABLE_RUNS });
+      const { name, reason } = await automaticBackend({ measure: false });
       return { name, reason };
     },
 
@@ -212,9 +205,8 @@ export function createEngineApi(): EngineApi {
       let torch: Awaited<ReturnType<typeof trainingBackend>>['torch'];
       let auto: { name: string; reason: string } | null = null;
       try {
-        // Without a backend: the automatic choice (a GPU, else the fastest CPU backend in the speed probe that
-        // streams what the debugging views show).
-        if (!config.backend) auto = await automaticBackend({ without: WATCHABLE_RUNS });
+        // Without a backend: the automatic choice (a GPU, else the fastest CPU backend in the speed probe).
+        if (!config.backend) auto = await automaticBackend();
         const name = config.backend ?? auto!.name;
         torch = name === 'torch' ? (await trainingBackend('torch')).torch : null; // the session stays on tfjs
         // openSession selects the backend (once: the same request reuses the running one).

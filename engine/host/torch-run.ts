@@ -10,8 +10,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { decodeSafetensors, safetensorsChunks } from '../export';
 import { pytorchSources } from '../export/pytorch/export';
+import { blockModules } from '../export/pytorch/model';
 import { localRendezvous, torchrunCommand } from '../export/pytorch/python';
-import type { OptimizerState } from '../runtime';
+import type { OptimizerState, StepInfo, StepNorms } from '../runtime';
 import type { TorchProbe } from '../runtime/backends/torch';
 import {
   Trainer,
@@ -48,16 +49,27 @@ export interface TorchOptions {
   threads?: number;
   /** Per-phase seconds (data, forward, backward, sync, step, events) in each epoch event: the bench's --profile. */
   profile?: boolean;
+  /**
+   * Steps after which the runner waits until the step listeners have taken them in (`--watch`: its lines show
+   * the model exactly at those steps): every K steps, or at each epoch's end.
+   */
+  hold?: { every: number } | { epochEnd: true };
 }
+
+/** A step the runner measured, with its parameters' norms (engine/debug's health rules take them as wasm's). */
+export type StepListener = (info: StepInfo, norms: StepNorms) => Promise<void> | void;
+
+/** The runner has ended: it answers no more requests (the session model then holds its weights). */
+export class RunnerEnded extends Error {}
 
 /** The torch run's done event: the trainer's, plus where it ran. */
 export type TorchDone = DoneEvent & { processes: number; device: string };
 
 export class TorchTrainer extends Trainer {
-  /** The runner reports metrics and anomalies, not yet activations or health (engine/debug needs tfjs steps). */
-  override readonly streamsDebug = false;
   private child: ChildProcess | null = null;
-  private dir = '';
+  /** The run folder, made now so requests (a probe batch's file) can be written before the runner starts. */
+  readonly dir = fs.mkdtempSync(path.join(os.tmpdir(), 'netloom-torch-'));
+  private ended = false;
   private sent = 0;
   private acked = 0;
   /** Controls issued before the process was up, written once it is. */
@@ -72,6 +84,12 @@ export class TorchTrainer extends Trainer {
   private optState: OptimizerState = { step: 0, slots: {} };
   /** Where a resumed run starts (restore()); the runner continues from it. */
   private startAt: { epoch: number; batch: number; step: number } | null = null;
+  /** The debugging streams: step listeners fed in order (one chain), requests answered by seq. */
+  private stepListeners = new Set<StepListener>();
+  private stepChain: Promise<void> = Promise.resolve();
+  private healthNames: string[] = [];
+  private batchesPerEpoch = 0;
+  private answers = new Map<number, { resolve(a: Record<string, unknown>): void; reject(e: Error): void }>();
 
   constructor(
     private readonly session: Session,
@@ -104,8 +122,34 @@ export class TorchTrainer extends Trainer {
   private get live() {
     return this.state === 'idle' || this.state === 'running' || this.state === 'paused';
   }
+  /**
+   * Feeds `l` every step the runner applies, in order, with its parameter norms (the runner measures them while
+   * anyone listens). Returns the switch that stops it.
+   */
+  onSteps(l: StepListener): () => void {
+    if (!this.stepListeners.size) void this.control({ cmd: 'measure', on: true });
+    this.stepListeners.add(l);
+    return () => {
+      if (this.stepListeners.delete(l) && !this.stepListeners.size && this.live)
+        void this.control({ cmd: 'measure', on: false });
+    };
+  }
+
+  /**
+   * A request the runner answers with one line (`inspect`: engine/host/torch-debug.ts); applied between batches
+   * and while paused. Rejects with RunnerEnded once the runner is gone.
+   */
+  ask(cmd: Record<string, unknown>): Promise<Record<string, unknown>> {
+    if (this.ended) return Promise.reject(new RunnerEnded('the torch runner has ended'));
+    return new Promise((resolve, reject) => {
+      this.answers.set(this.sent + 1, { resolve, reject });
+      void this.control(cmd);
+    });
+  }
+
   /** Sends a control; resolves when the runner has applied it (or has ended). */
   private control(cmd: Record<string, unknown>): Promise<void> {
+    if (this.ended) return Promise.resolve();
     const seq = ++this.sent;
     const line = JSON.stringify({ ...cmd, seq }) + '\n';
     if (this.child?.stdin?.writable) this.child.stdin.write(line);
@@ -190,7 +234,6 @@ export class TorchTrainer extends Trainer {
   /** The run folder: the generator's model.py, the starting weights, the data parts and the settings. */
   private prepare() {
     const { net, data, model } = this.session;
-    this.dir = fs.mkdtempSync(path.join(os.tmpdir(), 'netloom-torch-'));
     const sources = pytorchSources(net);
     fs.writeFileSync(path.join(this.dir, 'model.py'), sources['model.py']);
     fs.writeFileSync(path.join(this.dir, 'netloom_layers.py'), sources['netloom_layers.py']);
@@ -235,6 +278,9 @@ export class TorchTrainer extends Trainer {
       data: dataConfig(data, this.dir),
       threads: this.options.threads ?? null,
       profile: !!this.options.profile,
+      blockModules: blockModules(net),
+      layerPaths: net.blocks.filter((b) => b.kind === 'layer').map((b) => b.path),
+      hold: this.options.hold ?? null,
       ...(this.startAt ? { start: { ...this.startAt, optimizerStep: this.optState.step }, lr: this.learningRate } : {}),
     };
     fs.writeFileSync(path.join(this.dir, 'config.json'), JSON.stringify(config));
@@ -312,7 +358,10 @@ export class TorchTrainer extends Trainer {
     });
     clearTimeout(lingering);
     this.child = null;
+    this.ended = true;
     this.acknowledge(true); // nothing waits on a control the runner will never apply
+    for (const a of this.answers.values()) a.reject(new RunnerEnded('the torch runner ended before it answered'));
+    this.answers.clear();
     if (done && lingered) {
       console.warn(
         `netloom: the torch runner had not exited ${EXIT_GRACE_MS / 1000} s after its done event; killed it`,
@@ -367,17 +416,38 @@ export class TorchTrainer extends Trainer {
         );
         this.release();
         return null;
-      case 'progress':
+      case 'progress': {
         this.at = { epoch: n(m.epoch), batch: n(m.batch), step: n(m.step) };
         this.learningRate = n(m.lr);
-        this.emitEvent(m as unknown as TrainEvent);
+        const { norms, ...event } = m;
+        if (norms) this.feedSteps(norms as (number | null)[][]);
+        this.emitEvent(event as unknown as TrainEvent);
         return null;
+      }
+      case 'norms':
+        this.feedSteps(m.norms as (number | null)[][]);
+        return null;
+      case 'hold': // the runner waits until the listeners have taken in every step up to this one
+        this.stepChain = this.stepChain.then(() => void this.control({ cmd: 'release' }));
+        return null;
+      case 'inspection': {
+        const a = this.answers.get(n(m.seq));
+        this.answers.delete(n(m.seq));
+        a?.resolve(m);
+        return null;
+      }
       case 'epoch':
         this.at = { epoch: n(m.epoch) + 1, batch: 0, step: this.at.step };
         this.emitEvent({ ...(m as object), trainLoss: n(m.trainLoss), valLoss: n(m.valLoss) } as TrainEvent);
         return null;
+      case 'start': {
+        const { healthNames, ...event } = m;
+        this.healthNames = (healthNames as string[] | undefined) ?? [];
+        this.batchesPerEpoch = n(m.batchesPerEpoch);
+        this.emitEvent(event as unknown as TrainEvent);
+        return null;
+      }
       case 'anomaly':
-      case 'start':
         this.emitEvent(m as unknown as TrainEvent);
         return null;
       case 'done': {
@@ -389,6 +459,42 @@ export class TorchTrainer extends Trainer {
       }
     }
     return null;
+  }
+
+  /** The runner's step rows (runner.py `record`) to the step listeners, in order, one step at a time. */
+  private feedSteps(rows: (number | null)[][]) {
+    const f = (v: number | null) => (v === null ? NaN : v); // null: a figure that was not finite
+    const k = this.healthNames.length;
+    for (const r of rows) {
+      const info: StepInfo = {
+        step: f(r[0]),
+        epoch: f(r[1]),
+        batch: f(r[2]),
+        batches: this.batchesPerEpoch,
+        applied: true,
+      };
+      const norms: StepNorms = {
+        names: this.healthNames,
+        weightNorm: new Float32Array(k),
+        gradNorm: new Float32Array(k),
+        updateRatio: new Float32Array(k),
+        grads: new Map(),
+      };
+      for (let i = 0; i < k; i++) {
+        const [before, grad, after, delta] = r.slice(3 + 4 * i, 7 + 4 * i).map(f);
+        norms.weightNorm[i] = after;
+        norms.gradNorm[i] = grad;
+        norms.updateRatio[i] = before > 0 ? delta / before : 0; // as runtime's GradientTap
+      }
+      this.stepChain = this.stepChain.then(async () => {
+        for (const l of this.stepListeners)
+          try {
+            await l(info, norms);
+          } catch (e) {
+            console.warn(`netloom: a torch run's step listener failed: ${(e as Error).message}`);
+          }
+      });
+    }
   }
 
   /** Ends the runner if it still runs (SIGKILL: nothing of it is worth waiting for) and removes its folder. */

@@ -60,8 +60,6 @@ const HELD: readonly RunState[] = ['paused', 'stopped', 'done', 'failed'];
 
 export class Trainer {
   state: RunState = 'idle';
-  /** Whether the debugging streams (activations, health) can watch this run: they hook into tfjs steps. */
-  readonly streamsDebug: boolean = true;
   private pos = { epoch: 0, batch: 0, step: 0 };
   private baseLr: number;
   private stepsLeft = Infinity;

@@ -56,6 +56,27 @@ export function paramTable(net: InferResult): ParamEntry[] {
   });
 }
 
+/**
+ * Where each block's output comes from in the generated module: its module's dotted name (`''`: the root) and
+ * which call of that module it is (an `apply` calls its target's module again: call 1, 2, … in forward order).
+ * The torch backend's probe hooks these modules (engine/runtime/torch/runner.py `inspect`); example: LeNet's
+ * `conv1` → `['conv1', 0]`, FancyMLP's `again` → `['dense', 1]`.
+ */
+export function blockModules(net: InferResult): Record<string, [string, number]> {
+  const paths = modulePaths(net.tree!);
+  const calls = new Map<string, number>();
+  const out: Record<string, [string, number]> = {};
+  for (const b of net.blocks) {
+    const segs = paths.get(b.kind === 'apply' ? (b.sharesWith ?? b.path) : b.path);
+    if (!segs) continue;
+    const name = segs.join('.');
+    const k = calls.get(name) ?? 0;
+    calls.set(name, k + 1);
+    out[b.path] = [name, k];
+  }
+  return out;
+}
+
 /** The initializers in use, named once (`XAVIER = {...}`) so the table stays one short line per parameter. */
 function initNames(entries: ParamEntry[]): Map<string, string> {
   const names = new Map<string, string>();

@@ -34,31 +34,44 @@ class GluonOptimizer:
         return s
 
     @torch.no_grad()
-    def step(self):
+    def step(self, measure=False):
+        """One update. `measure`: also returns ([index into self.named], a (k, 4) tensor of ‖w before‖, ‖g‖,
+        ‖w after‖, ‖Δw‖ per updated parameter) — Δw is the update this rule computes anyway (no copy of the
+        weights), each column one foreach reduction, for the caller to read once."""
         self.t += 1
-        live = [(n, p) for n, p in self.named if p.grad is not None]
+        live = [(i, n, p) for i, (n, p) in enumerate(self.named) if p.grad is not None]
         if not live:
-            return
-        ps = [p for _, p in live]
+            return None
+        ps = [p for _, _, p in live]
         gs = [p.grad for p in ps]
+        norms = [torch._foreach_norm(ps), torch._foreach_norm(gs)] if measure else None
         if self.wd:
             gs = torch._foreach_add(gs, ps, alpha=self.wd)
-        if self.type == "sgd":
-            if not self.momentum:
-                torch._foreach_add_(ps, gs, alpha=-self.lr)
-                return
+        if self.type == "sgd" and not self.momentum:
+            torch._foreach_add_(ps, gs, alpha=-self.lr)
+            delta = [d * self.lr for d in torch._foreach_norm(gs)] if measure else None
+        elif self.type == "sgd":
             # One kernel per op over all parameters (foreach): the per-parameter loop's launches cost on GPUs.
-            vs = [self.slot(n, "v", p) for n, p in live]
+            vs = [self.slot(n, "v", p) for _, n, p in live]
             torch._foreach_mul_(vs, self.momentum)
             torch._foreach_add_(vs, gs, alpha=-self.lr)
             torch._foreach_add_(ps, vs)
-            return
-        c1, c2 = 1 - self.b1**self.t, 1 - self.b2**self.t
-        for (n, p), g in zip(live, gs):
-            m, v = self.slot(n, "m", p), self.slot(n, "v", p)
-            m.mul_(self.b1).add_(g, alpha=1 - self.b1)
-            v.mul_(self.b2).addcmul_(g, g, value=1 - self.b2)
-            p.sub_(self.lr * (m / c1) / ((v / c2).sqrt() + self.eps))
+            delta = torch._foreach_norm(vs) if measure else None
+        else:
+            c1, c2 = 1 - self.b1**self.t, 1 - self.b2**self.t
+            ds = []
+            for (_, n, p), g in zip(live, gs):
+                m, v = self.slot(n, "m", p), self.slot(n, "v", p)
+                m.mul_(self.b1).add_(g, alpha=1 - self.b1)
+                v.mul_(self.b2).addcmul_(g, g, value=1 - self.b2)
+                d = self.lr * (m / c1) / ((v / c2).sqrt() + self.eps)
+                p.sub_(d)
+                ds.append(d)
+            delta = torch._foreach_norm(ds) if measure else None
+        if not measure:
+            return None
+        cols = [torch.stack(list(c)) for c in (*norms, torch._foreach_norm(ps), delta)]
+        return [i for i, _, _ in live], torch.stack(cols, 1)
 
     def state(self):
         """{slot name: numpy array} and the step, for optimizer.safetensors."""

@@ -17,6 +17,13 @@ read per batch carries the loss, the accuracy and the finiteness check, CPU thre
 config "profile" adds per-phase seconds to each epoch event. stdin: one JSON control per line
 ({"cmd": "pause" | "resume" | "step" | "stop" | "setLr" | "save", "seq": n, ...}). stdin closing means the engine is gone:
 the runner exits at once, so no Python process outlives the app.
+
+The debugging streams (engine/host/torch-debug.ts): after {"cmd": "measure"} every applied step's parameter norms
+ride on the next progress event ("norms" rows, names in the start event's "healthNames"); {"cmd": "inspect",
+"paths", "input", "shape", "values", "grads"} answers one `inspection` line naming a float32 file of the blocks'
+probe outputs (config "blockModules": document path → module and call, from the export generator), parameter
+values and last gradients; config "hold" ({"every": K} or {"epochEnd": true}) sends `hold` after those steps and
+waits, answering controls, for {"cmd": "release"}.
 """
 import argparse
 import json
@@ -47,6 +54,7 @@ die_with_parent()
 OUT = os.fdopen(os.dup(1), "w", buffering=1)
 os.dup2(2, 1)
 
+import numpy as np  # noqa: E402
 import torch  # noqa: E402
 import torch.distributed as dist  # noqa: E402
 import torch.nn.functional as F  # noqa: E402
@@ -197,6 +205,13 @@ class Run:
         self.pos = [start.get("epoch", 0), start.get("batch", 0)]
         self.step = start.get("step", 0)
         self.waited = 0.0  # seconds held paused inside the batch loop: not training time
+        # The debugging streams (engine/host/torch-debug.ts): per-step norms once the host asks ("measure"),
+        # batched into the progress flush; holds after chosen steps until the host has looked ("release").
+        self.measure = False
+        self.rows = []
+        self.blocks = cfg.get("blockModules") or {}
+        self.hold = cfg.get("hold") or {}
+        self.released = True
 
     def save(self):
         """The weights (trained.safetensors) and optimizer state (optimizer.safetensors) as they are now."""
@@ -228,6 +243,15 @@ class Run:
             self.base_lr = float(c["lr"])
         elif cmd == "save":  # a checkpoint mid-run: the weights and optimizer state after the last batch
             self.save()
+        elif cmd == "measure":
+            self.measure = bool(c.get("on", True))
+        elif cmd == "inspect":
+            try:
+                self.inspect(c)
+            except Exception as e:  # a bad request must not end the run: the host reports it
+                send("inspection", seq=c.get("seq", 0), error=f"{type(e).__name__}: {e}")
+        elif cmd == "release":
+            self.released = True
         if cmd in ("resume", "step") and self.state == "paused" and not self.stopping:
             self.set_state("running")
         send("ack", seq=c.get("seq", 0), state=self.state)
@@ -261,6 +285,90 @@ class Run:
             go = bool(go)
         return go
 
+    @torch.no_grad()
+    def inspect(self, c):
+        """Probe outputs of document paths (eval mode, on the host's batch), parameter values and last gradients,
+        as raw float32 in one file; one `inspection` line says where each lies. Local to rank 0: no collective."""
+        items, arrays, offset = [], [], 0
+
+        def add(kind, name, t):
+            nonlocal offset
+            a = t.detach().float().contiguous().cpu().numpy().reshape(-1)
+            items.append({"kind": kind, "name": name, "shape": list(t.shape), "offset": offset, "length": a.size})
+            arrays.append(a)
+            offset += a.size
+
+        paths = [p for p in c.get("paths") or [] if p in self.blocks]
+        if paths:
+            x = np.fromfile(c["input"], dtype=np.float32).reshape(c["shape"])
+            for kind, name, t in self.probe(torch.from_numpy(x).to(self.device), paths):
+                add(kind, name, t)
+        for kind in ("values", "grads"):
+            for name in c.get(kind) or []:
+                entry = self.gluon.get(name)
+                t = self.layers.tensor(self.module, entry[0]) if entry else None
+                t = t.grad if kind == "grads" and t is not None else t
+                if t is not None:
+                    add(kind[:-1], name, t)
+        path = os.path.join(RUN_DIR, f"inspect-{c.get('seq', 0)}.f32")
+        (np.concatenate(arrays) if arrays else np.zeros(0, np.float32)).tofile(path)
+        send("inspection", seq=c.get("seq", 0), step=self.step, file=path, items=items)
+
+    def probe(self, x, paths):
+        """The outputs of `paths` in one eval-mode forward pass, stopped once the last of them is out."""
+        modules = dict(self.module.named_modules())
+        want = {}  # module name → {call index: path}
+        for p in paths:
+            name, call = self.blocks[p]
+            want.setdefault(name, {})[call] = p
+        got, calls, hooks = [], {}, []
+
+        class Enough(Exception):
+            pass
+
+        def hook(name):
+            def on_output(_module, _inputs, output):
+                k = calls[name] = calls.get(name, -1) + 1
+                if k in want[name]:
+                    got.append(("output", want[name][k], output))
+                    if len(got) == len(paths):
+                        raise Enough()
+
+            return on_output
+
+        for name in want:
+            hooks.append(modules[name].register_forward_hook(hook(name)))
+        self.module.eval()
+        try:
+            self.module(x)
+        except Enough:
+            pass
+        finally:
+            self.module.train()
+            for h in hooks:
+                h.remove()
+        return got
+
+    @torch.no_grad()
+    def first_nonfinite(self, x):
+        """The first layer (document order) whose output on `x` is not finite, in inference mode, as the wasm
+        trainer names it (engine/runtime/step.ts firstNonFinite); None when every output is finite."""
+        layers = [p for p in self.cfg.get("layerPaths") or [] if p in self.blocks]
+        outs = {path: t for _, path, t in self.probe(x, layers)}
+        return next((p for p in layers if p in outs and not bool(torch.isfinite(outs[p]).all())), None)
+
+    def held_for_host(self, epoch_end):
+        """After a step the host asked to see (config "hold": every K steps, or at each epoch's end): the progress
+        so far goes out, then controls are applied (inspections, or a stop) until the host releases the run."""
+        every = self.hold.get("every")
+        if not self.lead or not ((every and self.step % every == 0) or (self.hold.get("epochEnd") and epoch_end)):
+            return
+        self.flush()
+        self.released = False
+        send("hold", step=self.step)
+        while not self.released and not self.stopping:
+            self.apply(self.controls.get(block=True))
+
     def hold_at(self, step):
         if self.pause_at is None or step < self.pause_at:
             return
@@ -270,7 +378,8 @@ class Run:
 
     def flush(self):
         if self.unsent is not None and self.lead:
-            send("progress", **self.unsent)
+            send("progress", **self.unsent, **({"norms": self.rows} if self.rows else {}))
+            self.rows = []
         self.unsent = None
 
     @torch.no_grad()
@@ -314,9 +423,19 @@ class Run:
         loss_sum, correct, bad = local.tolist()
         clock.lap("sync")
         if not bad:
-            self.opt.step()
+            measured = self.opt.step(measure=self.measure and self.lead)
+            if measured:
+                self.record(*measured)
         clock.lap("step")
         return loss_sum, correct, bad
+
+    def record(self, index, norms):
+        """One applied step's row for the host: step, epoch, batch, then per trainable parameter (self.opt.named
+        order) ‖w before‖, ‖g‖, ‖w after‖, ‖Δw‖; non-finite figures as null (JSON has no NaN)."""
+        flat = [0.0] * (4 * len(self.opt.named))
+        for i, r in zip(index, norms.tolist()):
+            flat[4 * i : 4 * i + 4] = [finite(v) for v in r]
+        self.rows.append([self.step + 1, self.pos[0], self.pos[1], *flat])
 
     def train(self):
         cfg = self.cfg
@@ -346,6 +465,7 @@ class Run:
                 blas=blas_core(),
                 threads=torch.get_num_threads(),
                 data=cfg["data"]["kind"],
+                healthNames=[n for n, _ in self.opt.named],
             )
         self.unsent = None
         self.hold_at(self.step)
@@ -382,15 +502,17 @@ class Run:
                 if nonfinite:
                     kind = "nan" if math.isnan(batch_loss) else "inf"
                     if self.lead:
+                        block = self.first_nonfinite(x)
+                        where = f'; the first block with a non-finite output is "{block}"' if block else ""
                         send(
                             "anomaly",
                             kind=kind,
                             step=self.step,
                             epoch=epoch,
                             batch=b,
-                            block=None,
-                            message=f"the loss became {'NaN' if kind == 'nan' else 'Infinity'} at step {self.step}; "
-                            "the update was skipped and training paused",
+                            block=block,
+                            message=f"the loss became {'NaN' if kind == 'nan' else 'Infinity'} at step {self.step}"
+                            f"{where}; the update was skipped and training paused",
                         )
                     self.steps_left = 0
                     continue
@@ -409,6 +531,7 @@ class Run:
                 if now - last_emit >= every or b == batches - 1 or self.steps_left == 0:
                     last_emit = now
                     self.flush()
+                self.held_for_host(b == batches - 1)
                 clock.lap("events")
             # The batch loop's wall time (data, steps, controls, events), less any time held paused.
             train_seconds = time.perf_counter() - t0 - (self.waited - waited0)
@@ -444,6 +567,9 @@ class Run:
                             f"{'' if bad == 1 else 's'} (best {best:.4f})"
                         )
                         break
+        if self.lead and self.rows:  # a stop's last steps, never flushed with a progress event
+            send("norms", norms=self.rows)
+            self.rows = []
         test_loss, test_acc = self.evaluate_lead("test")
         if self.lead:
             self.save()
