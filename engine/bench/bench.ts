@@ -138,6 +138,14 @@ async function main() {
     }
   }
   if (Object.keys(torchBackend).length) results.torch = torchBackend;
+  if (wanted.includes('torch') && nets.includes('lenet')) {
+    const o = await (await import('./torch-debug-overhead')).measureTorchDebugOverhead(batch, repeats);
+    if ('skipped' in o) process.stderr.write(`skip torch lenet watched/headless: ${o.skipped}\n`);
+    else {
+      debugOverhead.torch = o;
+      process.stderr.write(`torch lenet watched/headless: ${o.ratio} (CPU per image: ${o.cpuRatio})\n`);
+    }
+  }
   const workers: Record<string, WorkersCase> = {};
   if (p.flags.workers !== undefined) {
     const w = Number(p.flags.workers);
