@@ -12,13 +12,13 @@ import type { Session } from '../train';
 import { CliError } from './args';
 import { flagLine, workersFlag } from './options';
 
-/** predict's and evaluate's `--workers` (train's definition; what 'auto' does here). */
-export const INFERENCE_WORKERS = workersFlag(
-  "the cores when the engine's first batch says the rest takes one thread over 10 s: they start while it goes on, and take over once ready",
-);
-
 /** 'auto' starts workers only for more one-thread work than this: below it their start costs more than they save. */
 export const AUTO_MIN_MS = 10_000;
+
+/** predict's and evaluate's `--workers` (train's definition; what 'auto' does here). */
+export const INFERENCE_WORKERS = workersFlag(
+  `the cores when the engine's first batch says the rest takes one thread over ${AUTO_MIN_MS / 1000} s: they start while it goes on, and take over once ready`,
+);
 
 /** The commands' `--help`: their usage line, then the flags that need more than it says. */
 export const inferenceHelp = (usage: string) => `${usage}\n\n${flagLine('workers', INFERENCE_WORKERS)}\n`;
