@@ -37,6 +37,14 @@ export interface DebugRun {
   emit: Emit;
 }
 
+/**
+ * A torch run's weights live in its runner: debug/trace and evaluate/run read the session model (tfjs), so a live
+ * run's weights are brought into it first (the runner saves them between batches, or while paused).
+ */
+async function synced(run: DebugRun): Promise<void> {
+  if (run.trainer instanceof TorchTrainer) await run.trainer.checkpoint();
+}
+
 /** How a run's model is read: the torch runner for a torch run, else tfjs in this process. */
 export function accessFor(trainer: Trainer, session: Session): ModelAccess {
   return trainer instanceof TorchTrainer ? new TorchAccess(trainer, session) : new TfjsAccess(session.model, trainer);
@@ -188,6 +196,7 @@ export function createDebugApi(current: (runId?: string) => DebugRun) {
     'debug/trace': async ({ runId, probe }) => {
       const run = current(runId);
       const batch = probeFor(run, probe);
+      await synced(run);
       return traceModel(run.session.model, batch.input, batch.shape[0]);
     },
     'evaluate/run': async ({ runId, split, limit, maxMisclassified }, ctx) => {
@@ -198,6 +207,7 @@ export function createDebugApi(current: (runId?: string) => DebugRun) {
       } catch (e) {
         throw new RpcError('E_BAD_PARAMS', (e as Error).message);
       }
+      await synced(run);
       const r = await evaluateModel(run.session.model, src, { limit, maxMisclassified, signal: ctx.signal });
       return { split, ...r } as unknown as Result<'evaluate/run'>;
     },

@@ -93,6 +93,10 @@ suite('debugging streams on the torch backend', { timeout: 600_000 }, () => {
       const conv = paused.blocks[0];
       expect(conv.data.length).toBe(8 * 20 * 24 * 24);
       expect(paused.params[0].grad!.stats.norm).toBeGreaterThan(0);
+      // debug/trace (tfjs) reads the paused runner's weights, not the ones the run started from
+      const trace = await client.call('debug/trace', { runId });
+      const traced = trace.blocks.find((b) => b.path === 'conv1')!;
+      expect(close(traced.stats.mean, conv.stats.mean, 1e-5), `${traced.stats.mean} vs ${conv.stats.mean}`).toBe(true);
 
       // Stopped at step 4, the runner's weights are back in the engine's (wasm) model: the same snapshot there
       // is wasm's forward pass on the same weights and probe batch.
