@@ -1,5 +1,6 @@
 // Optimizers with explicit, checkpointable state (Gluon's update rules): SGD with momentum and weight decay, Adam.
 import { tf } from './backends/tf';
+import { ADAM_UPDATE, fusedUpdates, SGD_UPDATE } from './kernels/optimizer-update';
 
 export interface OptimizerConfig {
   type: 'sgd' | 'adam';
@@ -43,10 +44,32 @@ export class Optimizer {
     this.step++;
     const { type, momentum = 0, weightDecay = 0, beta1 = 0.9, beta2 = 0.999, epsilon = 1e-8 } = this.config;
     const lr = this.lr;
+    const fused = fusedUpdates();
     tf.tidy(() => {
       for (const w of vars) {
         const g0 = grads[w.name];
         if (!g0) continue;
+        if (fused) {
+          // wasm: one kernel per parameter, the same f32 operations as the ops below (kernels/optimizer-update.ts)
+          const slots =
+            type === 'sgd'
+              ? momentum
+                ? [this.slot(`${gluonName(w)}/v`, w)]
+                : []
+              : [this.slot(`${gluonName(w)}/m`, w), this.slot(`${gluonName(w)}/v`, w)];
+          const inputs = type === 'sgd' ? { w, g: g0, v: slots[0] } : { w, g: g0, m: slots[0], v: slots[1] };
+          const attrs = { lr, momentum, weightDecay, beta1, beta2, epsilon, step: this.step };
+          const [nw, ...ns] = tf
+            .engine()
+            .runKernel(
+              type === 'sgd' ? SGD_UPDATE : ADAM_UPDATE,
+              Object.fromEntries(Object.entries(inputs).filter(([, t]) => t)) as tf.NamedTensorMap,
+              attrs as unknown as tf.NamedAttrMap,
+            ) as tf.Tensor[];
+          w.assign(nw);
+          slots.forEach((sl, i) => sl.assign(ns[i]));
+          continue;
+        }
         const g = weightDecay ? tf.add(g0, tf.mul(w, weightDecay)) : g0;
         if (type === 'sgd') {
           if (!momentum) {

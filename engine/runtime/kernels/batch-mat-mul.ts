@@ -9,10 +9,7 @@
 import type { NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
 import { tf } from '../backends/tf';
 import { gemmRows } from './gemm-pool';
-import { byteOffset, makeOutput, release, transpose, wasmKernel, type WasmBackendLike } from './wasm-util';
-
-/** `NETLOOM_WASM_GEMM=xnnpack` routes every product to the package's kernel (side-by-side benchmarks). */
-const useOurs = () => process.env.NETLOOM_WASM_GEMM !== 'xnnpack';
+import { byteOffset, makeOutput, ownKernels, release, transpose, wasmKernel, type WasmBackendLike } from './wasm-util';
 
 function swapLast(t: TensorInfo): number[] {
   const perm = t.shape.map((_, i) => i);
@@ -55,7 +52,7 @@ function matMul(kernelName: string, args: Args): TensorInfo {
   const n = w.shape[tb ? rb - 2 : rb - 1];
   const batchDims = a.shape.slice(0, -2);
   const supported =
-    useOurs() &&
+    ownKernels() &&
     a.dtype === 'float32' &&
     w.dtype === 'float32' &&
     ra >= 2 &&

@@ -4,10 +4,12 @@
 // captured first so composed kernels call them rather than our wrappers.
 import { tf } from '../backends/tf';
 import { batchMatMulConfig, fusedMatMulConfig } from './batch-mat-mul';
+import { binaryConfigs } from './binary-ops';
 import { conv2dBackpropFilterConfig } from './conv2d-backprop-filter';
 import { conv2dBackpropInputConfig } from './conv2d-backprop-input';
 import { identityConfig } from './identity';
 import { maxPoolGradConfig } from './max-pool-grad';
+import { adamUpdateConfig, sgdUpdateConfig } from './optimizer-update';
 import { reverseConfig } from './reverse';
 import { sliceConfig } from './slice';
 import { meanConfig, sumConfig } from './sum';
@@ -26,6 +28,9 @@ export const WASM_KERNELS: readonly tf.KernelConfig[] = [
   sliceConfig,
   sumConfig,
   meanConfig,
+  sgdUpdateConfig,
+  adamUpdateConfig,
+  ...binaryConfigs,
 ];
 
 let done = false;

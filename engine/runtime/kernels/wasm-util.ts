@@ -15,6 +15,12 @@ export interface WasmBackendLike extends KernelBackend {
   disposeData(dataId: unknown, force?: boolean): boolean;
 }
 
+/**
+ * `NETLOOM_WASM_KERNELS=package` turns off the kernels that replace whole computations (our GEMM under MatMul,
+ * the fused optimizer update): the "before" of a side-by-side benchmark in one checkout.
+ */
+export const ownKernels = (): boolean => process.env.NETLOOM_WASM_KERNELS !== 'package';
+
 const originals = new Map<string, tf.KernelFunc>();
 
 /** The package's own kernel, captured before we override any: composed kernels call these, not our wrappers. */

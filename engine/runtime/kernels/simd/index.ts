@@ -39,6 +39,39 @@ export interface SimdKernels {
     bias: number,
     flags: number,
   ): void;
+  sgdUpdate(
+    w: number,
+    g: number,
+    v: number,
+    outW: number,
+    outV: number,
+    n: number,
+    lr: number,
+    momentum: number,
+    wd: number,
+    flags: number,
+  ): void;
+  adamUpdate(
+    w: number,
+    g: number,
+    m: number,
+    v: number,
+    outW: number,
+    outM: number,
+    outV: number,
+    n: number,
+    lr: number,
+    b1: number,
+    c1: number,
+    b2: number,
+    c2: number,
+    k1: number,
+    k2: number,
+    eps: number,
+    wd: number,
+    flags: number,
+  ): void;
+  binary(op: number, a: number, b: number, out: number, rows: number, inner: number, mode: number): void;
   im2colT(
     x: number,
     col: number,

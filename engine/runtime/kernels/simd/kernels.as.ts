@@ -379,3 +379,127 @@ function dot1(ap: usize, sp: usize, bp: usize, lb: usize, cp: usize, kc: i32, fi
   for (let p = 0; p < kc; p++, ap += sp, bp += lb) x += load<f32>(ap) * load<f32>(bp);
   store<f32>(cp, x);
 }
+
+/**
+ * One SGD step over n floats in one pass, with the same f32 operations in the same order as the tfjs ops it
+ * replaces (optim.ts): g' = g + w·wd (flags & 2); with momentum (flags & 1) v' = v·momentum − g'·lr, w' = w + v';
+ * without, w' = w − g'·lr. Writes w' to outW and v' to outV.
+ */
+export function sgdUpdate(
+  w: usize,
+  g: usize,
+  v: usize,
+  outW: usize,
+  outV: usize,
+  n: i32,
+  lr: f32,
+  momentum: f32,
+  wd: f32,
+  flags: i32,
+): void {
+  const vlr = f32x4.splat(lr);
+  const vm = f32x4.splat(momentum);
+  const vwd = f32x4.splat(wd);
+  const n4 = n & ~3;
+  let o: usize = 0;
+  for (let i = 0; i < n4; i += 4, o += 16) {
+    const wi = v128.load(w + o);
+    let gi = v128.load(g + o);
+    if (flags & 2) gi = f32x4.add(gi, f32x4.mul(wi, vwd));
+    if (flags & 1) {
+      const vi = f32x4.sub(f32x4.mul(v128.load(v + o), vm), f32x4.mul(gi, vlr));
+      v128.store(outV + o, vi);
+      v128.store(outW + o, f32x4.add(wi, vi));
+    } else v128.store(outW + o, f32x4.sub(wi, f32x4.mul(gi, vlr)));
+  }
+  for (let i = n4; i < n; i++, o += 4) {
+    const wi = load<f32>(w + o);
+    let gi = load<f32>(g + o);
+    if (flags & 2) gi = gi + wi * wd;
+    if (flags & 1) {
+      const vi = load<f32>(v + o) * momentum - gi * lr;
+      store<f32>(outV + o, vi);
+      store<f32>(outW + o, wi + vi);
+    } else store<f32>(outW + o, wi - gi * lr);
+  }
+}
+
+/**
+ * One Adam step over n floats in one pass, the tfjs ops of optim.ts in the same f32 order: g' = g + w·wd;
+ * m' = m·b1 + g'·c1; v' = v·b2 + (g'·g')·c2; w' = w − ((m'/k1)·lr) / (sqrt(v'/k2) + eps), where c1 = 1 − β1,
+ * c2 = 1 − β2, k1 = 1 − β1^t, k2 = 1 − β2^t (rounded to f32 by the caller, as tfjs rounds its scalars).
+ */
+export function adamUpdate(
+  w: usize,
+  g: usize,
+  m: usize,
+  v: usize,
+  outW: usize,
+  outM: usize,
+  outV: usize,
+  n: i32,
+  lr: f32,
+  b1: f32,
+  c1: f32,
+  b2: f32,
+  c2: f32,
+  k1: f32,
+  k2: f32,
+  eps: f32,
+  wd: f32,
+  flags: i32,
+): void {
+  for (let i = 0, o: usize = 0; i < n; i++, o += 4) {
+    const wi = load<f32>(w + o);
+    let gi = load<f32>(g + o);
+    if (flags & 2) gi = gi + wi * wd;
+    const mi = load<f32>(m + o) * b1 + gi * c1;
+    const vi = load<f32>(v + o) * b2 + gi * gi * c2;
+    store<f32>(outM + o, mi);
+    store<f32>(outV + o, vi);
+    store<f32>(outW + o, wi - ((mi / k1) * lr) / (Mathf.sqrt(vi / k2) + eps));
+  }
+}
+
+function op4(op: i32, x: v128, y: v128): v128 {
+  return op == 0 ? f32x4.add(x, y) : op == 1 ? f32x4.sub(x, y) : f32x4.mul(x, y);
+}
+
+function op1(op: i32, x: f32, y: f32): f32 {
+  return op == 0 ? x + y : op == 1 ? x - y : x * y;
+}
+
+/**
+ * out = a (op) b over a [rows, inner] float32 matrix; op 0 add, 1 sub, 2 mul. b by `mode`: 0 the same shape,
+ * 1 one value, 3 one value per row ([rows, 1]), 4 one value per column ([inner]); mode 2: a is the one value.
+ */
+export function binary(op: i32, a: usize, b: usize, out: usize, rows: i32, inner: i32, mode: i32): void {
+  if (mode == 0 || mode == 1 || mode == 2) {
+    const n = rows * inner;
+    const n4 = n & ~3;
+    const sa: usize = mode == 2 ? 0 : 16;
+    const sb: usize = mode == 1 ? 0 : 16;
+    const va = f32x4.splat(load<f32>(a));
+    const vb = f32x4.splat(load<f32>(b));
+    let pa = a,
+      pb = b,
+      po = out;
+    for (let i = 0; i < n4; i += 4, pa += sa, pb += sb, po += 16)
+      v128.store(po, op4(op, mode == 2 ? va : v128.load(pa), mode == 1 ? vb : v128.load(pb)));
+    for (let i = n4; i < n; i++, pa += sa >> 2, pb += sb >> 2, po += 4)
+      store<f32>(po, op1(op, load<f32>(pa), load<f32>(pb)));
+    return;
+  }
+  const n4 = inner & ~3;
+  let pa = a,
+    po = out;
+  for (let r = 0; r < rows; r++) {
+    const rb = mode == 3 ? b + ((<usize>r) << 2) : b;
+    const vb = f32x4.splat(load<f32>(rb));
+    let k = 0;
+    for (; k < n4; k += 4, pa += 16, po += 16)
+      v128.store(po, op4(op, v128.load(pa), mode == 3 ? vb : v128.load(b + ((<usize>k) << 2))));
+    for (; k < inner; k++, pa += 4, po += 4)
+      store<f32>(po, op1(op, load<f32>(pa), load<f32>(mode == 3 ? rb : b + ((<usize>k) << 2))));
+  }
+}
