@@ -28,6 +28,8 @@ const convCases: { x: number[]; f: number[]; s: number | [number, number]; pad: 
   { x: [2, 10, 9, 3], f: [2, 2, 3, 4], s: 3, pad: 'valid' }, // stride > filter: some input phases get no gradient
   { x: [2, 8, 8, 16], f: [3, 3, 16, 8], s: 2, pad: 1 }, // wide channels: the block-copy interleave
   { x: [2, 9, 9, 3], f: [5, 5, 3, 4], s: [2, 3], pad: 'same' }, // taps a stride apart on both axes
+  // dW summed over slices of the batch (IM2COL_SLICE_BYTES: 10 images here, so 10 + 10 + 4)
+  { x: [24, 28, 28, 1], f: [5, 5, 1, 20], s: 1, pad: 'valid' },
 ];
 
 describe('Conv2D gradients (Conv2DBackpropFilter / Conv2DBackpropInput) on wasm', () => {
