@@ -6,8 +6,8 @@
 import fs from 'node:fs';
 import { parseArgs, CliError } from './args';
 import { checkBeforeAllocating, openChecked } from './open';
-import { checkBackend, dataFlags, text, workersOption } from './options';
-import { checkWorkersBackend, inferenceHelp, inferenceWorkers } from './predict-workers';
+import { checkBackend, checkWorkersBackend, dataFlags, text, workersOption } from './options';
+import { inferenceHelp, inferenceWorkers } from './predict-workers';
 
 const USAGE =
   'usage: netloom evaluate <project.netloom | file.netloom.json> [--data fashion-mnist|mnist|<folder>|<csv>] [--label-column NAME] [--split test|train] [--limit N] [--backend NAME] [--workers N|auto] [--json]';

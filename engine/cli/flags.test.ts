@@ -33,6 +33,7 @@ const CASES: [string[], RegExp][] = [
   [train('--workers', '0'), /--workers must be >= 1, got "0"/],
   [train('--workers', '9'), /--workers must be <= 8, got "9"/],
   [train('--workers', '1.5'), /--workers must be a whole number/],
+  [train('--workers', '2', '--backend', 'cpu'), /--workers 2 needs the wasm backend .*, not cpu/],
   [predict('--limit', '-5'), /--limit must be a whole number >= 1, got "-5"/],
   [predict('--limit', '0'), /--limit must be a whole number >= 1/],
   [predict('--backend', 'nope'), /--backend must be one of/],

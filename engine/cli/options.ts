@@ -44,6 +44,17 @@ export function workersOption(p: Parsed): number | 'auto' | undefined {
   throw new CliError(`--workers ${describeIssue(r.error.issues[0])}, got ${JSON.stringify(p.flags.workers)}`);
 }
 
+/**
+ * Workers run replicas on the wasm backend only: asking for W > 1 on another is a usage error, said before the
+ * session opens when --backend names it (otherwise once the automatic choice is known).
+ */
+export function checkWorkersBackend(workers: number | 'auto' | undefined, backend: string | undefined): void {
+  if (typeof workers === 'number' && workers > 1 && backend !== undefined && backend !== 'wasm')
+    throw new CliError(
+      `--workers ${workers} needs the wasm backend (each worker runs a replica on it), not ${backend}`,
+    );
+}
+
 export const TRAIN_FLAGS: Record<string, Flag> = {
   data: { path: 'data.source', arg: 'SOURCE', help: 'fashion-mnist | mnist | <image folder> | <file.csv>' },
   'label-column': { path: 'data.labelColumn', arg: 'NAME', help: 'CSV data: the label column (default "label")' },

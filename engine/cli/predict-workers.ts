@@ -10,7 +10,7 @@
 import type { DataParallel, predictBatch } from '../runtime';
 import type { Session } from '../train';
 import { CliError } from './args';
-import { flagLine, workersFlag } from './options';
+import { checkWorkersBackend, flagLine, workersFlag } from './options';
 
 /** 'auto' starts workers only for more one-thread work than this: below it their start costs more than they save. */
 export const AUTO_MIN_MS = 10_000;
@@ -134,15 +134,4 @@ export async function inferenceWorkers(
     },
   };
   return pool;
-}
-
-/**
- * Workers run replicas on the wasm backend only: asking for W > 1 on another is a usage error, said before the
- * session opens when --backend names it (otherwise once the automatic choice is known).
- */
-export function checkWorkersBackend(workers: number | 'auto' | undefined, backend: string | undefined): void {
-  if (typeof workers === 'number' && workers > 1 && backend !== undefined && backend !== 'wasm')
-    throw new CliError(
-      `--workers ${workers} needs the wasm backend (each worker runs a replica on it), not ${backend}`,
-    );
 }

@@ -5,8 +5,8 @@
 import { createFiller, getPart } from '../data';
 import { parseArgs, CliError } from './args';
 import { checkBeforeAllocating, loadNetwork, openChecked } from './open';
-import { checkBackend, dataFlags, text, workersOption } from './options';
-import { checkWorkersBackend, inferenceHelp, inferenceWorkers } from './predict-workers';
+import { checkBackend, checkWorkersBackend, dataFlags, text, workersOption } from './options';
+import { inferenceHelp, inferenceWorkers } from './predict-workers';
 
 const USAGE =
   'usage: netloom predict <file.netloom.json> [--data fashion-mnist|mnist|<folder>|<csv>] [--label-column NAME] [--split test|train] [--limit N] [--backend NAME] [--workers N|auto] [--json]';

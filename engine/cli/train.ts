@@ -7,7 +7,7 @@ import { checkWritable, writeFileAtomic } from '../io';
 import type { Session, TrainEvent, withWeights as WithWeights } from '../train';
 import { parseArgs, CliError } from './args';
 import { checkBeforeAllocating, loadNetwork, openChecked } from './open';
-import { checkBackend, TRAIN_BOOLEANS, TRAIN_FLAGS, trainHelp, trainOptions } from './options';
+import { checkBackend, checkWorkersBackend, TRAIN_BOOLEANS, TRAIN_FLAGS, trainHelp, trainOptions } from './options';
 import { progressPrinter } from './progress';
 import { historyOf, projectData, readResume, restoreRun, savesProject } from './resume';
 import { startWatch, torchHold, watchFromFlags } from './watch';
@@ -29,6 +29,7 @@ export async function trainCommand(argv: string[]): Promise<number> {
   if (save) checkWritable(save);
   checkBeforeAllocating(net, config.batchSize);
   checkBackend(config.backend, (await runtime()).backendNames());
+  checkWorkersBackend(config.workers, config.backend);
   // No --backend (and no torch flag, which asks for torch): a GPU, else the fastest CPU backend in the speed probe.
   const torchFlags = ['device', 'nproc', 'nnodes', 'rdzv'].some((k) => p.flags[k] !== undefined);
   const auto =
