@@ -50,6 +50,7 @@ const cases: [number[], number[]][] = [
     [3, 1, 3],
   ],
   [[0, 3], [3]],
+  [[300, 450], [450]], // over the one-thread size: the package's kernel
 ];
 
 describe('Add, Sub, Multiply on wasm', () => {

@@ -3,7 +3,7 @@
 // these through XNNPACK's thread pool on the threaded build: for the small tensors of a training step (the loss,
 // the relu gradient) waking the pool costs more than the pass (MLP step under load: 9 such ops 7 ms of CPU, ~0.3
 // ms on one thread), and its workers then spin on the core our GEMM helpers need. Same IEEE operations, so the
-// same floats. Other shapes and dtypes go to the package's kernel.
+// same floats. Large tensors, other shapes and dtypes go to the package's kernel.
 import type { TensorInfo } from '@tensorflow/tfjs-core';
 import { tf } from '../backends/tf';
 import { simd } from './simd';
@@ -11,6 +11,8 @@ import { byteOffset, makeOutput, ownKernels, wasmKernel, type WasmBackendLike } 
 
 const OPS: Record<string, number> = { [tf.Add]: 0, [tf.Sub]: 1, [tf.Multiply]: 2 };
 const size = (s: readonly number[]) => s.reduce((a, v) => a * v, 1);
+/** Above this many floats the pool's wake-up is paid back (a conv net's activations, BatchNorm): the package's. */
+const MAX_ONE_THREAD = 1 << 17;
 
 /** How b broadcasts over a, which has the output's shape: [mode, rows, inner], or null (not covered). */
 function layout(a: readonly number[], b: readonly number[]): [number, number, number] | null {
@@ -35,7 +37,8 @@ function binaryKernel(name: string): tf.KernelFunc {
   return (args) => {
     const { a, b } = args.inputs as { a: TensorInfo; b: TensorInfo };
     const backend = args.backend as WasmBackendLike;
-    if (ownKernels() && a.dtype === 'float32' && b.dtype === 'float32') {
+    const big = Math.max(size(a.shape), size(b.shape)) > MAX_ONE_THREAD;
+    if (ownKernels() && !big && a.dtype === 'float32' && b.dtype === 'float32') {
       const outShape = tf.backend_util.assertAndGetBroadcastShape(a.shape, b.shape);
       const isOut = (t: TensorInfo) => t.shape.length === outShape.length && t.shape.every((v, i) => v === outShape[i]);
       let [x, y] = [a, b];
