@@ -227,8 +227,17 @@ export class TorchTrainer extends Trainer {
         this.emitEvent({ event: 'state', state: 'failed', reason: (e as Error).message });
       }
       for (const r of this.waiters.splice(0)) r();
+      this.end(); // a run that failed before its runner started (or after it died) answers nothing more
       throw e;
     }
+  }
+
+  /** The runner is gone: every control counts as applied and every request is refused (RunnerEnded). */
+  private end() {
+    this.ended = true;
+    this.acknowledge(true); // nothing waits on a control the runner will never apply
+    for (const a of this.answers.values()) a.reject(new RunnerEnded('the torch runner ended before it answered'));
+    this.answers.clear();
   }
 
   /** The run folder: the generator's model.py, the starting weights, the data parts and the settings. */
@@ -358,10 +367,7 @@ export class TorchTrainer extends Trainer {
     });
     clearTimeout(lingering);
     this.child = null;
-    this.ended = true;
-    this.acknowledge(true); // nothing waits on a control the runner will never apply
-    for (const a of this.answers.values()) a.reject(new RunnerEnded('the torch runner ended before it answered'));
-    this.answers.clear();
+    this.end();
     if (done && lingered) {
       console.warn(
         `netloom: the torch runner had not exited ${EXIT_GRACE_MS / 1000} s after its done event; killed it`,
