@@ -1,8 +1,9 @@
 // The debugging streams of a torch run (real runner, real Fashion-MNIST, in-memory transport): debug/subscribe on
 // a paused LeNet, held by train/step (never a timer); the runner's conv1 outputs equal wasm's forward pass on the
-// same weights and probe batch; every parameter's step norms equal a wasm run's from the same start; the
-// vanishing-gradient rule names the first layers of a deep sigmoid MLP; `netloom train --backend torch --watch`
-// prints what wasm prints. Skipped, saying why, where no Python has torch.
+// same weights and probe batch; every parameter's step norms equal a wasm run's from the same start; the health
+// rules name the first layers of a deep sigmoid MLP (vanishing) and a ReLU layer biased below zero (dead); a NaN
+// loss names its block; `netloom train --backend torch --watch` prints what wasm prints. Skipped, saying why,
+// where no Python has torch.
 import { describe, expect, it } from 'vitest';
 import { loadTemplate } from '../../templates';
 import { cli } from '../cli/testing';
@@ -181,6 +182,33 @@ suite('debugging streams on the torch backend', { timeout: 600_000 }, () => {
       expect(anomalies()[0]).toMatchObject({ kind: 'nan', step: 1, block: 'hidden' });
       expect(anomalies()[0].message).toContain('"hidden"');
       await client.call('train/stop', { runId });
+    } finally {
+      client.close();
+      await host.close();
+    }
+  });
+
+  it('flags a dead ReLU layer from the probe batch, naming it', async () => {
+    const { host, client, problems, on } = connect();
+    const anomalies = on('train/anomaly'),
+      done = on('train/done');
+    const dead = loadTemplate('mlp') as { initializers?: unknown[] };
+    // every unit of `hidden` below zero for every input: its ReLU outputs only zeros
+    dead.initializers = [{ pattern: '.*dense0_bias', init: { type: 'constant', value: -1000 } }];
+    try {
+      await client.call('train/start', {
+        doc: dead,
+        data: { source: 'fashion-mnist', limit: 100, validationSplit: 0 },
+        epochs: 1,
+        batchSize: 32,
+        lr: 0.01,
+        optimizer: 'sgd',
+        seed: 1,
+        backend: 'torch',
+      });
+      await until(() => done().length, 'the run to end');
+      expect(anomalies().filter((a) => a.kind === 'dead')).toMatchObject([{ block: 'hidden', step: 1 }]);
+      expect(problems).toEqual([]);
     } finally {
       client.close();
       await host.close();
