@@ -13,7 +13,7 @@ export {
   type XNode,
 } from './infer';
 export { paramProblem } from './infer/params';
-export { estimateMemoryBytes } from './infer/memory';
+export { estimateMemoryBytes, memoryParts, type MemoryParts } from './infer/memory';
 export { fitWeights, fitsExactly, type WeightsFit, type SavedParam, type DroppedWeights } from './infer/fit';
 export { GRAPH_INPUT, incoming as graphInputs } from './infer/graph';
 export * from './diagram';
