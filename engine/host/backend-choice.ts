@@ -173,3 +173,14 @@ export async function automaticBackend({
   const choice = chooseBackend(facts, unmeasured);
   return { ...choice, reason: [choice.reason, ...left].join('; '), backends: facts };
 }
+
+/**
+ * Data-parallel workers run replicas on wasm only: a run that asks for them (W > 1, or 'auto') without naming a
+ * backend gets wasm, and its reason says why, rather than a faster backend that would have no workers. Null when
+ * the workers leave the choice to automaticBackend.
+ */
+export function workersBackend(workers: number | 'auto' | undefined): AutomaticChoice | null {
+  if (workers === undefined || workers === 1) return null;
+  const asked = workers === 'auto' ? "workers 'auto'" : `${workers} workers`;
+  return { name: 'wasm', reason: `${asked} asked for: data-parallel workers run on wasm only` };
+}

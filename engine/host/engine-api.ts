@@ -25,7 +25,7 @@ import { createDebugApi } from './debug-api';
 import { exportApi } from './export-api';
 import { trainingBackend } from '../runtime/backends/torch';
 import { TorchTrainer } from './torch-run';
-import { automaticBackend } from './backend-choice';
+import { automaticBackend, workersBackend } from './backend-choice';
 
 interface Run {
   id: string;
@@ -205,8 +205,9 @@ export function createEngineApi(): EngineApi {
       let torch: Awaited<ReturnType<typeof trainingBackend>>['torch'];
       let auto: { name: string; reason: string } | null = null;
       try {
-        // Without a backend: the automatic choice (a GPU, else the fastest CPU backend in the speed probe).
-        if (!config.backend) auto = await automaticBackend();
+        // Without a backend: wasm when workers are asked for (only wasm has them), else the automatic choice (a
+        // GPU, else the fastest CPU backend in the speed probe).
+        if (!config.backend) auto = workersBackend(config.workers) ?? (await automaticBackend());
         const name = config.backend ?? auto!.name;
         torch = name === 'torch' ? (await trainingBackend('torch')).torch : null; // the session stays on tfjs
         // openSession selects the backend (once: the same request reuses the running one).
