@@ -2,34 +2,16 @@
 // [--json]` (`--workers`: the batches over data-parallel workers, predict-workers.ts):
 // accuracy, per-class precision/recall and the confusion matrix over exactly the samples `predict` sees (the
 // split in file order, its first N), as ONE JSON object or a readable table. A project without trained weights
-// is refused (E_NOT_TRAINED): an evaluation of random weights would only mislead.
-import fs from 'node:fs';
+// is refused (E_NOT_TRAINED): an evaluation of random weights would only mislead. The project opens as predict
+// opens it (open.ts's loadPredictable): a `.netloom` zip or a legacy JSON project, with the same one-line errors.
 import { parseArgs, CliError } from './args';
-import { checkBeforeAllocating, openChecked } from './open';
-import { checkBackend, checkWorkersBackend, dataFlags, text, workersOption } from './options';
-import { inferenceHelp, inferenceWorkers } from './predict-workers';
+import { checkBeforeAllocating, loadPredictable, openChecked } from './open';
+import { dataFlags, text, workersOption } from './options';
+import { inferenceBackend, inferenceHelp, inferenceWorkers } from './predict-workers';
 
 const USAGE =
   'usage: netloom evaluate <project.netloom | file.netloom.json> [--data fashion-mnist|mnist|<folder>|<csv>] [--label-column NAME] [--split test|train] [--limit N] [--backend NAME] [--workers N|auto] [--json]';
 const FLAGS = ['data', 'label-column', 'split', 'limit', 'backend', 'workers', 'json', 'help'];
-
-/** Reads a `.netloom` zip or a legacy JSON project: its document with the trained weights inside. */
-async function trainedDoc(ref: string) {
-  const st = fs.statSync(ref, { throwIfNoEntry: false });
-  if (!st?.isFile()) throw new CliError(`"${ref}" is not a project file`, 'E_NOT_A_FILE', 1);
-  const { readProject } = await import('../export');
-  const { withWeights } = await import('../train');
-  let project;
-  try {
-    project = readProject(fs.readFileSync(ref));
-  } catch (e) {
-    const code = (e as { code?: string }).code ?? 'E_PROJECT_FORMAT';
-    throw new CliError(`cannot read "${ref}": ${(e as Error).message.split('\n')[0]}`, code, 1);
-  }
-  if (!project.weights || project.doc.forceReinit)
-    throw new CliError(`"${ref}" has no trained weights: train it first (netloom train … --save)`, 'E_NOT_TRAINED', 1);
-  return withWeights(project.doc, project.weights);
-}
 
 export async function evaluateCommand(argv: string[]): Promise<number> {
   const p = parseArgs(argv, ['json', 'help'], FLAGS);
@@ -41,15 +23,12 @@ export async function evaluateCommand(argv: string[]): Promise<number> {
   if (part !== 'test' && part !== 'train')
     throw new CliError(`--split must be test or train, got ${JSON.stringify(part)}`);
   const workers = workersOption(p);
-  const doc = await trainedDoc(ref);
-  const { inferNetwork } = await import('../core');
-  const net = inferNetwork(doc);
+  const { net, text: doc, trained } = loadPredictable(ref);
+  if (!trained)
+    throw new CliError(`"${ref}" has no trained weights: train it first (netloom train … --save)`, 'E_NOT_TRAINED', 1);
   const data = dataFlags(p, net.doc);
-  const backend = text(p, 'backend');
-  const { backendNames } = await import('../runtime');
-  checkBackend(backend, backendNames());
-  checkWorkersBackend(workers, backend);
-  checkBeforeAllocating(net, Math.min(256, data.limit ?? 256));
+  const { backend, replicas } = await inferenceBackend(text(p, 'backend'), workers);
+  checkBeforeAllocating(net, Math.min(256, data.limit ?? 256), replicas);
   const session = await openChecked({
     doc,
     data: data.source,

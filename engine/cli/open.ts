@@ -3,15 +3,26 @@
 // carrying its code. This file stays light (engine/core, no tfjs): the runtime is imported only once the command
 // line has been validated, so a usage error answers in a fraction of the time.
 import os from 'node:os';
-import { estimateMemoryBytes, inferNetwork, type InferResult } from '../core';
+import { estimateMemoryBytes, inferNetwork, memoryParts, type InferResult } from '../core';
 import type { Session, SessionSpec } from '../train';
 import { checkWeightsFit } from '../train/weights';
 import { CliError } from './args';
-import { loadDocText } from './load';
+import { loadDocText, loadProject } from './load';
 
 export function loadNetwork(ref: string): { net: InferResult; text: string } {
   const { text } = loadDocText(ref);
   return { net: inferNetwork(text), text };
+}
+
+/**
+ * predict's and evaluate's network, one loader for both: a template, a legacy JSON project or a `.netloom` zip;
+ * `trained` when it carries weights it means to use (not `forceReinit`).
+ */
+export function loadPredictable(ref: string): { net: InferResult; text: string; trained: boolean } {
+  const { text } = loadProject(ref);
+  const net = inferNetwork(text);
+  if (!net.doc || net.errors.length) throw invalidNetwork(net); // before "not trained": the file's own fault first
+  return { net, text, trained: !!net.doc?.weights && !net.doc.forceReinit };
 }
 
 const bytes = (n: number) => {
@@ -30,18 +41,24 @@ function invalidNetwork(net: InferResult): CliError {
 
 /**
  * Before allocating: the document is valid, its weights fit the network, and parameters plus one batch of
- * activations fit in the machine's memory (engine/core's estimate, a lower bound of what training needs).
+ * activations (plus, with `workers` > 1, each worker's replica and gradients) fit in the machine's memory
+ * (engine/core's estimate, a lower bound of what training needs). `have`: the machine's memory (tests pass less).
  */
-export function checkBeforeAllocating(net: InferResult, batch: number): void {
+export function checkBeforeAllocating(net: InferResult, batch: number, workers = 1, have = os.totalmem()): void {
   if (!net.doc || net.errors.length) throw invalidNetwork(net);
   if (net.doc.weights && !net.doc.forceReinit) checkWeightsFit(net.doc.weights, net.parameters);
-  const need = estimateMemoryBytes(net, batch);
-  const have = os.totalmem();
+  const need = estimateMemoryBytes(net, batch, workers);
   if (need > have) {
-    const params = estimateMemoryBytes({ ...net, activations: 0 }, batch);
-    const hint = batch > 1 && need - params > have / 2 ? '; try a smaller --batch-size' : '';
+    const m = memoryParts(net, batch, workers);
+    const replicas = m.replicas ? ` + ${workers} workers' replicas and gradients ${bytes(m.replicas)}` : '';
+    const hint =
+      m.replicas > have / 2
+        ? '; try fewer --workers'
+        : batch > 1 && m.activations > have / 2
+          ? '; try a smaller --batch-size'
+          : '';
     throw new CliError(
-      `${net.name} needs at least ${bytes(need)} (parameters ${bytes(params)} + activations of a batch of ${batch} ${bytes(need - params)}) but this machine has ${bytes(have)}${hint}`,
+      `${net.name} needs at least ${bytes(need)} (parameters ${bytes(m.params)}${replicas} + activations of a batch of ${batch} ${bytes(m.activations)}) but this machine has ${bytes(have)}${hint}`,
       'E_EXCEEDS_MEMORY',
       1,
     );

@@ -55,6 +55,17 @@ export function checkWorkersBackend(workers: number | 'auto' | undefined, backen
     );
 }
 
+/**
+ * How many workers a run starts, each holding a replica of the network (for the memory check): none off wasm;
+ * 'auto' may start one per core (autoWorkers); more than the cores are clamped as the run clamps them.
+ */
+export async function workerCount(workers: number | 'auto' | undefined, backend: string | undefined): Promise<number> {
+  if (workers === undefined || workers === 1 || backend !== 'wasm') return 1;
+  const { resolveWorkers } = await import('../runtime');
+  const { autoWorkers } = await import('../train/workers-choice');
+  return resolveWorkers(workers === 'auto' ? autoWorkers() : workers).workers;
+}
+
 export const TRAIN_FLAGS: Record<string, Flag> = {
   data: { path: 'data.source', arg: 'SOURCE', help: 'fashion-mnist | mnist | <image folder> | <file.csv>' },
   'label-column': { path: 'data.labelColumn', arg: 'NAME', help: 'CSV data: the label column (default "label")' },

@@ -10,7 +10,7 @@
 import type { DataParallel, predictBatch } from '../runtime';
 import type { Session } from '../train';
 import { CliError } from './args';
-import { checkWorkersBackend, flagLine, workersFlag } from './options';
+import { checkBackend, checkWorkersBackend, flagLine, workerCount, workersFlag } from './options';
 
 /** 'auto' starts workers only for more one-thread work than this: below it their start costs more than they save. */
 export const AUTO_MIN_MS = 10_000;
@@ -22,6 +22,23 @@ export const INFERENCE_WORKERS = workersFlag(
 
 /** The commands' `--help`: their usage line, then the flags that need more than it says. */
 export const inferenceHelp = (usage: string) => `${usage}\n\n${flagLine('workers', INFERENCE_WORKERS)}\n`;
+
+/**
+ * The backend predict and evaluate open: the one named (checked against the registry and the workers), else wasm
+ * when workers are asked for (said on stderr, with why), else the registry's default; and how many workers will
+ * hold a replica (for the memory check). Loads the runtime: call it once the command line is valid.
+ */
+export async function inferenceBackend(
+  named: string | undefined,
+  workers: number | 'auto' | undefined,
+): Promise<{ backend: string | undefined; replicas: number }> {
+  checkBackend(named, (await import('../runtime')).backendNames());
+  checkWorkersBackend(workers, named);
+  const forWorkers = named === undefined ? (await import('../host/backend-choice')).workersBackend(workers) : null;
+  if (forWorkers) process.stderr.write(`backend: ${forWorkers.name} (${forWorkers.reason})\n`);
+  const backend = named ?? forWorkers?.name;
+  return { backend, replicas: await workerCount(workers, backend) };
+}
 
 type Predict = typeof predictBatch;
 

@@ -1,15 +1,16 @@
-// `netloom predict <file> [--data …] [--split test|train] [--limit N] [--backend NAME] [--workers N|auto] [--json]`:
+// `netloom predict <template | project> [--data …] [--split test|train] [--limit N] [--backend NAME] [--workers N|auto] [--json]`:
 // one line per sample, then the accuracy; `--workers` runs the batches over data-parallel workers (predict-workers.ts).
+// The network is a template, a legacy JSON project or a `.netloom` zip (open.ts's loadPredictable, as evaluate).
 // Flags are validated with the protocol's schemas; weights that are damaged, do not fit, or are NaN are refused with a
 // coded one-line error, and so are NaN outputs.
 import { createFiller, getPart } from '../data';
 import { parseArgs, CliError } from './args';
-import { checkBeforeAllocating, loadNetwork, openChecked } from './open';
-import { checkBackend, checkWorkersBackend, dataFlags, text, workersOption } from './options';
-import { inferenceHelp, inferenceWorkers } from './predict-workers';
+import { checkBeforeAllocating, loadPredictable, openChecked } from './open';
+import { dataFlags, text, workersOption } from './options';
+import { inferenceBackend, inferenceHelp, inferenceWorkers } from './predict-workers';
 
 const USAGE =
-  'usage: netloom predict <file.netloom.json> [--data fashion-mnist|mnist|<folder>|<csv>] [--label-column NAME] [--split test|train] [--limit N] [--backend NAME] [--workers N|auto] [--json]';
+  'usage: netloom predict <project.netloom | file.netloom.json | template-id> [--data fashion-mnist|mnist|<folder>|<csv>] [--label-column NAME] [--split test|train] [--limit N] [--backend NAME] [--workers N|auto] [--json]';
 const FLAGS = ['data', 'label-column', 'split', 'limit', 'backend', 'workers', 'json', 'help'];
 const BATCH = 256;
 
@@ -21,15 +22,12 @@ export async function predictCommand(argv: string[]): Promise<number> {
   const part = text(p, 'split') ?? 'test';
   if (part !== 'test' && part !== 'train')
     throw new CliError(`--split must be test or train, got ${JSON.stringify(part)}`);
-  const { net, text: docText } = loadNetwork(ref);
+  const { net, text: docText, trained } = loadPredictable(ref);
   const data = dataFlags(p, net.doc);
-  const backend = text(p, 'backend');
   const workers = workersOption(p);
   // The runtime (tfjs) loads only after the command line is known to be valid: usage errors answer fast.
-  const { backendNames } = await import('../runtime');
-  checkBackend(backend, backendNames());
-  checkWorkersBackend(workers, backend);
-  checkBeforeAllocating(net, Math.min(BATCH, data.limit ?? BATCH));
+  const { backend, replicas } = await inferenceBackend(text(p, 'backend'), workers);
+  checkBeforeAllocating(net, Math.min(BATCH, data.limit ?? BATCH), replicas);
 
   const session = await openChecked({
     doc: docText,
@@ -40,7 +38,7 @@ export async function predictCommand(argv: string[]): Promise<number> {
   });
   let pool: Awaited<ReturnType<typeof inferenceWorkers>> | undefined;
   try {
-    if (!session.doc.weights)
+    if (!trained)
       process.stderr.write(`warning: ${ref} has no trained weights; predicting with freshly initialized ones\n`);
     const split = getPart(session.data, part);
     const limit = Math.min(data.limit ?? split.n, split.n);

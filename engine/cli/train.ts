@@ -7,7 +7,15 @@ import { checkWritable, writeFileAtomic } from '../io';
 import type { Session, TrainEvent, withWeights as WithWeights } from '../train';
 import { parseArgs, CliError } from './args';
 import { checkBeforeAllocating, loadNetwork, openChecked } from './open';
-import { checkBackend, checkWorkersBackend, TRAIN_BOOLEANS, TRAIN_FLAGS, trainHelp, trainOptions } from './options';
+import {
+  checkBackend,
+  checkWorkersBackend,
+  TRAIN_BOOLEANS,
+  TRAIN_FLAGS,
+  trainHelp,
+  trainOptions,
+  workerCount,
+} from './options';
 import { progressPrinter } from './progress';
 import { historyOf, projectData, readResume, restoreRun, savesProject } from './resume';
 import { startWatch, torchHold, watchFromFlags } from './watch';
@@ -27,15 +35,16 @@ export async function trainCommand(argv: string[]): Promise<number> {
   const { config, save, json } = trainOptions(p, net.doc, text);
   const watch = watchFromFlags(p, net);
   if (save) checkWritable(save);
-  checkBeforeAllocating(net, config.batchSize);
   checkBackend(config.backend, (await runtime()).backendNames());
-  checkWorkersBackend(config.workers, config.backend);
-  // No --backend (and no torch flag, which asks for torch): a GPU, else the fastest CPU backend in the speed probe.
   const torchFlags = ['device', 'nproc', 'nnodes', 'rdzv'].some((k) => p.flags[k] !== undefined);
-  const auto =
-    config.backend === undefined && !torchFlags
-      ? await (await import('../host/backend-choice')).automaticBackend()
-      : null;
+  checkWorkersBackend(config.workers, config.backend ?? (torchFlags ? 'torch' : undefined));
+  // No --backend (and no torch flag, which asks for torch): wasm when workers are asked for (only wasm has them),
+  // else a GPU, else the fastest CPU backend in the speed probe (measured after the memory check, never before).
+  const choice = config.backend === undefined && !torchFlags ? await import('../host/backend-choice') : null;
+  const forWorkers = choice?.workersBackend(config.workers) ?? null;
+  const known = config.backend ?? (torchFlags ? 'torch' : forWorkers?.name);
+  checkBeforeAllocating(net, config.batchSize, await workerCount(config.workers, known));
+  const auto = choice ? (forWorkers ?? (await choice.automaticBackend())) : null;
   const backend = config.backend ?? auto?.name;
   const torch = await (await import('./torch')).torchForTrain(p, backend); // null: tfjs trains
   const { Trainer, withWeights } = await import('../train');
