@@ -1,10 +1,11 @@
 // Projects that keep their weights and the Export dialog, as a user does it: LeNet trained two batches (Step
 // while idle holds the run), saved as a `.netloom` project, another network opened, the project reopened —
 // "trained: 2 steps" in the status bar, and Resume gives the same predictions as the run that was saved, its
-// loss curve continuing the saved one (steps 1, 2, then 3: no jump back to 0, no gap). Then
-// Ctrl+E: the compatibility check, ONNX downloaded and run in onnxruntime-node (same logits), the diagram as
-// SVG and PNG downloaded, screenshots of the dialog in both themes. Predictions are asked of the same engine
-// over a second real WebSocket, with a fixed input, so no data set or timing enters the comparison.
+// loss curve continuing the saved one (steps 1, 2, then 3: no jump back to 0, no gap). Then Ctrl+E: the
+// compatibility check (asked of the engine for every format, the diagrams too), ONNX downloaded and run in
+// onnxruntime-node (same logits), the diagram as SVG and PNG downloaded, screenshots of the dialog in both themes.
+// Predictions are asked of the same engine over a second real WebSocket, with a fixed input, so no data set or
+// timing enters the comparison.
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Download, Page } from 'playwright-core';
@@ -187,7 +188,23 @@ describe('projects keep their weights; the Export dialog', () => {
   });
 
   it('draws the network as SVG and PNG, and looks right in the light theme', async () => {
+    // What the page sends its engine (text frames: calls without typed arrays), to see the check asked for. A
+    // string, not a function: in this file `WebSocket` is ws's, and tsx's helpers do not exist in the page.
+    await page().evaluate(`(() => {
+      window.__sent = [];
+      const send = WebSocket.prototype.send;
+      WebSocket.prototype.send = function (d) {
+        if (typeof d === 'string') window.__sent.push(d);
+        return send.call(this, d);
+      };
+    })()`);
+    const checked = async (format: string) =>
+      ((await page().evaluate('window.__sent')) as string[]).some((d) => {
+        const m = JSON.parse(d) as { method?: string; params?: { format?: string } };
+        return m.method === 'export/check' && m.params?.format === format;
+      });
     await id('export-format-svg').click();
+    await expect.poll(() => checked('svg'), { timeout: 60_000 }).toBe(true);
     await expect.poll(() => id('export-check').getAttribute('data-state'), { timeout: 60_000 }).toBe('ok');
     const svg = await download(page(), () => id('export-run').click());
     expect(svg.name).toMatch(/\.svg$/);
@@ -198,6 +215,8 @@ describe('projects keep their weights; the Export dialog', () => {
     expect(text).toMatch(/Conv2D|conv/i);
 
     await id('export-format-png').click();
+    await expect.poll(() => checked('png'), { timeout: 60_000 }).toBe(true);
+    await expect.poll(() => id('export-check').getAttribute('data-state'), { timeout: 60_000 }).toBe('ok');
     const png = await download(page(), () => id('export-run').click());
     expect(png.name).toMatch(/\.png$/);
     expect([...png.bytes.subarray(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);

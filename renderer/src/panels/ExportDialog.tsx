@@ -116,9 +116,15 @@ function useCheck(format: ExportFormatId, doc: NetworkDoc, engine: string): Chec
       });
       return;
     }
-    if (format === 'svg' || format === 'png') return setCheck({ state: 'ok' });
+    // Every format asks the engine (one path: the diagram formats' answer comes from the same format table as
+    // `netloom export`'s); only an offline engine leaves the diagram to this page, which draws it itself.
     const client = engineClient();
-    if (!client) return setCheck({ state: 'error', line: 'the engine is offline: it writes this format' });
+    if (!client)
+      return setCheck(
+        format === 'svg' || format === 'png'
+          ? { state: 'ok' }
+          : { state: 'error', line: 'the engine is offline: it writes this format' },
+      );
     setCheck({ state: 'checking' });
     client.call('export/check', { doc, format }).then(
       ({ problems }) =>
