@@ -5,7 +5,8 @@
 // the document's training settings (undo, redo). Skipped, with the reason printed, where the engine has no torch.
 // Screenshots in both themes go to e2e/artifacts (backend-dark.png, backend-light.png). The chooser's own text is
 // readable at the default window width and the narrowest the desktop app allows (800 px), in both themes: the
-// select's "Automatic (…)" label is not clipped and the line under it is not cut short (backend-readable-*.png).
+// select's "Automatic (…)" label is not clipped, the line under it is not cut short, and "Backends here" shows each
+// backend's reason whole, wrapped (backend-readable-*.png).
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ARTIFACTS, getDoc, useEditor } from './harness';
@@ -110,6 +111,18 @@ describe('the backend chooser', () => {
         text: el.textContent ?? '',
         cut: el.scrollHeight > el.clientHeight + 1 || el.scrollWidth > el.clientWidth + 1,
       }));
+    // "Backends here": every backend's reason shown whole, wrapped to the column, never cut with an ellipsis.
+    if ((await page().locator('.tb-list').getAttribute('open')) === null)
+      await page().locator('.tb-list summary').click();
+    const rowNotes = () =>
+      page()
+        .locator('.tb-list .tb-note')
+        .evaluateAll((els) =>
+          els.map((el) => ({
+            text: el.textContent ?? '',
+            cut: el.scrollWidth > el.clientWidth + 1 || getComputedStyle(el).textOverflow === 'ellipsis',
+          })),
+        );
     for (const width of [1440, 800]) {
       await page().setViewportSize({ width, height: 900 });
       for (const theme of ['dark', 'light']) {
@@ -125,6 +138,9 @@ describe('the backend chooser', () => {
         const n = await note();
         expect(n.text).toMatch(/^Automatic: \w[\w-]* — ./);
         expect(n.cut, `the note at ${width} px: ${n.text}`).toBe(false);
+        const rows = await rowNotes();
+        expect(rows.length).toBeGreaterThan(1);
+        for (const r of rows) expect(r.cut, `a backend's note at ${width} px: ${r.text}`).toBe(false);
       }
     }
     await page().setViewportSize({ width: 1440, height: 900 });
