@@ -5,12 +5,13 @@
 // buffer: im2col without materialising the im2col matrix, and without one matmul per filter tap.
 // That GEMM's packed operand is dy, though, re-packed on every call (~15 ns per float), after two transposes.
 // When a layer widens (Ci < Co: first layers, downsampling stages) the transposed im2col matrix
-// [kh·kw·Ci, N·Ho·Wo] is cheaper: written by simd/kernels.as.ts (im2colT) and multiplied by dy as a plain
-// matrix, whose packing is half as dear. Measured at batch 256 (ms, conv → im2col): LeNet conv1 5×5×1→20
-// 69 → 37, conv2 3×3×20→50 49 → 43, ResNet stem 7×7×1→64 67 → 41, 1×1 s2 128→256 15 → 5; where Ci = Co the
-// conv stays ahead (3×3×64→64 54 vs 70, 3×3×256→256 45 vs 57).
+// [kh·kw·Ci, N·Ho·Wo] is cheaper: written by simd/kernels.as.ts (im2colT) and multiplied by dy on our GEMM
+// (batch-mat-mul.ts, which packs nothing), a slice of the batch at a time. Measured at batch 256 (ms, conv →
+// im2col with XNNPACK's matmul): LeNet conv1 5×5×1→20 69 → 37, conv2 3×3×20→50 49 → 43, ResNet stem 7×7×1→64
+// 67 → 41, 1×1 s2 128→256 15 → 5; where Ci = Co the conv stays ahead (3×3×64→64 54 vs 70, 3×3×256→256 45 vs 57).
 import type { Conv2DBackpropFilterAttrs, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
 import { tf } from '../backends/tf';
+import { batchMatMulConfig } from './batch-mat-mul';
 import { simd } from './simd';
 import { slice } from './slice';
 import { transposeWasm } from './transpose';
@@ -20,7 +21,6 @@ import {
   f32Offset,
   heapF32,
   makeOutput,
-  matMul,
   release,
   reshape,
   run,
@@ -88,10 +88,11 @@ export function conv2dBackpropFilterWasm(args: {
 }
 
 /**
- * Bytes of im2col matrix, dy and XNNPACK's packed dy that one slice of the batch may take. One product over the whole
- * batch streamed ~20 MB (LeNet conv2 at batch 256) out to memory and back; slices this size stay in cache, and their
- * products sum to the same dW. Measured on one thread, LeNet at batch 256 (ms, whole → slices of 8–16 images):
- * conv2 88 → 51, conv1 51 → 38, the step 310 → 252; 4 images per slice is slower again (per-call costs).
+ * Bytes of im2col matrix and dy (twice: room for a packed copy) that one slice of the batch may take. One product
+ * over the whole batch streamed ~20 MB (LeNet conv2 at batch 256) out to memory and back; slices this size stay in
+ * cache, and their products sum to the same dW. Measured on one thread, LeNet at batch 256 (ms, whole → slices of
+ * 8–16 images, XNNPACK's matmul): conv2 88 → 51, conv1 51 → 38, the step 310 → 252; 4 images per slice is slower
+ * again (per-call costs). On our GEMM, which packs nothing: conv1 ~15 either way, conv2 48 → 41 with slices.
  */
 export const IM2COL_SLICE_BYTES = 1.5 * 2 ** 20;
 
@@ -125,12 +126,16 @@ function viaIm2col(b: WasmBackendLike, x: Info, dy: Info, info: tf.backend_util.
     let dyPart: Info;
     if (nc === n) dyPart = reshape(b, dy, [1, p, co]);
     else {
-      // a tensor of its own (XNNPACK caches the packed operand by tensor id: a reused one would read stale)
+      // a tensor of its own (the package's matmul, where ours declines, caches its packed operand by tensor id)
       dyPart = makeOutput(b, [1, p, co]);
       const from = f32Offset(b, dy) + n0 * ho * wo * co;
       heapF32(b).copyWithin(f32Offset(b, dyPart), from, from + p * co);
     }
-    const dw = matMul(b, col, dyPart); // [1, kh·kw·Ci, Co]
+    const dw = batchMatMulConfig.kernelFunc({
+      inputs: { a: col, b: dyPart },
+      backend: b as unknown as tf.KernelBackend,
+      attrs: { transposeA: false, transposeB: false },
+    }) as Info; // [1, kh·kw·Ci, Co]
     release(b, col, dyPart);
     return dw;
   };
