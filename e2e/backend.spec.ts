@@ -147,4 +147,24 @@ describe('the backend chooser', () => {
     if ((await page().evaluate(() => document.documentElement.dataset.theme)) !== 'dark')
       await page().getByTestId('btn-theme').click();
   });
+  it("the status bar's memory estimate counts the workers the document asks for", async () => {
+    const memory = async () => ({
+      text: (await page().getByTestId('status-memory').textContent()) ?? '',
+      title: (await page().getByTestId('status-memory').getAttribute('title')) ?? '',
+    });
+    const setWorkers = (workers: number | undefined) =>
+      page().evaluate((w) => {
+        type Store = { getState(): { doc: Training }; setState(p: { doc: Training }): void };
+        const store = (window as unknown as { __netloom: { docStore: Store } }).__netloom.docStore;
+        const doc = store.getState().doc;
+        store.setState({ doc: { ...doc, training: { ...doc.training, workers: w } } });
+      }, workers);
+    await setWorkers(undefined);
+    const one = await memory();
+    expect(one.title).not.toMatch(/workers/);
+    await setWorkers(2);
+    await expect.poll(async () => (await memory()).title).toMatch(/\+ 2 workers' replicas and gradients/);
+    expect((await memory()).text).not.toBe(one.text);
+    await setWorkers(undefined);
+  });
 });

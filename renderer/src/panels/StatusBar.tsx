@@ -13,10 +13,12 @@ export function StatusBar() {
   const pid = useUi((s) => s.enginePid);
   const retry = useUi((s) => s.engineRetryAt);
   const batch = useDoc((s) => s.doc.training?.batchSize ?? 128);
+  // 'auto' may end on one worker: the estimate stays a lower bound and counts only workers asked for by number.
+  const workers = useDoc((s) => (typeof s.doc.training?.workers === 'number' ? s.doc.training.workers : 1));
   const dirty = useDoc((s) => isDirty(s));
   const total = inf.params.trainable + inf.params.nonTrainable;
   // Memory: weights (fp32) + one batch of activations (fp32); training roughly doubles the latter.
-  const mem = estimateMemoryBytes(inf, batch);
+  const mem = estimateMemoryBytes(inf, batch, workers);
   return (
     <footer className="statusbar" data-testid="statusbar">
       <span
@@ -28,7 +30,10 @@ export function StatusBar() {
       <span data-testid="status-flops">
         <b>{fmtCount(inf.flops)}</b>FLOPs / sample
       </span>
-      <span data-testid="status-memory" title={`parameters × 4 B + activations × 4 B × batch ${batch}`}>
+      <span
+        data-testid="status-memory"
+        title={`parameters × 4 B + activations × 4 B × batch ${batch}${workers > 1 ? ` + ${workers} workers' replicas and gradients` : ''}`}
+      >
         <b>{fmtBytes(mem)}</b> est. memory (batch {batch})
       </span>
       <span>
