@@ -144,20 +144,8 @@ export interface BackendChoiceReport extends AutomaticChoice {
  * The automatic choice with its reason, and every backend's facts. `measure: false` (engine/info) uses only
  * figures already known and never starts the probe; train/start and `netloom train` measure when needed.
  */
-export async function automaticBackend({
-  measure = true,
-  without = {},
-}: {
-  measure?: boolean;
-  /** Backends the run cannot use, with why (`--watch` and the editor's views need tfjs's step hooks: not torch). */
-  without?: Readonly<Record<string, string>>;
-} = {}): Promise<BackendChoiceReport> {
-  const all = await backendFacts();
-  const facts: BackendChoiceReport['backends'] = all.map((f) =>
-    f.name in without ? { ...f, available: false, gpu: false, reason: `not for this run: ${without[f.name]}` } : f,
-  );
-  // Say what was left out, so "why not the faster one?" has its answer beside the choice.
-  const left = all.filter((f) => f.available && f.name in without).map((f) => `not ${f.name}: ${without[f.name]}`);
+export async function automaticBackend({ measure = true }: { measure?: boolean } = {}): Promise<BackendChoiceReport> {
+  const facts: BackendChoiceReport['backends'] = (await backendFacts()).map((f) => ({ ...f }));
   const gpu = facts.some((f) => f.gpu);
   // A GPU wins without measuring anything; without one, the CPU figures decide.
   const figures = probeEnabled() ? await cpuProbe(facts, { measure: measure && !gpu }) : null;
@@ -171,7 +159,7 @@ export async function automaticBackend({
     ? 'not measured yet: the speed probe runs before the first automatic run'
     : 'speed probe off: NETLOOM_BACKEND_PROBE=off';
   const choice = chooseBackend(facts, unmeasured);
-  return { ...choice, reason: [choice.reason, ...left].join('; '), backends: facts };
+  return { ...choice, backends: facts };
 }
 
 /**
