@@ -64,6 +64,20 @@ export function editorWatches(net: InferResult, probe: ProbeBatch, block: string
 
 export const median = (a: number[]) => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)];
 
+/** The figures of interleaved runs: images/s and CPU time per image of each run, headless and watched. */
+export function overheadOf(
+  speed: Record<'headless' | 'watched', number[]>,
+  cpu: Record<'headless' | 'watched', number[]>,
+  snapshots: number,
+): DebugOverhead {
+  return {
+    ...speed,
+    ratio: +(median(speed.watched) / median(speed.headless)).toFixed(3),
+    cpuRatio: +(median(cpu.headless) / median(cpu.watched)).toFixed(3),
+    snapshots,
+  };
+}
+
 export async function measureDebugOverhead(batch: number, repeats: number, block = 'conv1'): Promise<DebugOverhead> {
   const data = await loadDataset({ source: 'fashion-mnist', limit: batch * 4 });
   const filler = createFiller(data.train, data.inputShape, data.normalize);
@@ -109,11 +123,5 @@ export async function measureDebugOverhead(batch: number, repeats: number, block
   monitor.dispose();
   opt.dispose();
   model.dispose();
-  return {
-    headless,
-    watched,
-    ratio: +(median(watched) / median(headless)).toFixed(3),
-    cpuRatio: +(median(cpu.headless) / median(cpu.watched)).toFixed(3),
-    snapshots,
-  };
+  return overheadOf({ headless, watched }, cpu, snapshots);
 }

@@ -11,7 +11,7 @@ import { TorchAccess } from '../host/torch-debug';
 import { TorchTrainer } from '../host/torch-run';
 import { probeTorch } from '../runtime/backends/torch';
 import { openSession, type TrainEvent } from '../train';
-import { editorWatches, median, type DebugOverhead } from './debug-overhead';
+import { editorWatches, overheadOf, type DebugOverhead } from './debug-overhead';
 import { benchThreads } from './reference';
 
 const BATCHES = 16; // per epoch
@@ -77,13 +77,7 @@ export async function measureTorchDebugOverhead(
       headless.push(await epoch(false));
       watched.push(await epoch(true));
     }
-    return {
-      headless,
-      watched,
-      ratio: +(median(watched) / median(headless)).toFixed(3),
-      cpuRatio: +(median(cpu.headless) / median(cpu.watched)).toFixed(3),
-      snapshots,
-    };
+    return overheadOf({ headless, watched }, cpu, snapshots);
   } catch (e) {
     return { skipped: (e as Error).message };
   } finally {
