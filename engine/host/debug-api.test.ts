@@ -3,11 +3,12 @@
 // confusion matrix against predict/run's outputs for the same samples.
 import { describe, expect, it } from 'vitest';
 import { until as untilCond } from '../protocol/testing/until';
-import { createClient, DEBUG_LIMITS, type EventName, type EventPayload, type TrainConfig } from '../protocol';
+import { createClient, DEBUG_LIMITS, type EventPayload, type TrainConfig } from '../protocol';
 import { memoryPair } from '../protocol/transports/memory';
 import { loadTemplate } from '../../templates';
 import { createEngineHost } from './engine-host';
 import { createEngineApi } from './engine-api';
+import { connectEngine } from './testing/connect';
 
 const until = (cond: () => unknown, what: string) => untilCond(cond, { ms: 120_000, what });
 
@@ -25,18 +26,7 @@ const lenet: TrainConfig = {
 
 describe('debug api', () => {
   it('watches conv1 and dense1 of a paused run: snapshots, health, refusals, evaluate', async () => {
-    const host = createEngineHost(createEngineApi());
-    const [a, b] = memoryPair();
-    host.connect(a);
-    const client = createClient(b);
-    const problems: string[] = [];
-    client.onProblem((p) => problems.push(`${p.code}: ${p.message}`));
-    const seen = new Map<string, unknown[]>();
-    const on = <E extends EventName>(name: E) => {
-      seen.set(name, []);
-      client.on(name, (e) => seen.get(name)!.push(e));
-      return () => seen.get(name) as EventPayload<E>[];
-    };
+    const { host, client, problems, on } = connectEngine();
     const snaps = on('debug/activations'),
       health = on('debug/health');
     try {

@@ -7,12 +7,10 @@
 import { describe, expect, it } from 'vitest';
 import { loadTemplate } from '../../templates';
 import { cli } from '../cli/testing';
-import { createClient, type EventName, type EventPayload, type TrainConfig } from '../protocol';
+import type { TrainConfig } from '../protocol';
 import { until as untilCond } from '../protocol/testing/until';
-import { memoryPair } from '../protocol/transports/memory';
 import { probeTorch } from '../runtime/backends/torch';
-import { createEngineApi } from './engine-api';
-import { createEngineHost } from './engine-host';
+import { connectEngine } from './testing/connect';
 import { deepMlp } from './testing/deep-mlp';
 
 const probe = await probeTorch();
@@ -20,27 +18,11 @@ if (!probe.ok) console.warn(`skipping the torch run's debugging streams: ${probe
 const suite = probe.ok ? describe : describe.skip;
 const until = (cond: () => unknown, what: string) => untilCond(cond, { ms: 240_000, what });
 
-function connect() {
-  const host = createEngineHost(createEngineApi());
-  const [a, b] = memoryPair();
-  host.connect(a);
-  const client = createClient(b);
-  const problems: string[] = [];
-  client.onProblem((p) => problems.push(`${p.code}: ${p.message}`));
-  const seen = new Map<string, unknown[]>();
-  const on = <E extends EventName>(name: E) => {
-    seen.set(name, []);
-    client.on(name, (e) => seen.get(name)!.push(e));
-    return () => seen.get(name) as EventPayload<E>[];
-  };
-  return { host, client, problems, on };
-}
-
 const close = (a: number, b: number, rel: number) => Math.abs(a - b) <= rel * Math.max(Math.abs(a), Math.abs(b), 1e-6);
 
 suite('debugging streams on the torch backend', { timeout: 600_000 }, () => {
   it('a paused LeNet: conv1 activations equal wasm on the same weights, step norms equal a wasm run', async () => {
-    const { host, client, problems, on } = connect();
+    const { host, client, problems, on } = connectEngine();
     const snaps = on('debug/activations'),
       health = on('debug/health'),
       states = on('train/state'),
@@ -133,7 +115,7 @@ suite('debugging streams on the torch backend', { timeout: 600_000 }, () => {
   });
 
   it('flags vanishing gradients in the first layers of a deep sigmoid MLP, naming the blocks', async () => {
-    const { host, client, problems, on } = connect();
+    const { host, client, problems, on } = connectEngine();
     const anomalies = on('train/anomaly'),
       done = on('train/done');
     try {
@@ -162,7 +144,7 @@ suite('debugging streams on the torch backend', { timeout: 600_000 }, () => {
   });
 
   it('a NaN loss names the first block with a non-finite output, as on wasm', async () => {
-    const { host, client, on } = connect();
+    const { host, client, on } = connectEngine();
     const anomalies = on('train/anomaly'),
       states = on('train/state');
     const diverging = loadTemplate('mlp') as { initializers?: unknown[] };
@@ -189,7 +171,7 @@ suite('debugging streams on the torch backend', { timeout: 600_000 }, () => {
   });
 
   it('flags a dead ReLU layer from the probe batch, naming it', async () => {
-    const { host, client, problems, on } = connect();
+    const { host, client, problems, on } = connectEngine();
     const anomalies = on('train/anomaly'),
       done = on('train/done');
     const dead = loadTemplate('mlp') as { initializers?: unknown[] };
