@@ -45,7 +45,7 @@ export interface TorchOptions {
   /** Machines (torchrun --nnodes) and the rendezvous HOST:PORT they meet at. */
   nnodes?: number;
   rdzv?: string;
-  /** CPU threads per process (default: the cores it may use; runner.py threads_for). */
+  /** CPU threads per process (default: the cores it may use; runner_dist.py threads_for). */
   threads?: number;
   /** Per-phase seconds (data, forward, backward, sync, step, events) in each epoch event: the bench's --profile. */
   profile?: boolean;
