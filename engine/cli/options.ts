@@ -3,7 +3,7 @@
 // place a flag is declared: parsing, the config path its errors are reported under, and `--help` all derive from it.
 import type { z } from 'zod';
 import { DEFAULT_VALIDATION_SPLIT, type NetworkDoc } from '../core';
-import { dataSpec, trainConfig, type TrainConfig } from '../protocol';
+import { dataSpec, trainConfig, workersBackendConflict, type TrainConfig } from '../protocol';
 import { CliError, type Parsed } from './args';
 import { TORCH_FLAGS } from './torch-flags';
 import { WATCH_FLAGS } from './watch';
@@ -45,14 +45,13 @@ export function workersOption(p: Parsed): number | 'auto' | undefined {
 }
 
 /**
- * Workers run replicas on the wasm backend only: asking for W > 1 on another is a usage error, said before the
- * session opens when --backend names it (otherwise once the automatic choice is known).
+ * Workers run replicas on the wasm backend only: asking for W > 1 on another is a usage error (the protocol's
+ * `workersBackendConflict`, which train/start refuses too), said before the session opens when --backend names it
+ * (otherwise once the automatic choice is known).
  */
 export function checkWorkersBackend(workers: number | 'auto' | undefined, backend: string | undefined): void {
-  if (typeof workers === 'number' && workers > 1 && backend !== undefined && backend !== 'wasm')
-    throw new CliError(
-      `--workers ${workers} needs the wasm backend (each worker runs a replica on it), not ${backend}`,
-    );
+  const conflict = workersBackendConflict(workers, backend);
+  if (conflict) throw new CliError(`--${conflict}`);
 }
 
 /**

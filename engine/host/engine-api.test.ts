@@ -3,10 +3,11 @@
 // every assertion holds on a machine 10× faster or 3× slower. Backend expectations come from the registry.
 import { afterEach, describe, expect, it } from 'vitest';
 import { until as untilCond } from '../protocol/testing/until';
-import { RpcError, type Client, type TrainConfig } from '../protocol';
+import { RpcError, workersBackendConflict, type Client, type TrainConfig } from '../protocol';
 import { loadTemplate } from '../../templates';
-import { initEngineBackend } from '../runtime';
+import { backendNames, initEngineBackend } from '../runtime';
 import { createEngineHost, type EngineHost } from './engine-host';
+import { connectEngine } from './testing/connect';
 import { recordingClient } from './testing/recorder';
 import { createEngineApi } from './engine-api';
 
@@ -164,6 +165,31 @@ describe('engine api over the protocol', () => {
       .catch((e) => e);
     expect(err.code).toBe('E_BAD_PARAMS');
     expect(err.message).toMatch(/unknown backend "nope" \(known: .*wasm/);
+    await host.close();
+  });
+
+  it("refuses workers > 1 on a named non-wasm backend at start, in the CLI's words, and starts nothing", async () => {
+    const { host, client, problems: seen } = connectEngine();
+    // Every backend the registry names besides wasm, whether or not it can start here: the refusal comes first.
+    const others = backendNames().filter((n) => n !== 'wasm');
+    expect(others).toEqual(expect.arrayContaining(['cpu', 'tensorflow', 'torch']));
+    for (const backend of others) {
+      const err = await client.call('train/start', { ...lenet(), backend, workers: 2, startPaused: true }).then(
+        () => null,
+        (e: RpcError) => e,
+      );
+      expect(err, backend).toBeInstanceOf(RpcError);
+      expect({ code: err!.code, message: err!.message }).toEqual({
+        code: 'E_BAD_PARAMS',
+        message: `workers 2 needs the wasm backend (each worker runs a replica on it), not ${backend}`,
+      });
+    }
+    expect((await client.call('train/attach')).run).toBeNull();
+    // One worker on those backends, and workers on wasm, are not this refusal (the pair is the fault, not either).
+    expect(workersBackendConflict(1, 'cpu')).toBeNull();
+    expect(workersBackendConflict(8, 'wasm')).toBeNull();
+    expect(workersBackendConflict('auto', 'torch')).toBeNull();
+    expect(seen).toEqual([]);
     await host.close();
   });
 });

@@ -3,6 +3,7 @@
 import { listDatasets, BUILTINS, ensureBuiltin, isBuiltinName, createFiller, getPart, type BuiltinName } from '../data';
 import {
   RpcError,
+  workersBackendConflict,
   type CallContext,
   type EventName,
   type EventPayload,
@@ -192,6 +193,9 @@ export function createEngineApi(): EngineApi {
       if (config.backend !== undefined && !backendNames().includes(config.backend)) {
         throw new RpcError('E_BAD_PARAMS', `unknown backend "${config.backend}" (known: ${backendNames().join(', ')})`);
       }
+      // Before anything starts (or the last run is freed): the CLI refuses the same pair with the same words.
+      const conflict = workersBackendConflict(config.workers, config.backend);
+      if (conflict) throw new RpcError('E_BAD_PARAMS', conflict);
       // The last run's model stays for predictions and checkpoints until the next run starts: free it now.
       if (run) {
         const last = run;

@@ -59,6 +59,16 @@ export const trainConfig = z.object({
 });
 export type TrainConfig = z.infer<typeof trainConfig>;
 
+/**
+ * Data-parallel workers run replicas on the wasm backend only: W > 1 with another backend named is refused when
+ * the run is asked for (train/start, the CLI's --workers), in these words; null when the pair is fine ('auto' on
+ * another backend means one worker, which the run says).
+ */
+export function workersBackendConflict(workers: TrainConfig['workers'], backend: string | undefined): string | null {
+  if (typeof workers !== 'number' || workers <= 1 || backend === undefined || backend === 'wasm') return null;
+  return `workers ${workers} needs the wasm backend (each worker runs a replica on it), not ${backend}`;
+}
+
 export const runState = z.enum(['starting', 'running', 'paused', 'stopping', 'done', 'stopped', 'failed']);
 export type RunState = z.infer<typeof runState>;
 /** States in which a run still owns the engine (a second `train/start` gets E_BUSY). */
