@@ -2,6 +2,7 @@
 // real Fashion-MNIST batches) on every backend present, side by side with the same networks in PyTorch.
 //   npm run bench -- [--nets mlp,lenet,resnet18] [--backends wasm,cpu] [--repeats 5] [--batch 256] [--out file]
 //                    [--profile]   (per-kernel time per step, to see what dominates before optimizing)
+//                    [--phases [--sources]]   (only: a step's time by phase, and its kernels; step-phases.ts)
 //                    [--device cpu|cuda|mps]   (the torch backend's device; default: its own choice)
 //                    [--workers W]   (also 1 vs W data-parallel workers on wasm, interleaved; workers.ts)
 // The torch backend (its Python runner) is measured right after the plain PyTorch loop on each net.
@@ -76,11 +77,23 @@ function pytorch(net: string, batch: number, repeats: number): Stat | { skipped:
 }
 
 async function main() {
-  const p = parseArgs(process.argv.slice(2), ['profile']);
+  const p = parseArgs(process.argv.slice(2), ['profile', 'phases', 'sources']);
   const nets = String(p.flags.nets ?? 'mlp,lenet,resnet18').split(',');
   const batch = Number(p.flags.batch ?? 256),
     repeats = Number(p.flags.repeats ?? 5);
   const wanted = typeof p.flags.backends === 'string' ? p.flags.backends.split(',') : backendNames();
+  if (p.flags.phases) {
+    const { measurePhases } = await import('./step-phases');
+    const chosen = Object.fromEntries(nets.map((n) => [n, NETS[n]()]));
+    await measurePhases(
+      chosen,
+      wanted.filter((w) => w !== 'torch'),
+      batch,
+      repeats,
+      p.flags.sources === true,
+    );
+    process.exit(0);
+  }
   const results: Record<string, Record<string, Stat>> = {};
   const backends: Record<string, string> = {};
   const torchRuns: Record<string, Stat> = {};

@@ -12,29 +12,43 @@ export interface StepResult {
   /** false when the loss was NaN/Inf: the update was skipped. */ applied?: boolean;
 }
 
-function lossAndLogits(model: Model, x: tf.Tensor, labels: tf.Tensor1D, training: boolean) {
+/** The phases of one step, in order; `StepPhases.mark(p)` is called as phase p ends. */
+export type StepPhase = 'upload' | 'forward' | 'loss' | 'backward' | 'read' | 'update' | 'dispose';
+
+/** Timing hook of `npm run bench -- --phases` (engine/bench/step-phases.ts); absent in training. */
+export interface StepPhases {
+  mark(phase: StepPhase): void;
+}
+
+function lossAndLogits(model: Model, x: tf.Tensor, labels: tf.Tensor1D, training: boolean, phases?: StepPhases) {
   const { y, bnUpdates } = model.forward(x, { training });
+  phases?.mark('forward');
   const classes = y.shape[1]!;
   const loss = tf.neg(tf.mean(tf.sum(tf.mul(tf.oneHot(labels, classes), tf.logSoftmax(y)), 1))) as tf.Scalar;
   return { loss, logits: y, bnUpdates };
 }
 
 /** A batch's loss, correct count, gradients (keyed by variable name) and pending BatchNorm updates; nothing applied. */
-export async function computeGradients(model: Model, x: Float32Array, y: Int32Array, n: number) {
+export async function computeGradients(model: Model, x: Float32Array, y: Int32Array, n: number, phases?: StepPhases) {
   const vars = model.params.trainable();
   let updates: ReturnType<typeof lossAndLogits>['bnUpdates'] = [];
   let correctT: tf.Scalar | undefined;
   const { value, grads } = tf.tidy(() => {
     const input = model.input(x, n);
     const labels = tf.tensor1d(y.subarray(0, n), 'int32');
-    return tf.variableGrads(() => {
-      const r = lossAndLogits(model, input, labels, true);
+    phases?.mark('upload');
+    const result = tf.variableGrads(() => {
+      const r = lossAndLogits(model, input, labels, true, phases);
       updates = r.bnUpdates;
       correctT = tf.keep(tf.sum(tf.cast(tf.equal(tf.argMax(r.logits, 1), labels), 'int32'))) as tf.Scalar;
+      phases?.mark('loss');
       return r.loss;
     }, vars);
+    phases?.mark('backward');
+    return result;
   });
   const [loss, correct] = await Promise.all([value.data(), correctT!.data()]);
+  phases?.mark('read');
   value.dispose();
   correctT!.dispose();
   return { vars, grads, updates, loss: loss[0], correct: correct[0] };
@@ -51,8 +65,9 @@ export async function trainStep(
   y: Int32Array,
   n: number,
   probe?: StepProbe,
+  phases?: StepPhases,
 ): Promise<StepResult> {
-  const { vars, grads, updates, loss, correct } = await computeGradients(model, x, y, n);
+  const { vars, grads, updates, loss, correct } = await computeGradients(model, x, y, n, phases);
   // A non-finite loss must not poison the weights: skip the update so the run can be inspected and resumed.
   const applied = Number.isFinite(loss);
   if (applied) {
@@ -63,7 +78,9 @@ export async function trainStep(
   } else {
     for (const u of updates as { value: tf.Tensor }[]) u.value.dispose();
   }
+  phases?.mark('update');
   tf.dispose(grads);
+  phases?.mark('dispose');
   return { loss, correct, n, applied };
 }
 
