@@ -1,7 +1,7 @@
-// `netloom info <template | file> [--json]`: the per-block shape table and totals (the seed's `verbose` trace).
+// `netloom info <template | project.netloom | file.netloom.json> [--json]`: the per-block shape table and totals (the seed's `verbose` trace).
 import { inferNetwork, type InferResult } from '../core';
 import { parseArgs, CliError } from './args';
-import { loadDocText } from './load';
+import { loadProject } from './load';
 
 const shape = (s: number[] | null) => (s ? (s.length === 1 ? `${s[0]}` : `(${s.join(', ')})`) : '—');
 const human = (n: number) =>
@@ -72,8 +72,8 @@ const errorLine = (e: InferResult['errors'][number]) =>
 export async function infoCommand(argv: string[]): Promise<number> {
   const p = parseArgs(argv, ['json']);
   const ref = p.positional[0];
-  if (!ref) throw new CliError('usage: netloom info <template-id | file.netloom.json> [--json]');
-  const r = inferNetwork(loadDocText(ref).text);
+  if (!ref) throw new CliError('usage: netloom info <template-id | project.netloom | file.netloom.json> [--json]');
+  const r = inferNetwork(loadProject(ref).text);
   console.log(p.flags.json ? JSON.stringify(infoJson(r)) : infoTable(r));
   return r.errors.length ? 1 : 0;
 }

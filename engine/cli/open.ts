@@ -7,11 +7,24 @@ import { estimateMemoryBytes, inferNetwork, memoryParts, type InferResult } from
 import type { Session, SessionSpec } from '../train';
 import { checkWeightsFit } from '../train/weights';
 import { CliError } from './args';
-import { loadDocText, loadProject } from './load';
+import { loadProject } from './load';
 
-export function loadNetwork(ref: string): { net: InferResult; text: string } {
-  const { text } = loadDocText(ref);
-  return { net: inferNetwork(text), text };
+/**
+ * train's network: a template, a legacy JSON project or a `.netloom` zip, with the project's training settings.
+ * `trainedFrom` names the file when its trained weights are where the run starts; `fresh` (train's --fresh) leaves
+ * them out, so the run starts from new initial weights as the document's initializers say.
+ */
+export function loadNetwork(
+  ref: string,
+  fresh = false,
+): { net: InferResult; text: string; trainedFrom: string | null } {
+  const { text } = loadProject(ref);
+  const net = inferNetwork(text);
+  if (!net.doc?.weights || net.doc.forceReinit) return { net, text, trainedFrom: null };
+  if (!fresh) return { net, text, trainedFrom: ref };
+  const { weights: _dropped, ...doc } = JSON.parse(text) as { weights?: unknown };
+  const without = JSON.stringify(doc);
+  return { net: inferNetwork(without), text: without, trainedFrom: null };
 }
 
 /**

@@ -5,7 +5,7 @@ import type { z } from 'zod';
 import { DEFAULT_VALIDATION_SPLIT, type NetworkDoc } from '../core';
 import { dataSpec, trainConfig, workersBackendConflict, type TrainConfig } from '../protocol';
 import { CliError, type Parsed } from './args';
-import { TORCH_FLAGS } from './torch-flags';
+import { asksForTorch, TORCH_FLAGS } from './torch-flags';
 import { WATCH_FLAGS } from './watch';
 
 export interface Flag {
@@ -49,9 +49,13 @@ export function workersOption(p: Parsed): number | 'auto' | undefined {
  * `workersBackendConflict`, which train/start refuses too), said before the session opens when --backend names it
  * (otherwise once the automatic choice is known).
  */
-export function checkWorkersBackend(workers: number | 'auto' | undefined, backend: string | undefined): void {
+export function checkWorkersBackend(
+  workers: number | 'auto' | undefined,
+  backend: string | undefined,
+  from = '--',
+): void {
   const conflict = workersBackendConflict(workers, backend);
-  if (conflict) throw new CliError(`--${conflict}`);
+  if (conflict) throw new CliError(`${from}${conflict}`);
 }
 
 /**
@@ -102,6 +106,9 @@ export const TRAIN_FLAGS: Record<string, Flag> = {
     arg: 'PROJECT',
     help: 'continue a saved .netloom run where it stopped (weights, optimizer, position); the network comes from it',
   },
+  fresh: {
+    help: "a project with trained weights: start from new initial weights (default: train on from the project's)",
+  },
   save: {
     arg: 'FILE',
     help: 'write the trained network with its weights (FILE.netloom: the project zip with optimizer state and position, resumable; checked before training; atomic)',
@@ -109,7 +116,7 @@ export const TRAIN_FLAGS: Record<string, Flag> = {
   json: { help: 'one JSON event per line on stdout instead of the progress bar' },
   help: { help: 'this text' },
 };
-export const TRAIN_BOOLEANS = ['json', 'help'];
+export const TRAIN_BOOLEANS = ['json', 'help', 'fresh'];
 
 /** The help text; the backend names come from the runtime's registry (loaded by then). */
 export function trainHelp(backends: readonly string[]): string {
@@ -119,7 +126,7 @@ export function trainHelp(backends: readonly string[]): string {
   ]);
   const w = Math.max(...rows.map(([k, f]) => `--${k}${f.arg ? ` ${f.arg}` : ''}`.length));
   return [
-    'usage: netloom train <template | file.netloom.json> [flags]',
+    'usage: netloom train <template | project.netloom | file.netloom.json> [flags]',
     '',
     ...rows.map(([k, f]) => flagLine(k, f, w)),
     '',
@@ -145,10 +152,14 @@ export function parseSchedule(s: string): unknown {
  * The contract keeps `backend` a free string (the registry lives in the runtime, which the protocol may not
  * import); the command checks the name against the registry once it has loaded the runtime.
  */
-export function checkBackend(name: string | undefined, known: readonly string[]): void {
+export function checkBackend(name: string | undefined, known: readonly string[], from = '--'): void {
   if (name !== undefined && !known.includes(name))
-    throw new CliError(`--backend must be one of ${known.join(', ')}, got ${JSON.stringify(name)}`);
+    throw new CliError(`${from}backend must be one of ${known.join(', ')}, got ${JSON.stringify(name)}`);
 }
+
+/** Where a run setting came from, for its error: the flag, else the document's training settings. */
+export const settingFrom = (p: Parsed, flag: string) =>
+  p.flags[flag] !== undefined ? '--' : "the document's training.";
 
 /** The CLI's flags for a run, plus what is not part of a trainConfig. */
 export interface TrainOptions {
@@ -216,7 +227,10 @@ export function trainOptions(p: Parsed, doc: NetworkDoc | null, docText: string)
   const same = optimizer === (t?.optimizer ?? 'sgd');
   const schedule = text(p, 'schedule');
   const patience = flagNum('early-stop');
-  const backend = text(p, 'backend');
+  // The document's backend and workers are the editor's choice for it (it keeps workers only for wasm or the
+  // automatic choice): a backend named here, or asked for by a torch flag, leaves the document's workers out.
+  const backend = text(p, 'backend') ?? t?.backend;
+  const otherBackend = (text(p, 'backend') ?? 'wasm') !== 'wasm' || asksForTorch(p.flags);
   const raw = {
     doc: docText,
     data: {
@@ -233,7 +247,7 @@ export function trainOptions(p: Parsed, doc: NetworkDoc | null, docText: string)
     weightDecay: same ? t?.weightDecay : undefined,
     seed: flagNum('seed') ?? 0,
     backend,
-    workers: rawWorkers(p),
+    workers: rawWorkers(p) ?? (otherBackend ? undefined : t?.workers),
     schedule: schedule !== undefined ? parseSchedule(schedule) : t?.schedule,
     earlyStop: patience !== undefined ? { ...t?.earlyStop, patience } : t?.earlyStop,
   };

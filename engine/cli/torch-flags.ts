@@ -6,3 +6,7 @@ export const TORCH_FLAGS = {
   nnodes: { arg: 'M', help: 'torch: M machines (torchrun --nnodes), meeting at --rdzv HOST:PORT' },
   rdzv: { arg: 'HOST:PORT', help: 'torch: the rendezvous endpoint of a multi-machine run' },
 };
+
+/** The flags that ask for torch by themselves (--python only says which Python, should torch run). */
+export const asksForTorch = (flags: Record<string, unknown>) =>
+  ['device', 'nproc', 'nnodes', 'rdzv'].some((k) => flags[k] !== undefined);

@@ -1,6 +1,7 @@
-// `netloom train <template | file> [flags]` (see `netloom train --help`): flags are validated by the protocol's
-// trainConfig schema (options.ts); everything that can fail before training is checked before training (the
-// --save target, the weights, the memory), and a finished run is never lost to a failing save.
+// `netloom train <template | project.netloom | file.netloom.json> [flags]` (see `netloom train --help`): flags are
+// validated by the protocol's trainConfig schema (options.ts), over the document's training settings; everything
+// that can fail before training is checked before training (the --save target, the weights, the memory), and a
+// finished run is never lost to a failing save.
 import os from 'node:os';
 import path from 'node:path';
 import { checkWritable, writeFileAtomic } from '../io';
@@ -10,6 +11,7 @@ import { checkBeforeAllocating, loadNetwork, openChecked } from './open';
 import {
   checkBackend,
   checkWorkersBackend,
+  settingFrom,
   TRAIN_BOOLEANS,
   TRAIN_FLAGS,
   trainHelp,
@@ -17,6 +19,7 @@ import {
   workerCount,
 } from './options';
 import { progressPrinter } from './progress';
+import { asksForTorch } from './torch-flags';
 import { historyOf, projectData, readResume, restoreRun, savesProject } from './resume';
 import { startWatch, torchHold, watchFromFlags } from './watch';
 
@@ -25,19 +28,23 @@ export async function trainCommand(argv: string[]): Promise<number> {
   // The runtime (tfjs) loads only after the command line is known to be valid: usage errors answer fast.
   const runtime = () => import('../runtime');
   if (p.flags.help) return (process.stdout.write(trainHelp((await runtime()).backendNames()) + '\n'), 0);
+  if (p.flags.fresh && p.flags.resume !== undefined)
+    throw new CliError("--fresh starts from new initial weights, --resume continues the project's: give one");
   const resume = typeof p.flags.resume === 'string' ? readResume(p.flags.resume) : null;
   const ref = p.positional[0];
   if (ref && resume) throw new CliError('give a network or --resume PROJECT (its network), not both');
   if (!ref && !resume)
-    throw new CliError('a network is missing: netloom train <template | file.netloom.json> (see --help)');
+    throw new CliError(
+      'a network is missing: netloom train <template | project.netloom | file.netloom.json> (see --help)',
+    );
   if (p.positional.length > 1) throw new CliError(`one network at a time, got ${p.positional.join(' ')}`);
-  const { net, text } = resume ?? loadNetwork(ref);
+  const { net, text, trainedFrom } = resume ? { ...resume, trainedFrom: null } : loadNetwork(ref, !!p.flags.fresh);
   const { config, save, json } = trainOptions(p, net.doc, text);
   const watch = watchFromFlags(p, net);
   if (save) checkWritable(save);
-  checkBackend(config.backend, (await runtime()).backendNames());
-  const torchFlags = ['device', 'nproc', 'nnodes', 'rdzv'].some((k) => p.flags[k] !== undefined);
-  checkWorkersBackend(config.workers, config.backend ?? (torchFlags ? 'torch' : undefined));
+  checkBackend(config.backend, (await runtime()).backendNames(), settingFrom(p, 'backend'));
+  const torchFlags = asksForTorch(p.flags);
+  checkWorkersBackend(config.workers, config.backend ?? (torchFlags ? 'torch' : undefined), settingFrom(p, 'workers'));
   // No --backend (and no torch flag, which asks for torch): wasm when workers are asked for (only wasm has them),
   // else a GPU, else the fastest CPU backend in the speed probe (measured after the memory check, never before).
   const choice = config.backend === undefined && !torchFlags ? await import('../host/backend-choice') : null;
@@ -68,6 +75,9 @@ export async function trainCommand(argv: string[]): Promise<number> {
   if (!json) {
     // Said once the run can start (a refusal stays one line): which backend, and why it was chosen.
     if (auto) process.stderr.write(`backend: ${auto.name} (${auto.reason})\n`);
+    // A saved project trains on from its weights (a new run: epoch 1, a new optimizer); --resume continues its run.
+    if (trainedFrom)
+      process.stderr.write(`starting from the trained weights in ${trainedFrom} (--fresh: new initial weights)\n`);
     const { validation, test } = session.data;
     process.stderr.write(
       validation
