@@ -17,19 +17,16 @@ import { ELECTRON_ENTRIES, ELECTRON_OUT, REPO } from './builds';
 export const OUT_DIR = ELECTRON_OUT;
 
 /** Python sources the bundled engine finds in `<bundle>/python/` (export.ts and torch-run.ts look there first). */
+const TORCH_RUNNER = 'engine/runtime/torch';
 export const PYTHON_FILES = [
   'engine/export/pytorch/python/netloom_layers.py',
   'engine/export/pytorch/python/train.py',
-  'engine/runtime/torch/runner.py',
-  'engine/runtime/torch/runner_events.py',
-  'engine/runtime/torch/runner_dist.py',
-  'engine/runtime/torch/runner_setup.py',
-  'engine/runtime/torch/runner_controls.py',
-  'engine/runtime/torch/runner_debug.py',
-  'engine/runtime/torch/runner_loop.py',
-  'engine/runtime/torch/data.py',
-  'engine/runtime/torch/optim.py',
-  'engine/runtime/torch/blas.py',
+  // The runner and every module it imports (they sit in runner.py's folder, its sys.path[0]): the whole folder.
+  ...fs
+    .readdirSync(path.join(REPO, TORCH_RUNNER))
+    .filter((f) => f.endsWith('.py'))
+    .sort()
+    .map((f) => `${TORCH_RUNNER}/${f}`),
 ];
 
 /** Packages that must stay in node_modules: Electron itself, tfjs with its native and wasm binaries, resvg's native renderer. */

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { staleReason } from './builds';
+import { REPO, staleReason } from './builds';
 import { bundleElectron } from './bundle';
 import { electronBinary } from './electron-install';
 import { chooseLaunch, electronStep, isHeadless, RETRY_AFTER_MS } from './launch';
@@ -152,7 +152,9 @@ describe('electron bundles', () => {
       ).toEqual([]);
       expect(fs.readFileSync(preload, 'utf8')).toContain('exposeInMainWorld');
       // The bundled engine reads the PyTorch export's files and runs the torch runner from python/ beside it.
-      for (const f of ['netloom_layers.py', 'train.py', 'runner.py']) {
+      const runner = fs.readdirSync(path.join(REPO, 'engine/runtime/torch')).filter((f) => f.endsWith('.py'));
+      expect(runner).toContain('runner_loop.py');
+      for (const f of ['netloom_layers.py', 'train.py', ...runner]) {
         expect(fs.existsSync(path.join(out, 'python', f)), f).toBe(true);
       }
     } finally {

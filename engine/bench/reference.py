@@ -1,6 +1,6 @@
 """PyTorch reference for `npm run bench`: the same MLP, LeNet and ResNet-18 (28x28 input) as the templates,
 trained with SGD(lr 0.01, momentum 0.9) + softmax cross-entropy on real Fashion-MNIST batches, on as many threads as
-the cores this process may use (--threads; the torch backend's runner takes the same number: runner.py threads_for).
+the cores this process may use (--threads; the torch backend's runner takes the same number: runner_dist.py threads_for).
 Prints one JSON line per net: {"net": ..., "runs": [images/s, ...], "blas": ..., "threads": N}.
 
     python3 engine/bench/reference.py [--nets mlp,lenet,resnet18] [--repeats 5] [--batch 256] [--threads N]

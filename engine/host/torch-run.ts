@@ -367,7 +367,8 @@ export class TorchTrainer extends Trainer {
     });
     clearTimeout(lingering);
     this.child = null;
-    this.end();
+    this.end(); // refuses what the listeners still ask the runner: they finish on the local model
+    await this.stepChain;
     if (done && lingered) {
       console.warn(
         `netloom: the torch runner had not exited ${EXIT_GRACE_MS / 1000} s after its done event; killed it`,
@@ -460,7 +461,9 @@ export class TorchTrainer extends Trainer {
         const d = { ...m, testLoss: n(m.testLoss), valLoss: m.valLoss === undefined ? undefined : n(m.valLoss) };
         if (d.valLoss === undefined) delete d.valLoss;
         this.at = { ...this.at, epoch: n(m.epochs), step: n(m.steps) };
-        this.emitEvent(d as unknown as TrainEvent);
+        // As on wasm, where the monitor's checks run inside the step: whatever the step listeners still owe (a
+        // dead-ReLU check's anomaly) is said before the run says it is done.
+        this.stepChain = this.stepChain.then(() => this.emitEvent(d as unknown as TrainEvent));
         return d as unknown as TorchDone;
       }
     }

@@ -59,7 +59,7 @@ export function paramTable(net: InferResult): ParamEntry[] {
 /**
  * Where each block's output comes from in the generated module: its module's dotted name (`''`: the root) and
  * which call of that module it is (an `apply` calls its target's module again: call 1, 2, … in forward order).
- * The torch backend's probe hooks these modules (engine/runtime/torch/runner.py `inspect`); example: LeNet's
+ * The torch backend's probe hooks these modules (engine/runtime/torch/runner_debug.py `inspect`); example: LeNet's
  * `conv1` → `['conv1', 0]`, FancyMLP's `again` → `['dense', 1]`.
  */
 export function blockModules(net: InferResult): Record<string, [string, number]> {
