@@ -4,6 +4,7 @@ import { tf } from './backends/tf';
 import { Model } from './model';
 import type { StepProbe } from './inspect';
 import type { Optimizer } from './optim';
+import { countCorrect, softmaxCrossEntropy } from './loss';
 
 export interface StepResult {
   loss: number;
@@ -20,38 +21,41 @@ export interface StepPhases {
   mark(phase: StepPhase): void;
 }
 
-function lossAndLogits(model: Model, x: tf.Tensor, labels: tf.Tensor1D, training: boolean, phases?: StepPhases) {
+function lossAndLogits(model: Model, x: tf.Tensor, labels: Int32Array, training: boolean, phases?: StepPhases) {
   const { y, bnUpdates } = model.forward(x, { training });
   phases?.mark('forward');
-  const classes = y.shape[1]!;
-  const loss = tf.neg(tf.mean(tf.sum(tf.mul(tf.oneHot(labels, classes), tf.logSoftmax(y)), 1))) as tf.Scalar;
-  return { loss, logits: y, bnUpdates };
+  return { loss: softmaxCrossEntropy(y, labels), logits: y, bnUpdates };
+}
+
+/** Reads a batch's loss and logits (together) and counts the correct predictions on the host; disposes both. */
+async function readLossAndCorrect(loss: tf.Scalar, logits: tf.Tensor, y: Int32Array, n: number) {
+  const [l, z] = await Promise.all([loss.data(), logits.data()]);
+  loss.dispose();
+  logits.dispose();
+  return { loss: l[0], correct: countCorrect(z, logits.shape[1]!, y, n) };
 }
 
 /** A batch's loss, correct count, gradients (keyed by variable name) and pending BatchNorm updates; nothing applied. */
 export async function computeGradients(model: Model, x: Float32Array, y: Int32Array, n: number, phases?: StepPhases) {
   const vars = model.params.trainable();
   let updates: ReturnType<typeof lossAndLogits>['bnUpdates'] = [];
-  let correctT: tf.Scalar | undefined;
+  let logits: tf.Tensor | undefined;
   const { value, grads } = tf.tidy(() => {
     const input = model.input(x, n);
-    const labels = tf.tensor1d(y.subarray(0, n), 'int32');
     phases?.mark('upload');
     const result = tf.variableGrads(() => {
-      const r = lossAndLogits(model, input, labels, true, phases);
+      const r = lossAndLogits(model, input, y.subarray(0, n), true, phases);
       updates = r.bnUpdates;
-      correctT = tf.keep(tf.sum(tf.cast(tf.equal(tf.argMax(r.logits, 1), labels), 'int32'))) as tf.Scalar;
+      logits = tf.keep(r.logits);
       phases?.mark('loss');
       return r.loss;
     }, vars);
     phases?.mark('backward');
     return result;
   });
-  const [loss, correct] = await Promise.all([value.data(), correctT!.data()]);
+  const { loss, correct } = await readLossAndCorrect(value, logits!, y, n);
   phases?.mark('read');
-  value.dispose();
-  correctT!.dispose();
-  return { vars, grads, updates, loss: loss[0], correct: correct[0] };
+  return { vars, grads, updates, loss, correct };
 }
 
 /**
@@ -86,15 +90,11 @@ export async function trainStep(
 
 /** Loss and correct count on one batch in inference mode (moving averages, no dropout). */
 export async function evalBatch(model: Model, x: Float32Array, y: Int32Array, n: number): Promise<StepResult> {
-  const [loss, correct] = tf.tidy(() => {
-    const labels = tf.tensor1d(y.subarray(0, n), 'int32');
-    const r = lossAndLogits(model, model.input(x, n), labels, false);
-    return [r.loss, tf.sum(tf.cast(tf.equal(tf.argMax(r.logits, 1), labels), 'int32'))];
+  const { loss, logits } = tf.tidy(() => {
+    const r = lossAndLogits(model, model.input(x, n), y.subarray(0, n), false);
+    return { loss: r.loss, logits: r.logits };
   });
-  const [l, c] = await Promise.all([loss.data(), correct.data()]);
-  loss.dispose();
-  correct.dispose();
-  return { loss: l[0], correct: c[0], n };
+  return { ...(await readLossAndCorrect(loss, logits, y, n)), n };
 }
 
 /** Logits for a batch, row-major [n, classes]. */
