@@ -7,7 +7,7 @@
 // tfjs's cpu backend keeps the typed array given to tf.tensor() by reference (no copy), so on that backend
 // pass `x.slice()` or use `reuse: false` if the tensor outlives the step; the wasm and native backends copy.
 import { DataError } from './errors';
-import { resizePlan, resizePlane, shuffledIndices, type ResizePlan } from './transforms';
+import { byteTable, normalizeBytes, resizePlan, resizePlane, shuffledIndices, type ResizePlan } from './transforms';
 import { sampleSize, type Batch, type Dataset, type Normalize, type PartName, type Split } from './types';
 
 export interface BatchOptions {
@@ -63,6 +63,8 @@ export function createFiller(split: Split, outShape: number[], norm: Normalize):
     b[c] = -mean / std;
   }
   const src = split.x;
+  // bytes (every stored image data set) normalize through a 256-entry table per channel: the same floats, faster
+  const tables = src instanceof Uint8Array ? Array.from(a, (ac, c) => byteTable(ac, b[c])) : null;
   return {
     shape: outShape.slice(),
     sampleSize: outSize,
@@ -75,6 +77,8 @@ export function createFiller(split: Split, outShape: number[], norm: Normalize):
         for (let c = 0; c < channels; c++) {
           if (plan) {
             resizePlane(plan, src, s0 + c * plane, x, d0 + c * outPlane, a[c], b[c]);
+          } else if (tables) {
+            normalizeBytes(src as Uint8Array, s0 + c * plane, x, d0 + c * outPlane, plane, tables[c]);
           } else {
             const ac = a[c];
             const bc = b[c];

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import {
+  byteTable,
   holdOut,
+  normalizeBytes,
   limitSplit,
   mulberry32,
   resizeBilinear,
@@ -104,5 +106,31 @@ describe('bilinear resize (half-pixel centres)', () => {
     expect(big.length).toBe(224 * 224);
     expect(big.every((v) => v === 7)).toBe(true);
     expect(resizeBilinear(flat, [1, 28, 28], [96, 96]).length).toBe(96 * 96);
+  });
+});
+
+describe('normalizeBytes', () => {
+  it('writes exactly the floats of v * a + b, at any byte alignment, length and destination offset', () => {
+    const buf = new Uint8Array(1000);
+    for (let i = 0; i < buf.length; i++) buf[i] = (i * 7919 + 13) & 255;
+    const a = 1 / 255 / 0.353,
+      b = -0.286 / 0.353;
+    const table = byteTable(a, b);
+    for (const view of [0, 1, 3]) {
+      const src = buf.subarray(view); // a view whose start is not 4-byte aligned in its buffer
+      for (const [off, count] of [
+        [0, 784],
+        [1, 17],
+        [2, 3],
+        [5, 0],
+        [6, 101],
+      ]) {
+        const got = new Float32Array(count + 3).fill(-99);
+        normalizeBytes(src, off, got, 3, count, table);
+        const want = new Float32Array(count + 3).fill(-99);
+        for (let j = 0; j < count; j++) want[3 + j] = src[off + j] * a + b;
+        expect(Array.from(got)).toEqual(Array.from(want));
+      }
+    }
   });
 });
