@@ -191,7 +191,7 @@ async function phasesOf(net: unknown, name: string, batch: number, repeats: numb
   if (sources) {
     lines.push('  bookkeeping kernels by call site (per step):');
     for (const [site, v] of [...census.sites.entries()].sort((a, b) => b[1] - a[1]))
-      lines.push(`    ${String(+(v / counted).toFixed(1)).padStart(4)} × ${site}`);
+      lines.push(`    ${String(+(v / stackSteps).toFixed(1)).padStart(4)} × ${site}`);
   }
   return lines.join('\n');
 }

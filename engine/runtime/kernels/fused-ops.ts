@@ -5,6 +5,7 @@
 // path to a variable, so the first layer never computes the useless gradient w.r.t. the input image.
 import type { NamedAttrMap, Tensor } from '@tensorflow/tfjs-core';
 import { tf } from '../backends/tf';
+import { ownKernels } from './wasm-util';
 
 export type Activation = 'linear' | 'relu' | 'sigmoid';
 type Pad = 'valid' | 'same' | number | tf.backend_util.ExplicitPadding;
@@ -64,7 +65,7 @@ export function registerFusedGradients(): void {
     inputsToSave: ['a', 'b'],
     outputsToSave: [true],
     gradFunc: (dy: Tensor | Tensor[], saved: Tensor[], attrs: NamedAttrMap) => {
-      const [a, b, y] = saved; // rank 3: [1, M, K] · [1, K, N]
+      const [a, b, y] = saved; // rank 3: [1, M, K] · [1, K, N], or rank 2 on wasm (see denseAct)
       if (attrs.transposeA || attrs.transposeB)
         throw new Error('fused dense gradient: transposed operands unsupported');
       const dz = activationGrad(dy as Tensor, y, attrs.activation as string);
@@ -72,7 +73,7 @@ export function registerFusedGradients(): void {
       return {
         a: () => tf.matMul(dz as tf.Tensor3D, b as tf.Tensor3D, false, true),
         b: () => tf.matMul(a as tf.Tensor3D, dz as tf.Tensor3D, true, false),
-        bias: () => tf.sum(dz, [0, 1]),
+        bias: () => tf.sum(dz, dz.rank === 2 ? 0 : [0, 1]),
       };
     },
   });
@@ -169,6 +170,17 @@ export function denseAct(
   activation: Activation = 'linear',
 ): tf.Tensor2D {
   registerFusedGradients();
+  // Our wasm GEMM (batch-mat-mul.ts) takes rank-2 operands for linear/relu; the other kernels want rank 3. Rank 2
+  // spares the step three reshapes forward (each with a clone kept for its gradient) and three backward.
+  if (tf.getBackend() === 'wasm' && ownKernels() && (activation === 'linear' || activation === 'relu')) {
+    const direct: Record<string, Tensor> = { a: x, b: w };
+    if (b) direct.bias = b;
+    return tf.engine().runKernel(tf._FusedMatMul, direct, {
+      transposeA: false,
+      transposeB: false,
+      activation,
+    } as unknown as NamedAttrMap) as tf.Tensor2D;
+  }
   const [m, k] = x.shape;
   const inputs: Record<string, Tensor> = { a: tf.reshape(x, [1, m, k]), b: tf.reshape(w, [1, k, w.shape[1]]) };
   if (b) inputs.bias = b;
