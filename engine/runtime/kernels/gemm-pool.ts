@@ -32,7 +32,10 @@ const DONE = 2; // chunks finished
 const ERROR = 3; // 1: a helper's kernel threw
 const QUIT = 4;
 const HELPED = 5; // chunks helpers have done since the pool started (gemmPoolStats)
-const PARAMS = 13; // a, sai, sap, b, ldb, c, ldc, m, n, k, bias, flags, rows per chunk (float64 view)
+const PARAMS = 13; // float64 view from here: see PAR
+// a, sai, sap, b, ldb, c, ldc, m, n, k, bias, flags, rows per chunk, packed B, A strip scratch of thread 0, bytes
+// per thread's A scratch, 1 = old kernel (measurement only)
+const PAR_COUNT = 17;
 
 /** Below this many multiply-adds a product stays on the calling thread (waking a helper costs ~10–50 µs). */
 const MIN_PARALLEL_MACS = 1 << 19;
@@ -41,7 +44,7 @@ const HELPER_TIMEOUT_MS = 60_000;
 // The helper: plain CommonJS, evaluated (no file to locate in the Electron bundle or under tsx).
 const HELPER_SOURCE = `
 const { workerData } = require('node:worker_threads');
-const { memory, wasm, control } = workerData;
+const { memory, wasm, control, index } = workerData;
 const k = new WebAssembly.Instance(new WebAssembly.Module(Buffer.from(wasm, 'base64')), {
   env: { memory, abort: () => { throw new Error('netloom wasm kernel aborted'); } },
 }).exports;
@@ -59,7 +62,9 @@ for (;;) {
     if (Atomics.compareExchange(ctl, ${WORD}, w, w + 1) !== w) continue;
     try {
       const i0 = next * par[12];
-      k.gemm(par[0], par[1], par[2], par[3], par[4], par[5], par[6], i0, Math.min(par[7], i0 + par[12]), par[8], par[9], par[10], par[11]);
+      const i1 = Math.min(par[7], i0 + par[12]);
+      if (par[16]) k.gemmOld(par[0], par[1], par[2], par[3], par[4], par[5], par[6], i0, i1, par[8], par[9], par[10], par[11]);
+      else k.gemm(par[0], par[1], par[2], par[13], par[5], par[6], i0, i1, par[8], par[9], par[10], par[11], par[14] + index * par[15]);
     } catch (e) {
       Atomics.store(ctl, ${ERROR}, 1);
     }
@@ -101,9 +106,10 @@ function poolFor(backend: WasmBackendLike): Pool | undefined {
   if (!(memory.buffer instanceof SharedArrayBuffer)) return undefined;
   if (pool?.memory === memory) return pool;
   closeGemmPool();
-  const control = new SharedArrayBuffer(PARAMS * 8 + 13 * 8);
-  const workers = Array.from({ length: threads - 1 }, () => {
-    const w = new Worker(HELPER_SOURCE, { eval: true, workerData: { memory, wasm: SHARED_MEMORY_WASM, control } });
+  const control = new SharedArrayBuffer(PARAMS * 8 + PAR_COUNT * 8);
+  const workers = Array.from({ length: threads - 1 }, (_, h) => {
+    const workerData = { memory, wasm: SHARED_MEMORY_WASM, control, index: h + 1 };
+    const w = new Worker(HELPER_SOURCE, { eval: true, workerData });
     w.unref();
     return w;
   });
@@ -116,32 +122,80 @@ export function gemmPoolStats(): { helpers: number; helperChunks: number } {
   return { helpers: pool?.workers.length ?? 0, helperChunks: pool ? Atomics.load(pool.ctl, HELPED) : 0 };
 }
 
-/** C = act(A·B + bias) for the job's m rows, on the calling thread and the pool's helpers. */
-export function gemmRows(backend: WasmBackendLike, j: GemmJob, opts: { callerComputes?: boolean } = {}): void {
+interface Scratch {
+  memory: WebAssembly.Memory;
+  malloced: number;
+  offset: number;
+  bytes: number;
+}
+let scratch: Scratch | undefined;
+
+interface WasmHeap {
+  _malloc(bytes: number): number;
+  _free(ptr: number): void;
+}
+
+/**
+ * Byte offset of at least `bytes` of scratch in the backend's heap (packed B, the threads' A strips), malloced
+ * like a tensor and kept for the next product; it only grows (to the largest product's packed B). Our kernels
+ * never allocate. Existing tensors never move when the heap grows, so offsets read before this stay valid.
+ */
+function scratchFor(backend: WasmBackendLike, bytes: number): number {
+  const memory = memoryOf(backend);
+  if (scratch?.memory === memory && scratch.bytes >= bytes) return scratch.offset;
+  const heap = (backend as unknown as { wasm: WasmHeap }).wasm;
+  if (scratch?.memory === memory) heap._free(scratch.malloced);
+  scratch = undefined;
+  const malloced = heap._malloc(bytes + 64) >>> 0;
+  if (!malloced) throw new Error(`wasm matmul: out of memory (${bytes} bytes of packing scratch)`);
+  scratch = { memory, malloced, offset: Math.ceil(malloced / 64) * 64, bytes }; // cache-line aligned
+  return scratch.offset;
+}
+
+const useOld = () => process.env.NETLOOM_GEMM === 'old'; // measurement only, removed with gemmOld
+
+/**
+ * C = act(A·B + bias) for the job's m rows, on the calling thread and the pool's helpers. callerComputes: false
+ * (tests) leaves every row chunk to the helpers; oneThread (the GEMM bench) keeps the product on the caller.
+ */
+export function gemmRows(
+  backend: WasmBackendLike,
+  j: GemmJob,
+  opts: { callerComputes?: boolean; oneThread?: boolean } = {},
+): void {
   const k = simd(backend);
-  const p = j.m >= 8 && j.m * j.n * j.k >= MIN_PARALLEL_MACS ? poolFor(backend) : undefined;
+  const old = useOld();
+  const p = !opts.oneThread && j.m >= 8 && j.m * j.n * j.k >= MIN_PARALLEL_MACS ? poolFor(backend) : undefined;
+  const strip = k.aStripFloats() * 4;
+  const packed = k.packedBFloats(j.k, j.n) * 4;
+  const bp = old ? 0 : scratchFor(backend, packed + strip * (p ? threads : 1));
+  const ap = bp + packed; // thread t's A strips at ap + t·strip
+  if (!old) k.packB(j.b, j.ldb, j.k, j.n, bp);
   if (!p) {
-    k.gemm(j.a, j.sai, j.sap, j.b, j.ldb, j.c, j.ldc, 0, j.m, j.n, j.k, j.bias, j.flags);
+    if (old) k.gemmOld(j.a, j.sai, j.sap, j.b, j.ldb, j.c, j.ldc, 0, j.m, j.n, j.k, j.bias, j.flags);
+    else k.gemm(j.a, j.sai, j.sap, bp, j.c, j.ldc, 0, j.m, j.n, j.k, j.bias, j.flags, ap);
     return;
   }
-  // ~4 chunks per thread (of whole 4-row tiles), so a thread that starts late still takes a share
-  const rows = Math.max(4, Math.ceil(j.m / (4 * threads) / 4) * 4);
+  // ~4 chunks per thread (of whole register tiles), so a thread that starts late still takes a share
+  const tile = old ? 4 : k.gemmTileRows();
+  const rows = Math.max(tile, Math.ceil(j.m / (4 * threads) / tile) * tile);
   const total = Math.ceil(j.m / rows);
   const { ctl, par } = p;
-  par.set([j.a, j.sai, j.sap, j.b, j.ldb, j.c, j.ldc, j.m, j.n, j.k, j.bias, j.flags, rows]);
+  par.set([j.a, j.sai, j.sap, j.b, j.ldb, j.c, j.ldc, j.m, j.n, j.k, j.bias, j.flags, rows, bp, ap, strip, +old]);
   Atomics.store(ctl, DONE, 0);
   Atomics.store(ctl, WORD, total << 16);
   Atomics.add(ctl, SEQ, 1);
   Atomics.notify(ctl, SEQ);
-  // callerComputes: false (tests) leaves every chunk to the helpers
   for (let claim = opts.callerComputes !== false; claim;) {
     const w = Atomics.load(ctl, WORD);
     const next = w & 0xffff;
     if (next >= total) break;
     if (Atomics.compareExchange(ctl, WORD, w, w + 1) !== w) continue;
     const i0 = next * rows;
+    const i1 = Math.min(j.m, i0 + rows);
     try {
-      k.gemm(j.a, j.sai, j.sap, j.b, j.ldb, j.c, j.ldc, i0, Math.min(j.m, i0 + rows), j.n, j.k, j.bias, j.flags);
+      if (old) k.gemmOld(j.a, j.sai, j.sap, j.b, j.ldb, j.c, j.ldc, i0, i1, j.n, j.k, j.bias, j.flags);
+      else k.gemm(j.a, j.sai, j.sap, bp, j.c, j.ldc, i0, i1, j.n, j.k, j.bias, j.flags, ap);
     } catch (e) {
       closeGemmPool(); // helpers may still be on this job: the next one must not count their chunks
       throw e;

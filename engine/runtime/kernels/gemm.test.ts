@@ -1,7 +1,9 @@
 // Netloom's GEMM under BatchMatMul / _FusedMatMul on the threaded wasm build agrees with tfjs-cpu: every
-// transpose combination, shapes that leave tails of the 4-row × 8-column tiles and cross the K and N blocks,
-// batches, the fused bias + relu and its gradient, the package's fallback for what the GEMM does not cover, and
-// products large enough to be split over the helper threads (which must actually take row chunks).
+// transpose combination, shapes that leave tails of the 4-row × 8-column tiles (run on the zero padding of the
+// packed A strip and B panel, stored in part), k = 1, k within one K block and over several, n over one N block,
+// batches, the fused bias + relu (also after several K blocks) and its gradient, the package's fallback for what
+// the GEMM does not cover, and products large enough to be split over the helper threads (which must actually
+// take row chunks).
 // (The single-thread build's plain-memory binary runs the same kernel in simd/simd.test.ts.)
 import os from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -23,14 +25,17 @@ const mm = (a: tf.Tensor, b: tf.Tensor, ta: boolean, tb: boolean) =>
   tf.matMul(a as tf.Tensor2D, b as tf.Tensor2D, ta, tb);
 
 describe('wasm GEMM (BatchMatMul, _FusedMatMul)', () => {
-  // [m, k, n]: tails of every tile (m % 4, n % 8, n % 4), k over one K block (128), n over one N block (256)
+  // [m, k, n]: tails of every tile (m % 4, n % 8), k = 1, k < KC, k over two and three K blocks (KC = 256:
+  // 260 → 130 + 130, 515 → 172 + 172 + 171), n over one N block (256)
   const shapes: [number, number, number][] = [
     [1, 1, 1],
+    [7, 1, 19],
     [3, 5, 7],
     [13, 9, 11],
     [6, 131, 10],
     [9, 20, 263],
     [37, 260, 21],
+    [5, 515, 16],
   ];
   for (const [m, k, n] of shapes) {
     for (const [ta, tb] of [
@@ -63,6 +68,12 @@ describe('wasm GEMM (BatchMatMul, _FusedMatMul)', () => {
         tf.sum(tf.mul(denseAct(p as tf.Tensor2D, q as tf.Tensor2D, r as tf.Tensor1D, 'relu'), tf.range(1, 14)));
       return [denseAct(x as tf.Tensor2D, w as tf.Tensor2D, b as tf.Tensor1D, 'relu'), ...tf.grads(f)([x, w, b])];
     });
+  });
+
+  it('fused bias + relu after several K blocks, with a column tail', async () => {
+    await expectSameAsCpu({ x: rand([10, 270], 15), w: rand([270, 13], 16), b: rand([13], 17) }, ({ x, w, b }) => [
+      denseAct(x as tf.Tensor2D, w as tf.Tensor2D, b as tf.Tensor1D, 'relu'),
+    ]);
   });
 
   it('relu keeps a NaN (the engine finds the first non-finite layer by it)', async () => {

@@ -201,9 +201,248 @@ export function im2colT(
   }
 }
 
-// GEMM blocking: a KC×NC block of B (128 KiB) stays in L2 while 4-row strips of A (2 KiB) stream through L1.
-const KC = 128;
+// GEMM (issue 14): B is packed once per product (packB) into 8-column panels, each K block's panel contiguous, so
+// a tile's B stream is sequential (the unpacked one walked rows 1 KiB apart: a few L1 sets) and an NC-wide block
+// of it stays in L2; each thread packs a 4-row strip of A (packA, one K block: 4 KiB, L1), so a transposed A is no
+// longer read at a row stride either. The tile stays 4×8: V8 gives wasm 15 xmm registers and schedules every load
+// of an iteration before its arithmetic, so all broadcast A values are live at once: 8 accumulators + 2 B + 4 A +
+// 1 product fill them exactly. A 5th or 6th row spills accumulators (measured 0.7–0.8× as fast), and taking the
+// rows from one vector load by shuffles costs FP-pipe slots (≈1.0×).
+const KC = 256;
 const NC = 256;
+const MR = 4;
+const NR = 8;
+
+/** Rows per K block: at most KC, the blocks of k balanced (784 → 4 × 196, never 256 + 256 + 256 + 16). */
+function kBlock(k: i32): i32 {
+  const blocks = (k + KC - 1) / KC;
+  return (k + blocks - 1) / blocks;
+}
+
+/** Floats of packB's output for a k×n B: every column padded to a whole 8-column panel. */
+export function packedBFloats(k: i32, n: i32): i32 {
+  return k * ((n + NR - 1) & ~(NR - 1));
+}
+
+/** Floats of one thread's scratch for A strips (gemm's ap). */
+export function aStripFloats(): i32 {
+  return MR * KC;
+}
+
+/** Rows of the register tile: row chunks split between threads are whole multiples of it. */
+export function gemmTileRows(): i32 {
+  return MR;
+}
+
+/**
+ * Packs row-major B (k×n, row stride ldb floats) for gemm: K block by K block (kBlock rows from p0, at dst +
+ * 4·p0·n8), 8-column panels of kb×8 floats one after the other, columns past n zero.
+ */
+export function packB(b: usize, ldb: i32, k: i32, n: i32, dst: usize): void {
+  const kc = kBlock(k);
+  const n8 = (n + NR - 1) & ~(NR - 1);
+  const full = n & ~(NR - 1);
+  const lb = (<usize>ldb) << 2;
+  for (let p0 = 0; p0 < k; p0 += kc) {
+    const kb = min(kc, k - p0);
+    const base = dst + ((<usize>p0 * <usize>n8) << 2);
+    const panel = (<usize>kb) << 5; // bytes per panel
+    for (let p = 0; p < kb; p++) {
+      const src = b + <usize>(p0 + p) * lb;
+      let to = base + ((<usize>p) << 5);
+      let j = 0;
+      for (; j < full; j += NR, to += panel) {
+        const from = src + ((<usize>j) << 2);
+        v128.store(to, v128.load(from));
+        v128.store(to, v128.load(from, 16), 16);
+      }
+      if (j < n) {
+        v128.store(to, f32x4.splat(0));
+        v128.store(to, f32x4.splat(0), 16);
+        for (let q = 0; j + q < n; q++) store<f32>(to + ((<usize>q) << 2), load<f32>(src + ((<usize>(j + q)) << 2)));
+      }
+    }
+  }
+}
+
+/** A(i + r, p0 + p) for r < rows, p < kb into dst[p·MR + r]; rows from `rows` to MR are zero. */
+function packA(a: usize, sa: usize, sp: usize, rows: i32, kb: i32, dst: usize): void {
+  const step = <usize>(MR << 2);
+  if (rows < MR) memory.fill(dst, 0, <usize>kb * step);
+  for (let r = 0; r < rows; r++) {
+    let from = a + <usize>r * sa;
+    let to = dst + ((<usize>r) << 2);
+    for (let p = 0; p < kb; p++, from += sp, to += step) store<f32>(to, load<f32>(from));
+  }
+}
+
+/**
+ * C[i, j] (+)= Σ_p A(i, p)·B[p, j] for rows i in [i0, i1) of C, j < n, p < k, then (flags) + bias[j] and relu.
+ * A(i, p) is read at a + 4·(i·sai + p·sap), so a row-major A (sai = k, sap = 1) and a transposed one (sai = 1,
+ * sap = m: the gradient Aᵀ·dy) take the same path without a transpose. bp is B packed by packB; C is row-major
+ * with row stride ldc floats. flags: 1 = add bias (n floats), 2 = relu (NaN stays NaN). ap: this thread's
+ * scratch of aStripFloats() floats for A strips. Rows split freely between threads; tails of rows and columns run the
+ * same tile on zero padding and store only what is inside C.
+ */
+export function gemm(
+  a: usize,
+  sai: i32,
+  sap: i32,
+  bp: usize,
+  c: usize,
+  ldc: i32,
+  i0: i32,
+  i1: i32,
+  n: i32,
+  k: i32,
+  bias: usize,
+  flags: i32,
+  ap: usize,
+): void {
+  const sa = (<usize>sai) << 2;
+  const sp = (<usize>sap) << 2;
+  const lc = (<usize>ldc) << 2;
+  const kc = kBlock(k);
+  const n8 = (n + NR - 1) & ~(NR - 1);
+  for (let p0 = 0; p0 < k; p0 += kc) {
+    const kb = min(kc, k - p0);
+    const first = p0 == 0;
+    const block = bp + ((<usize>p0 * <usize>n8) << 2);
+    const panel = (<usize>kb) << 5;
+    for (let j0 = 0; j0 < n; j0 += NC) {
+      const j1 = min(n, j0 + NC);
+      for (let i = i0; i < i1; i += MR) {
+        const rows = min(MR, i1 - i);
+        packA(a + <usize>i * sa + <usize>p0 * sp, sa, sp, rows, kb, ap);
+        const cp = c + <usize>i * lc;
+        for (let j = j0; j < j1; j += NR) {
+          const q = cp + ((<usize>j) << 2);
+          tile4x8p(ap, block + <usize>(j >> 3) * panel, q, lc, kb, first, rows, min(NR, j1 - j));
+        }
+      }
+    }
+  }
+  if (flags == 0) return;
+  const zero = f32x4.splat(0);
+  const n4 = n & ~3;
+  for (let i = i0; i < i1; i++) {
+    const cp = c + <usize>i * lc;
+    let j = 0;
+    for (; j < n4; j += 4) {
+      const q = cp + ((<usize>j) << 2);
+      let v = v128.load(q);
+      if (flags & 1) v = f32x4.add(v, v128.load(bias + ((<usize>j) << 2)));
+      if (flags & 2) v = f32x4.max(v, zero);
+      v128.store(q, v);
+    }
+    for (; j < n; j++) {
+      const q = cp + ((<usize>j) << 2);
+      let v = load<f32>(q);
+      if (flags & 1) v += load<f32>(bias + ((<usize>j) << 2));
+      if (flags & 2) v = v > 0 || isNaN(v) ? v : 0;
+      store<f32>(q, v);
+    }
+  }
+}
+
+/** The first `lanes` floats at q (0–4), the rest zero. */
+function loadPart(q: usize, lanes: i32): v128 {
+  if (lanes >= 4) return v128.load(q);
+  let v = f32x4.splat(0);
+  if (lanes > 0) v = f32x4.replace_lane(v, 0, load<f32>(q));
+  if (lanes > 1) v = f32x4.replace_lane(v, 1, load<f32>(q, 4));
+  if (lanes > 2) v = f32x4.replace_lane(v, 2, load<f32>(q, 8));
+  return v;
+}
+
+function storePart(q: usize, v: v128, lanes: i32): void {
+  if (lanes >= 4) {
+    v128.store(q, v);
+    return;
+  }
+  if (lanes > 0) store<f32>(q, f32x4.extract_lane(v, 0));
+  if (lanes > 1) store<f32>(q, f32x4.extract_lane(v, 1), 4);
+  if (lanes > 2) store<f32>(q, f32x4.extract_lane(v, 2), 8);
+}
+
+/** C[0..rows, 0..cols] at cp (+)= packed A strip (kb×4) · B panel (kb×8); partial tiles store in part. */
+function tile4x8p(ap: usize, bp: usize, cp: usize, lc: usize, kb: i32, first: bool, rows: i32, cols: i32): void {
+  const full = rows == MR && cols == NR;
+  const c1 = cp + lc;
+  const c2 = c1 + lc;
+  const c3 = c2 + lc;
+  let x00 = f32x4.splat(0);
+  let x01 = x00;
+  let x10 = x00;
+  let x11 = x00;
+  let x20 = x00;
+  let x21 = x00;
+  let x30 = x00;
+  let x31 = x00;
+  if (!first && full) {
+    x00 = v128.load(cp);
+    x01 = v128.load(cp, 16);
+    x10 = v128.load(c1);
+    x11 = v128.load(c1, 16);
+    x20 = v128.load(c2);
+    x21 = v128.load(c2, 16);
+    x30 = v128.load(c3);
+    x31 = v128.load(c3, 16);
+  } else if (!first) {
+    const l0 = min(cols, 4);
+    const l1 = cols - l0;
+    x00 = loadPart(cp, l0);
+    x01 = loadPart(cp + 16, l1);
+    if (rows > 1) x10 = loadPart(c1, l0);
+    if (rows > 1) x11 = loadPart(c1 + 16, l1);
+    if (rows > 2) x20 = loadPart(c2, l0);
+    if (rows > 2) x21 = loadPart(c2 + 16, l1);
+    if (rows > 3) x30 = loadPart(c3, l0);
+    if (rows > 3) x31 = loadPart(c3 + 16, l1);
+  }
+  const end = bp + ((<usize>kb) << 5);
+  for (; bp < end; bp += 32, ap += 16) {
+    const b0 = v128.load(bp);
+    const b1 = v128.load(bp, 16);
+    const a0 = v128.load32_splat(ap);
+    const a1 = v128.load32_splat(ap, 4);
+    const a2 = v128.load32_splat(ap, 8);
+    const a3 = v128.load32_splat(ap, 12);
+    x00 = f32x4.add(x00, f32x4.mul(a0, b0));
+    x01 = f32x4.add(x01, f32x4.mul(a0, b1));
+    x10 = f32x4.add(x10, f32x4.mul(a1, b0));
+    x11 = f32x4.add(x11, f32x4.mul(a1, b1));
+    x20 = f32x4.add(x20, f32x4.mul(a2, b0));
+    x21 = f32x4.add(x21, f32x4.mul(a2, b1));
+    x30 = f32x4.add(x30, f32x4.mul(a3, b0));
+    x31 = f32x4.add(x31, f32x4.mul(a3, b1));
+  }
+  if (full) {
+    v128.store(cp, x00);
+    v128.store(cp, x01, 16);
+    v128.store(c1, x10);
+    v128.store(c1, x11, 16);
+    v128.store(c2, x20);
+    v128.store(c2, x21, 16);
+    v128.store(c3, x30);
+    v128.store(c3, x31, 16);
+    return;
+  }
+  const l0 = min(cols, 4);
+  const l1 = cols - l0;
+  storePart(cp, x00, l0);
+  storePart(cp + 16, x01, l1);
+  if (rows > 1) storePart(c1, x10, l0);
+  if (rows > 1) storePart(c1 + 16, x11, l1);
+  if (rows > 2) storePart(c2, x20, l0);
+  if (rows > 2) storePart(c2 + 16, x21, l1);
+  if (rows > 3) storePart(c3, x30, l0);
+  if (rows > 3) storePart(c3 + 16, x31, l1);
+}
+
+// GEMM blocking: a KC×NC block of B (128 KiB) stays in L2 while 4-row strips of A (2 KiB) stream through L1.
+const OKC = 128;
+const ONC = 256;
 
 /**
  * C[i, j] (+)= Σ_p A(i, p)·B[p, j] for rows i in [i0, i1) of C, j < n, p < k, then (flags) + bias[j] and relu.
@@ -212,7 +451,7 @@ const NC = 256;
  * scalar load. B and C are row-major with row strides ldb and ldc floats. flags: 1 = add bias (n floats), 2 = relu.
  * Tiles of 4 rows × 8 columns (8 accumulators), then 4-column and scalar tails; rows split freely between threads.
  */
-export function gemm(
+export function gemmOld(
   a: usize,
   sai: i32,
   sap: i32,
@@ -231,11 +470,11 @@ export function gemm(
   const sp = (<usize>sap) << 2;
   const lb = (<usize>ldb) << 2;
   const lc = (<usize>ldc) << 2;
-  for (let p0 = 0; p0 < k; p0 += KC) {
-    const kc = min(KC, k - p0);
+  for (let p0 = 0; p0 < k; p0 += OKC) {
+    const kc = min(OKC, k - p0);
     const first = p0 == 0;
-    for (let j0 = 0; j0 < n; j0 += NC) {
-      const j1 = min(n, j0 + NC);
+    for (let j0 = 0; j0 < n; j0 += ONC) {
+      const j1 = min(n, j0 + ONC);
       const j8 = j0 + ((j1 - j0) & ~7);
       const j4 = j0 + ((j1 - j0) & ~3);
       let i = i0;
