@@ -1,9 +1,9 @@
-// `npm run bench:gemm`: GFLOPS of the wasm GEMM (runtime/kernels/gemm-pool.ts: gemmRows, packing included) on the
-// dense layers' shapes of the MLP and LeNet, on one thread and on the pool, the old kernel and the new one
-// interleaved in one process (old, new, old, new, … per repeat: this machine's speed drifts), median per variant
-// and the ratio of medians. Beside wall GFLOPS, GFLOPS per CPU second (process.cpuUsage over the calls): on a
-// shared machine that is the figure to compare, per thread. Flags: --repeats R (default 7), --ms T (time per
-// measurement, default 60), --shapes name,… (default all).
+// `npm run bench:gemm`: GFLOPS of the wasm GEMM (runtime/kernels/gemm-pool.ts: gemmRows, B packing included) on
+// the dense layers' shapes of the MLP and LeNet, on one thread and on the pool (the wasm thread count),
+// interleaved in one process (1 thread, pool, 1 thread, … per repeat: this machine's speed drifts), min/median/
+// max per mode. Beside wall GFLOPS, GFLOPS per CPU second (process.cpuUsage over the calls): on a shared machine
+// that is the per-thread figure to compare. (Commit 290abfe ran the old in-place kernel beside this one.)
+// Flags: --repeats R (default 7), --ms T (time per measurement, default 60), --shapes name,… (default all).
 import { parseArgs } from '../cli/args';
 import { initEngineBackend } from '../runtime/backends/registry';
 import { tf } from '../runtime/backends/tf';
@@ -31,11 +31,12 @@ const SHAPES: Shape[] = [
   { name: 'lenet-dw', what: 'LeNet dense dW 1250×128 = Xᵀ·dH', m: 1250, k: 256, n: 128, ta: true },
 ];
 
-const VARIANTS = ['old', 'new'] as const;
-type Variant = (typeof VARIANTS)[number];
+const MODES = ['1 thread', 'pool'] as const;
+type Mode = (typeof MODES)[number];
 
+const sorted = (xs: number[]) => [...xs].sort((a, b) => a - b);
 const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
+  const s = sorted(xs);
   return s.length % 2 ? s[s.length >> 1] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
 const cpuMs = () => {
@@ -43,16 +44,11 @@ const cpuMs = () => {
   return (u.user + u.system) / 1000;
 };
 
-function setVariant(v: Variant): void {
-  if (v === 'old') process.env.NETLOOM_GEMM = 'old';
-  else delete process.env.NETLOOM_GEMM;
-}
-
 /** Runs the product `calls` times; returns wall and CPU ms per call. */
-function time(be: WasmBackendLike, job: GemmJob, oneThread: boolean, calls: number): { wall: number; cpu: number } {
+function time(be: WasmBackendLike, job: GemmJob, mode: Mode, calls: number): { wall: number; cpu: number } {
   const t0 = performance.now(),
     c0 = cpuMs();
-  for (let i = 0; i < calls; i++) gemmRows(be, job, { oneThread });
+  for (let i = 0; i < calls; i++) gemmRows(be, job, { oneThread: mode === '1 thread' });
   return { wall: (performance.now() - t0) / calls, cpu: (cpuMs() - c0) / calls };
 }
 
@@ -62,10 +58,10 @@ async function main() {
     ms = Number(p.flags.ms ?? 60);
   const only = typeof p.flags.shapes === 'string' ? p.flags.shapes.split(',') : undefined;
   const choice = await initEngineBackend('wasm');
-  console.log(`backend: ${choice.reason}; ${repeats} repeats of ~${ms} ms per variant, interleaved`);
+  console.log(`backend: ${choice.reason}; ${repeats} repeats of ~${ms} ms per mode, interleaved`);
+  console.log('GFLOPS min/median/max; pool/1: ratio of medians');
   const be = tf.backend() as unknown as WasmBackendLike;
   const off = (t: tf.Tensor) => byteOffset(be, { dataId: t.dataId, shape: t.shape, dtype: 'float32' });
-  const rows: string[] = [];
   for (const s of SHAPES.filter((x) => !only || only.includes(x.name))) {
     const a = tf.randomUniform(s.ta ? [s.k, s.m] : [s.m, s.k], -1, 1, 'float32', 1);
     const b = tf.randomUniform([s.k, s.n], -1, 1, 'float32', 2);
@@ -76,45 +72,26 @@ async function main() {
       ...{ m: s.m, n: s.n, k: s.k, bias: s.fused ? off(bias) : 0, flags: s.fused ? 3 : 0 },
     };
     const flop = 2 * s.m * s.n * s.k;
-    // the two kernels agree (summation order differs: relative, not exact)
-    const outs = VARIANTS.map((v) => {
-      setVariant(v);
-      gemmRows(be, job);
-      return c.dataSync().slice();
-    });
-    let worst = 0;
-    for (let i = 0; i < outs[0].length; i++)
-      worst = Math.max(worst, Math.abs(outs[0][i] - outs[1][i]) / Math.max(1, Math.abs(outs[0][i])));
-    for (const oneThread of [true, false]) {
-      const calls: Record<Variant, number> = { old: 1, new: 1 };
-      for (const v of VARIANTS) {
-        setVariant(v);
-        time(be, job, oneThread, 5); // warm-up: the wasm tiers up
-        const once = time(be, job, oneThread, 5).wall;
-        calls[v] = Math.max(1, Math.round(ms / Math.max(once, 1e-3)));
-      }
-      const wall: Record<Variant, number[]> = { old: [], new: [] };
-      const cpu: Record<Variant, number[]> = { old: [], new: [] };
-      for (let r = 0; r < repeats; r++)
-        for (const v of VARIANTS) {
-          setVariant(v);
-          const t = time(be, job, oneThread, calls[v]);
-          wall[v].push(flop / t.wall / 1e6);
-          cpu[v].push(flop / t.cpu / 1e6);
-        }
-      const g = (x: number[]) => median(x).toFixed(1).padStart(6);
-      const ratio = (x: Record<Variant, number[]>) => (median(x.new) / median(x.old)).toFixed(2);
-      rows.push(
-        `${s.name.padEnd(10)} ${(oneThread ? '1 thread' : 'pool').padEnd(9)}` +
-          ` wall GFLOPS old ${g(wall.old)} new ${g(wall.new)} ×${ratio(wall)}` +
-          ` | per CPU s old ${g(cpu.old)} new ${g(cpu.new)} ×${ratio(cpu)}` +
-          (oneThread ? `  (${s.what}; max rel diff ${worst.toExponential(1)})` : ''),
-      );
-      console.log(rows[rows.length - 1]);
+    const calls = {} as Record<Mode, number>;
+    for (const mode of MODES) {
+      time(be, job, mode, 5); // warm-up: the wasm tiers up, the pool starts
+      calls[mode] = Math.max(1, Math.round(ms / Math.max(time(be, job, mode, 5).wall, 1e-3)));
     }
+    const wall: Record<Mode, number[]> = { '1 thread': [], pool: [] };
+    const cpu: Record<Mode, number[]> = { '1 thread': [], pool: [] };
+    for (let r = 0; r < repeats; r++)
+      for (const mode of MODES) {
+        const t = time(be, job, mode, calls[mode]);
+        wall[mode].push(flop / t.wall / 1e6);
+        cpu[mode].push(flop / t.cpu / 1e6);
+      }
+    const g = (x: number[]) => [sorted(x)[0], median(x), sorted(x)[x.length - 1]].map((v) => v.toFixed(1)).join('/');
+    console.log(`${s.name.padEnd(10)} ${s.what}`);
+    for (const mode of MODES)
+      console.log(`  ${mode.padEnd(9)} wall ${g(wall[mode]).padEnd(16)} per CPU s ${g(cpu[mode])}`);
+    console.log(`  pool/1    wall ×${(median(wall.pool) / median(wall['1 thread'])).toFixed(2)}`);
     tf.dispose([a, b, bias, c]);
   }
-  setVariant('new');
   process.exit(0);
 }
 

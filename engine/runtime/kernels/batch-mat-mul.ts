@@ -3,8 +3,8 @@
 // tensor id, and training gives it a new one every step (the updated weights, each dy): measured ~3.4 ms of a
 // ~10 ms 256×784×256 product; it runs on one thread even in the threaded build; and with transposeA/transposeB
 // set it takes a scalar loop ~10× slower, which tfjs-core's MatMul gradient always sets (dA = dy·Bᵀ, dB = Aᵀ·dy).
-// Our GEMM reads a transposed A in place (strides) and never packs; a transposed B, in practice a small weight
-// matrix, is transposed explicitly first. Shapes it does not cover (broadcast batches, prelu/other fused
+// Our GEMM reads a transposed A in place (strides, into its packed 4-row strips) and packs B once per product
+// (gemm-pool.ts); a transposed B, in practice a small weight matrix, is transposed explicitly first. Shapes it does not cover (broadcast batches, prelu/other fused
 // activations, a bias that is not one value per column) go to the package's kernel, untransposed explicitly.
 import type { NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
 import { tf } from '../backends/tf';

@@ -5,6 +5,8 @@
 // Chunks are claimed with a compare-and-swap on one word (total << 16 | next), the calling thread claiming too: a
 // helper the OS has not scheduled yet just claims nothing, so a busy machine never makes a product wait for it.
 // The caller returns once every claimed chunk is done; a helper that stops answering fails the call, never hangs it.
+// The caller packs B once per product (every thread reads it) into scratch it mallocs in the tfjs heap; each thread
+// packs its own A strips into its slice of that scratch.
 import { Worker } from 'node:worker_threads';
 import { memoryOf, simd } from './simd';
 import { SHARED_MEMORY_WASM } from './simd/binary';
@@ -34,8 +36,8 @@ const QUIT = 4;
 const HELPED = 5; // chunks helpers have done since the pool started (gemmPoolStats)
 const PARAMS = 13; // float64 view from here: see PAR
 // a, sai, sap, b, ldb, c, ldc, m, n, k, bias, flags, rows per chunk, packed B, A strip scratch of thread 0, bytes
-// per thread's A scratch, 1 = old kernel (measurement only)
-const PAR_COUNT = 17;
+// per thread's A scratch
+const PAR_COUNT = 16;
 
 /** Below this many multiply-adds a product stays on the calling thread (waking a helper costs ~10–50 µs). */
 const MIN_PARALLEL_MACS = 1 << 19;
@@ -63,8 +65,7 @@ for (;;) {
     try {
       const i0 = next * par[12];
       const i1 = Math.min(par[7], i0 + par[12]);
-      if (par[16]) k.gemmOld(par[0], par[1], par[2], par[3], par[4], par[5], par[6], i0, i1, par[8], par[9], par[10], par[11]);
-      else k.gemm(par[0], par[1], par[2], par[13], par[5], par[6], i0, i1, par[8], par[9], par[10], par[11], par[14] + index * par[15]);
+      k.gemm(par[0], par[1], par[2], par[13], par[5], par[6], i0, i1, par[8], par[9], par[10], par[11], par[14] + index * par[15]);
     } catch (e) {
       Atomics.store(ctl, ${ERROR}, 1);
     }
@@ -152,8 +153,6 @@ function scratchFor(backend: WasmBackendLike, bytes: number): number {
   return scratch.offset;
 }
 
-const useOld = () => process.env.NETLOOM_GEMM === 'old'; // measurement only, removed with gemmOld
-
 /**
  * C = act(A·B + bias) for the job's m rows, on the calling thread and the pool's helpers. callerComputes: false
  * (tests) leaves every row chunk to the helpers; oneThread (the GEMM bench) keeps the product on the caller.
@@ -164,24 +163,22 @@ export function gemmRows(
   opts: { callerComputes?: boolean; oneThread?: boolean } = {},
 ): void {
   const k = simd(backend);
-  const old = useOld();
   const p = !opts.oneThread && j.m >= 8 && j.m * j.n * j.k >= MIN_PARALLEL_MACS ? poolFor(backend) : undefined;
   const strip = k.aStripFloats() * 4;
   const packed = k.packedBFloats(j.k, j.n) * 4;
-  const bp = old ? 0 : scratchFor(backend, packed + strip * (p ? threads : 1));
+  const bp = scratchFor(backend, packed + strip * (p ? threads : 1));
   const ap = bp + packed; // thread t's A strips at ap + t·strip
-  if (!old) k.packB(j.b, j.ldb, j.k, j.n, bp);
+  k.packB(j.b, j.ldb, j.k, j.n, bp); // once, before any thread reads it
   if (!p) {
-    if (old) k.gemmOld(j.a, j.sai, j.sap, j.b, j.ldb, j.c, j.ldc, 0, j.m, j.n, j.k, j.bias, j.flags);
-    else k.gemm(j.a, j.sai, j.sap, bp, j.c, j.ldc, 0, j.m, j.n, j.k, j.bias, j.flags, ap);
+    k.gemm(j.a, j.sai, j.sap, bp, j.c, j.ldc, 0, j.m, j.n, j.k, j.bias, j.flags, ap);
     return;
   }
   // ~4 chunks per thread (of whole register tiles), so a thread that starts late still takes a share
-  const tile = old ? 4 : k.gemmTileRows();
+  const tile = k.gemmTileRows();
   const rows = Math.max(tile, Math.ceil(j.m / (4 * threads) / tile) * tile);
   const total = Math.ceil(j.m / rows);
   const { ctl, par } = p;
-  par.set([j.a, j.sai, j.sap, j.b, j.ldb, j.c, j.ldc, j.m, j.n, j.k, j.bias, j.flags, rows, bp, ap, strip, +old]);
+  par.set([j.a, j.sai, j.sap, j.b, j.ldb, j.c, j.ldc, j.m, j.n, j.k, j.bias, j.flags, rows, bp, ap, strip]);
   Atomics.store(ctl, DONE, 0);
   Atomics.store(ctl, WORD, total << 16);
   Atomics.add(ctl, SEQ, 1);
@@ -194,8 +191,7 @@ export function gemmRows(
     const i0 = next * rows;
     const i1 = Math.min(j.m, i0 + rows);
     try {
-      if (old) k.gemmOld(j.a, j.sai, j.sap, j.b, j.ldb, j.c, j.ldc, i0, i1, j.n, j.k, j.bias, j.flags);
-      else k.gemm(j.a, j.sai, j.sap, bp, j.c, j.ldc, i0, i1, j.n, j.k, j.bias, j.flags, ap);
+      k.gemm(j.a, j.sai, j.sap, bp, j.c, j.ldc, i0, i1, j.n, j.k, j.bias, j.flags, ap);
     } catch (e) {
       closeGemmPool(); // helpers may still be on this job: the next one must not count their chunks
       throw e;

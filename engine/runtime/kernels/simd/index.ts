@@ -39,21 +39,6 @@ export interface SimdKernels {
     flags: number,
     ap: number,
   ): void;
-  gemmOld(
-    a: number,
-    sai: number,
-    sap: number,
-    b: number,
-    ldb: number,
-    c: number,
-    ldc: number,
-    i0: number,
-    i1: number,
-    n: number,
-    k: number,
-    bias: number,
-    flags: number,
-  ): void;
   packB(b: number, ldb: number, k: number, n: number, dst: number): void;
   packedBFloats(k: number, n: number): number;
   aStripFloats(): number;
