@@ -268,6 +268,32 @@ export function packB(b: usize, ldb: i32, k: i32, n: i32, dst: usize): void {
 /** A(i + r, p0 + p) for r < rows, p < kb into dst[p·MR + r]; rows from `rows` to MR are zero. */
 function packA(a: usize, sa: usize, sp: usize, rows: i32, kb: i32, dst: usize): void {
   const step = <usize>(MR << 2);
+  if (rows == MR && sa == 4) {
+    // a transposed A: the strip's 4 values of one p are adjacent
+    for (let p = 0; p < kb; p++, a += sp, dst += step) v128.store(dst, v128.load(a));
+    return;
+  }
+  if (rows == MR && sp == 4) {
+    // a row-major A: 4 values of p from each row, transposed 4×4 in registers
+    let p = 0;
+    for (; p + 4 <= kb; p += 4, a += 16, dst += step << 2) {
+      const r0 = v128.load(a);
+      const r1 = v128.load(a + sa);
+      const r2 = v128.load(a + (sa << 1));
+      const r3 = v128.load(a + sa * 3);
+      const t0 = i32x4.shuffle(r0, r1, 0, 4, 1, 5);
+      const t1 = i32x4.shuffle(r2, r3, 0, 4, 1, 5);
+      const t2 = i32x4.shuffle(r0, r1, 2, 6, 3, 7);
+      const t3 = i32x4.shuffle(r2, r3, 2, 6, 3, 7);
+      v128.store(dst, i32x4.shuffle(t0, t1, 0, 1, 4, 5));
+      v128.store(dst, i32x4.shuffle(t0, t1, 2, 3, 6, 7), 16);
+      v128.store(dst, i32x4.shuffle(t2, t3, 0, 1, 4, 5), 32);
+      v128.store(dst, i32x4.shuffle(t2, t3, 2, 3, 6, 7), 48);
+    }
+    for (; p < kb; p++, a += 4, dst += step)
+      for (let r = 0; r < MR; r++) store<f32>(dst + ((<usize>r) << 2), load<f32>(a + <usize>r * sa));
+    return;
+  }
   if (rows < MR) memory.fill(dst, 0, <usize>kb * step);
   for (let r = 0; r < rows; r++) {
     let from = a + <usize>r * sa;
