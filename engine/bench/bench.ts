@@ -5,7 +5,8 @@
 //                    [--phases [--sources]]   (only: a step's time by phase, and its kernels; step-phases.ts)
 //                    [--device cpu|cuda|mps]   (the torch backend's device; default: its own choice)
 //                    [--workers W]   (also 1 vs W data-parallel workers on wasm, interleaved; workers.ts)
-// The torch backend (its Python runner) is measured right after the plain PyTorch loop on each net.
+// The plain PyTorch loop (reference.py) alternates repeat by repeat with the first tfjs backend measured on each
+// net, and, separately, with the torch backend (its Python runner): each ratio compares the same minutes.
 // Writes JSON (min/median/max images/s per net and backend, and our/PyTorch ratios) and prints a table.
 import fs from 'node:fs';
 import path from 'node:path';
@@ -38,7 +39,14 @@ const NETS: Record<string, () => unknown> = {
   resnet18: () => ({ ...(loadTemplate('resnet18') as object), input: { shape: [1, 28, 28] } }),
 };
 
-async function measure(net: string, batch: number, repeats: number, profile: boolean): Promise<Stat> {
+/** `between` runs after each repeat: the PyTorch reference's repeat, so both sides meet the same minutes. */
+async function measure(
+  net: string,
+  batch: number,
+  repeats: number,
+  profile: boolean,
+  between?: () => void,
+): Promise<Stat> {
   const model = new Model(inferNetwork(NETS[net]()), 1);
   const opt = new Optimizer({ type: 'sgd', lr: 0.01, momentum: 0.9 });
   const data = await loadDataset({ source: 'fashion-mnist', limit: batch * 4 });
@@ -62,18 +70,12 @@ async function measure(net: string, batch: number, repeats: number, profile: boo
     const s0 = performance.now();
     for (let i = 0; i < steps; i++) await step();
     runs.push((steps * batch) / ((performance.now() - s0) / 1000));
+    between?.();
   }
   if (profile) process.stderr.write(`${net}:\n${kernelProfileReport(steps * repeats)}\n`);
   model.dispose();
   opt.dispose();
   return stat(runs);
-}
-
-/** PyTorch on one net; run right after our first measurement of it, so that the ratio compares like moments
- * (this machine's speed drifts over the minutes a full bench takes). */
-function pytorch(net: string, batch: number, repeats: number): Stat | { skipped: string } {
-  const r = runReference([net], batch, repeats);
-  return 'skipped' in r ? (r as { skipped: string }) : stat(r[net]);
 }
 
 async function main() {
@@ -96,7 +98,8 @@ async function main() {
   }
   const results: Record<string, Record<string, Stat>> = {};
   const backends: Record<string, string> = {};
-  const torchRuns: Record<string, Stat> = {};
+  const torchRuns: Record<string, Stat> = {}; // PyTorch, interleaved with the first tfjs backend
+  const torchPairRef: Record<string, Stat> = {}; // PyTorch, interleaved with the torch backend
   let torchSkipped: string | undefined;
   const torchBackend: Record<string, Stat> = {};
   // Visual debugging's streaming budget (LeNet, conv1 watched + health vs headless), on each tfjs backend.
@@ -118,14 +121,26 @@ async function main() {
     for (const net of nets) {
       // The pure-JS cpu backend needs over ten minutes per ResNet-18 step (measured): left out there.
       if (name === 'cpu' && net === 'resnet18') continue;
+      // The first backend measured on a net alternates with the PyTorch loop repeat by repeat (this machine's
+      // speed drifts ±2× over minutes: only the same minutes make a ratio).
+      const interleave = !torchRuns[net] && !torchSkipped;
+      const reference: number[] = [];
       results[name][net] = await measure(
         net,
         batch,
         name === 'cpu' ? Math.min(repeats, 3) : repeats,
         p.flags.profile === true,
+        interleave
+          ? () => {
+              const r = torchSkipped ? null : runReference([net], batch, 1);
+              if (r && 'skipped' in r) torchSkipped = r.skipped as string;
+              else if (r) reference.push(...r[net]);
+            }
+          : undefined,
       );
       process.stderr.write(`${name} ${net}: median ${results[name][net].median.toFixed(0)} img/s\n`);
-      if (!torchRuns[net] && !torchSkipped) {
+      if (interleave && reference.length) torchRuns[net] = stat(reference);
+      if (interleave && !torchSkipped) {
         // With the torch backend: it and the PyTorch loop alternate repeat by repeat (torch-backend.ts).
         const device = p.flags.device as string | undefined;
         const tb = wanted.includes('torch')
@@ -133,19 +148,15 @@ async function main() {
           : null;
         if (tb && 'skipped' in tb) process.stderr.write(`skip torch ${net}: ${tb.skipped}\n`);
         if (tb && !('skipped' in tb)) {
-          torchRuns[net] = stat(tb.reference);
+          torchPairRef[net] = stat(tb.reference);
           torchBackend[net] = stat(tb.backend);
           backends.torch = `torch backend on ${tb.device}, BLAS ${tb.blas}`;
-          const ratio = torchBackend[net].median / torchRuns[net].median;
+          const ratio = torchBackend[net].median / torchPairRef[net].median;
           process.stderr.write(
-            `torch ${net}: median ${torchBackend[net].median.toFixed(0)} img/s, PyTorch ${torchRuns[net].median.toFixed(0)}` +
+            `torch ${net}: median ${torchBackend[net].median.toFixed(0)} img/s, PyTorch ${torchPairRef[net].median.toFixed(0)}` +
               ` (interleaved), ${ratio.toFixed(2)}x; same work: ${tb.same}\n`,
           );
           if (tb.profile) process.stderr.write(`torch ${net} seconds by phase: ${JSON.stringify(tb.profile)}\n`);
-        } else {
-          const t = pytorch(net, batch, repeats);
-          if ('skipped' in t) torchSkipped = t.skipped;
-          else torchRuns[net] = t;
         }
       }
     }
@@ -177,8 +188,9 @@ async function main() {
   const ratios: Record<string, Record<string, number>> = {};
   if (!('skipped' in torch)) {
     for (const [be, byNet] of Object.entries(results)) {
+      const ref = be === 'torch' ? torchPairRef : torch;
       ratios[be] = Object.fromEntries(
-        nets.filter((n) => byNet[n]).map((n) => [n, +(byNet[n].median / torch[n].median).toFixed(3)]),
+        nets.filter((n) => byNet[n] && ref[n]).map((n) => [n, +(byNet[n].median / ref[n].median).toFixed(3)]),
       );
     }
   }
@@ -189,6 +201,7 @@ async function main() {
     backends,
     netloom: results,
     pytorch: torch,
+    pytorchWithTorchBackend: torchPairRef,
     ratios,
     workers,
     debugOverhead,

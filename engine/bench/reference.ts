@@ -26,6 +26,8 @@ export function benchThreads(): number {
   return os.availableParallelism();
 }
 
+const told = new Set<string>();
+
 /** images/s per repeat for each net, or why PyTorch could not run. */
 export function runReference(
   nets: string[],
@@ -56,7 +58,9 @@ export function runReference(
   for (const line of r.stdout.trim().split('\n')) {
     const j = JSON.parse(line) as { net: string; runs: number[]; blas?: string };
     out[j.net] = j.runs;
-    if (j.blas) process.stderr.write(`PyTorch reference ${j.net}: BLAS ${j.blas}, ${threads} threads\n`);
+    const said = `PyTorch reference ${j.net}: BLAS ${j.blas}, ${threads} threads`;
+    if (j.blas && !told.has(said)) process.stderr.write(`${said}\n`); // once: the bench calls this every repeat
+    told.add(said);
   }
   return out;
 }
