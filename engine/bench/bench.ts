@@ -10,10 +10,9 @@
 // Writes JSON (min/median/max images/s per net and backend, and our/PyTorch ratios) and prints a table.
 import fs from 'node:fs';
 import path from 'node:path';
-import { inferNetwork } from '../core';
 import { loadTemplate } from '../../templates';
-import { createFiller, loadDataset } from '../data';
-import { Model, Optimizer, backendNames, selectBackend, trainStep } from '../runtime';
+import { backendNames, selectBackend } from '../runtime';
+import { benchStepper } from './stepper';
 import { parseArgs } from '../cli/args';
 import { installKernelProfiler, kernelProfileReport, resetKernelProfile } from './kernel-profile';
 import { runReference } from './reference';
@@ -47,17 +46,7 @@ async function measure(
   profile: boolean,
   between?: () => void,
 ): Promise<Stat> {
-  const model = new Model(inferNetwork(NETS[net]()), 1);
-  const opt = new Optimizer({ type: 'sgd', lr: 0.01, momentum: 0.9 });
-  const data = await loadDataset({ source: 'fashion-mnist', limit: batch * 4 });
-  const filler = createFiller(data.train, data.inputShape, data.normalize);
-  const x = new Float32Array(batch * filler.sampleSize),
-    y = new Int32Array(batch);
-  let b = 0;
-  const step = async () => {
-    filler.fill(null, (b++ % 4) * batch, batch, x, y);
-    await trainStep(model, opt, x, y, batch);
-  };
+  const { step, dispose } = await benchStepper(NETS[net](), batch);
   const t0 = performance.now();
   await step();
   await step(); // warm-up: kernel compilation, buffer pools
@@ -73,8 +62,7 @@ async function measure(
     between?.();
   }
   if (profile) process.stderr.write(`${net}:\n${kernelProfileReport(steps * repeats)}\n`);
-  model.dispose();
-  opt.dispose();
+  dispose();
   return stat(runs);
 }
 

@@ -4,11 +4,10 @@
 // the kernels each phase dispatches. `--sources` also names, for the small bookkeeping kernels (Identity, Reshape,
 // Cast, ...), the call site that dispatched them: the first frames of a stack taken in the kernel, grouped.
 // Stacks and counting run in a separate pass after the timed one, so they never inflate the times.
-import { inferNetwork } from '../core';
-import { createFiller, loadDataset } from '../data';
-import { Model, Optimizer, selectBackend, trainStep } from '../runtime';
+import { selectBackend } from '../runtime';
 import type { StepPhase, StepPhases } from '../runtime/step';
 import { tf } from '../runtime/backends/tf';
+import { benchStepper } from './stepper';
 
 const PHASES = ['fill', 'upload', 'forward', 'loss', 'backward', 'read', 'update', 'dispose'] as const;
 type Phase = (typeof PHASES)[number];
@@ -118,19 +117,7 @@ function installCensus(backend: string): void {
 const median = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)];
 
 async function phasesOf(net: unknown, name: string, batch: number, repeats: number, sources: boolean): Promise<string> {
-  const model = new Model(inferNetwork(net), 1);
-  const opt = new Optimizer({ type: 'sgd', lr: 0.01, momentum: 0.9 });
-  const data = await loadDataset({ source: 'fashion-mnist', limit: batch * 4 });
-  const filler = createFiller(data.train, data.inputShape, data.normalize);
-  const x = new Float32Array(batch * filler.sampleSize),
-    y = new Int32Array(batch);
-  let b = 0;
-  const step = async (clock?: PhaseClock) => {
-    clock?.start();
-    filler.fill(null, (b++ % 4) * batch, batch, x, y);
-    clock?.mark('fill');
-    await trainStep(model, opt, x, y, batch, undefined, clock);
-  };
+  const { step, dispose } = await benchStepper(net, batch);
   const t0 = performance.now();
   await step();
   await step(); // warm-up
@@ -163,8 +150,7 @@ async function phasesOf(net: unknown, name: string, batch: number, repeats: numb
   for (let i = 0; i < (sources ? 4 : 0); i++) await step(census.clock);
   census.on = false;
   const stackSteps = sources ? 4 : counted;
-  model.dispose();
-  opt.dispose();
+  dispose();
 
   const f = (v: number) => v.toFixed(2).padStart(7);
   const lines = [`${name} (batch ${batch}, ${steps} steps × ${repeats}): ${f(median(totals))} ms/step wall`];
