@@ -11,15 +11,10 @@ import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { ARTIFACTS, getDoc, useEditor } from './harness';
-import { fit, openTrainingPanel, select, settled, stopLeftoverRun, trainingProbe } from './ui';
+import { debugProbe, fit, openTrainingPanel, select, settled, stopLeftoverRun } from './ui';
 
 const page = useEditor('debug', { theme: 'dark', onFail: stopLeftoverRun });
-const probe = trainingProbe(page);
-const { id, runState } = probe;
-/** The run's step (0 before any run: the status line shows no step then). */
-const step = async () => ((await id('train-stepcount').count()) ? probe.step() : 0);
-const insideStep = async () => Number(await id('inside-view').getAttribute('data-step'));
-const digest = () => id('inside-grid').getAttribute('data-digest');
+const { id, runState, step, insideStep, digest, stepOnce } = debugProbe(page);
 
 async function openPanel(p: Page) {
   await openTrainingPanel(p);
@@ -28,16 +23,6 @@ async function openPanel(p: Page) {
 
 async function settings(values: Record<string, string>) {
   for (const [k, v] of Object.entries(values)) await id(`train-${k}`).fill(v);
-}
-
-/** One batch (Step), then held: waits until the step count moved on and the run is paused again. */
-async function stepOnce() {
-  // Step on an ended run (or none) starts a new one at its first batch.
-  const held = (await runState()) === 'paused';
-  const target = held ? (await step()) + 1 : 1;
-  await id('train-step').click();
-  await expect.poll(step, { timeout: 120_000 }).toBe(target);
-  await expect.poll(runState, { timeout: 30_000 }).toBe('paused');
 }
 
 async function shoot(name: string) {

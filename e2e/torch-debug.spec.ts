@@ -5,22 +5,10 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ARTIFACTS, useEditor } from './harness';
-import { fit, openTrainingPanel, select, stopLeftoverRun, trainingProbe } from './ui';
+import { debugProbe, fit, openTrainingPanel, select, stopLeftoverRun } from './ui';
 
 const page = useEditor('torch-debug', { theme: 'dark', onFail: stopLeftoverRun });
-const probe = trainingProbe(page);
-const { id, runState } = probe;
-const step = async () => ((await id('train-stepcount').count()) ? probe.step() : 0);
-const insideStep = async () => Number(await id('inside-view').getAttribute('data-step'));
-const digest = () => id('inside-grid').getAttribute('data-digest');
-
-async function stepOnce() {
-  const held = (await runState()) === 'paused';
-  const target = held ? (await step()) + 1 : 1;
-  await id('train-step').click();
-  await expect.poll(step, { timeout: 120_000 }).toBe(target);
-  await expect.poll(runState, { timeout: 30_000 }).toBe('paused');
-}
+const { id, runState, insideStep, digest, stepOnce } = debugProbe(page);
 
 describe('visual debugging on the torch backend', () => {
   it('Inside view: conv1 of LeNet on torch shows 20 feature maps that change as the run steps; Health', async (ctx) => {

@@ -78,6 +78,28 @@ export function trainingProbe(page: () => Page) {
   };
 }
 
+/** trainingProbe with what the debugging specs read and do: the Inside view's step and digest, and Step. */
+export function debugProbe(page: () => Page) {
+  const probe = trainingProbe(page);
+  const { id, runState } = probe;
+  /** The run's step (0 before any run: the status line shows no step then). */
+  const step = async () => ((await id('train-stepcount').count()) ? probe.step() : 0);
+  return {
+    id,
+    runState,
+    step,
+    insideStep: async () => Number(await id('inside-view').getAttribute('data-step')),
+    digest: () => id('inside-grid').getAttribute('data-digest'),
+    /** One batch (Step), then held. Step on an ended run (or none) starts a new one at its first batch. */
+    async stepOnce() {
+      const target = (await runState()) === 'paused' ? (await step()) + 1 : 1;
+      await id('train-step').click();
+      await until(async () => (await step()) === target, { ms: 120_000, what: `the run to reach step ${target}` });
+      await until(async () => (await runState()) === 'paused', { ms: 30_000, what: 'the run to hold again' });
+    },
+  };
+}
+
 /** Waits for the engine to connect, then opens the Training drawer (if it is not open already). */
 export async function openTrainingPanel(page: Page): Promise<void> {
   await until(async () => /Engine backend: \w+/.test((await page.getByTestId('engine-info').textContent()) ?? ''), {

@@ -3,26 +3,14 @@
 // confusion matrix against predict/run's outputs for the same samples.
 import { describe, expect, it } from 'vitest';
 import { until as untilCond } from '../protocol/testing/until';
-import { createClient, DEBUG_LIMITS, type EventPayload, type TrainConfig } from '../protocol';
-import { memoryPair } from '../protocol/transports/memory';
+import { DEBUG_LIMITS } from '../protocol';
 import { loadTemplate } from '../../templates';
-import { createEngineHost } from './engine-host';
-import { createEngineApi } from './engine-api';
 import { connectEngine } from './testing/connect';
+import { lenetRun } from './testing/lenet-run';
 
 const until = (cond: () => unknown, what: string) => untilCond(cond, { ms: 120_000, what });
 
-const lenet: TrainConfig = {
-  doc: loadTemplate('lenet') as object,
-  data: { source: 'fashion-mnist', limit: 640 },
-  epochs: 1,
-  batchSize: 64,
-  lr: 0.05,
-  optimizer: 'sgd',
-  momentum: 0.9,
-  seed: 3,
-  startPaused: true,
-};
+const lenet = lenetRun({ epochs: 1, startPaused: true });
 
 describe('debug api', () => {
   it('watches conv1 and dense1 of a paused run: snapshots, health, refusals, evaluate', async () => {
@@ -117,20 +105,16 @@ describe('debug api', () => {
     expect(problems).toEqual([]);
   }, 300_000);
   it('a subscription whose block is gone from the next run ends with debug/error naming the path', async () => {
-    const host = createEngineHost(createEngineApi());
-    const [a, b] = memoryPair();
-    host.connect(a);
-    const client = createClient(b);
-    const ended: EventPayload<'debug/error'>[] = [];
-    client.on('debug/error', (e) => ended.push(e));
+    const { host, client, on } = connectEngine();
+    const ended = on('debug/error');
     try {
       const first = await client.call('train/start', lenet);
       const sub = await client.call('debug/subscribe', { blocks: ['conv1'] });
       await client.call('train/stop', { runId: first.runId });
       // the MLP template has no conv1: the subscription cannot follow it
       await client.call('train/start', { ...lenet, doc: loadTemplate('mlp') as object });
-      await until(() => ended.length, 'the debug/error event');
-      expect(ended[0]).toMatchObject({ subscriptionId: sub.subscriptionId, code: 'E_UNKNOWN_BLOCK', path: 'conv1' });
+      await until(() => ended().length, 'the debug/error event');
+      expect(ended()[0]).toMatchObject({ subscriptionId: sub.subscriptionId, code: 'E_UNKNOWN_BLOCK', path: 'conv1' });
       await expect(client.call('debug/snapshot', { subscriptionId: sub.subscriptionId })).rejects.toMatchObject({
         code: 'E_BAD_PARAMS',
       });

@@ -8,6 +8,7 @@ import { loadTemplate } from '../../templates';
 import { backendNames, initEngineBackend } from '../runtime';
 import { createEngineHost, type EngineHost } from './engine-host';
 import { connectEngine } from './testing/connect';
+import { lenetRun } from './testing/lenet-run';
 import { recordingClient } from './testing/recorder';
 import { createEngineApi } from './engine-api';
 
@@ -19,17 +20,7 @@ afterEach(() => expect(problems.splice(0)).toEqual([]));
 const connect = (host: EngineHost) => recordingClient(host, problems);
 const attach = async (c: Client) => (await c.call('train/attach')).run!;
 
-const lenet = (extra: Partial<TrainConfig> = {}): TrainConfig => ({
-  doc: loadTemplate('lenet') as object,
-  data: { source: 'fashion-mnist', limit: 640 }, // 576 to train (10% held out): 9 batches of 64 per epoch
-  epochs: 2,
-  batchSize: 64,
-  lr: 0.05,
-  optimizer: 'sgd',
-  momentum: 0.9,
-  seed: 3,
-  ...extra,
-});
+const lenet = lenetRun; // 576 samples to train (10% held out): 9 batches of 64 per epoch
 
 describe('engine api over the protocol', () => {
   it('holds a run exactly where asked: pauseAtStep, step N, pause, re-attach, stop; E_BUSY while it lives', async () => {

@@ -3,13 +3,12 @@
 // train/step, never a timer), and its trained weights predict on wasm what PyTorch measured. Skipped, saying why,
 // where no Python has torch.
 import { describe, expect, it } from 'vitest';
-import { loadTemplate } from '../../templates';
-import { createClient, type EventName, type EventPayload, type TrainConfig } from '../protocol';
 import { until as untilCond } from '../protocol/testing/until';
-import { memoryPair } from '../protocol/transports/memory';
 import { probeTorch } from '../runtime/backends/torch';
 import { createEngineApi } from './engine-api';
 import { createEngineHost } from './engine-host';
+import { lenetRun } from './testing/lenet-run';
+import { recordingClient } from './testing/recorder';
 
 const probe = await probeTorch();
 if (!probe.ok) console.warn(`skipping the engine's torch runs: ${probe.reason}`);
@@ -19,27 +18,14 @@ const until = (cond: () => unknown, what: string) => untilCond(cond, { ms: 180_0
 suite('train/start with backend torch', { timeout: 300_000 }, () => {
   it('streams the protocol events, holds at pauseAtStep and train/step, stops; wasm predicts what torch measured', async () => {
     const host = createEngineHost(createEngineApi());
-    const [a, b] = memoryPair();
-    host.connect(a);
-    const client = createClient(b);
     const problems: string[] = [];
-    client.onProblem((p) => problems.push(`${p.code}: ${p.message}`));
-    const seen = new Map<string, unknown[]>();
-    const events = <E extends EventName>(name: E) => (seen.get(name) ?? []) as EventPayload<E>[];
-    for (const name of ['train/progress', 'train/state', 'train/done', 'engine/log'] as EventName[])
-      client.on(name, (e) => void (seen.get(name) ?? seen.set(name, []).get(name)!).push(e));
-    const config: TrainConfig = {
-      doc: loadTemplate('lenet') as object,
-      data: { source: 'fashion-mnist', limit: 640, validationSplit: 0 },
+    const { client, events } = recordingClient(host, problems);
+    const config = lenetRun({
+      data: { source: 'fashion-mnist', validationSplit: 0 },
       epochs: 20,
-      batchSize: 64,
-      lr: 0.05,
-      optimizer: 'sgd',
-      momentum: 0.9,
-      seed: 3,
       backend: 'torch',
       pauseAtStep: 2,
-    };
+    });
     try {
       const { runId } = await client.call('train/start', config);
       await until(() => events('train/state').at(-1)?.state === 'paused', 'the run to pause at step 2');

@@ -7,10 +7,10 @@
 import { describe, expect, it } from 'vitest';
 import { loadTemplate } from '../../templates';
 import { cli } from '../cli/testing';
-import type { TrainConfig } from '../protocol';
 import { until as untilCond } from '../protocol/testing/until';
 import { probeTorch } from '../runtime/backends/torch';
 import { connectEngine } from './testing/connect';
+import { lenetRun } from './testing/lenet-run';
 import { deepMlp } from './testing/deep-mlp';
 
 const probe = await probeTorch();
@@ -27,17 +27,7 @@ suite('debugging streams on the torch backend', { timeout: 600_000 }, () => {
       health = on('debug/health'),
       states = on('train/state'),
       done = on('train/done');
-    const config: TrainConfig = {
-      doc: loadTemplate('lenet') as object,
-      data: { source: 'fashion-mnist', limit: 640, validationSplit: 0 },
-      epochs: 2,
-      batchSize: 64,
-      lr: 0.05,
-      optimizer: 'sgd',
-      momentum: 0.9,
-      seed: 3,
-      startPaused: true,
-    };
+    const config = lenetRun({ data: { source: 'fashion-mnist', validationSplit: 0 }, startPaused: true });
     try {
       const { runId } = await client.call('train/start', { ...config, backend: 'torch' });
       await until(() => states().at(-1)?.state === 'paused', 'the torch run to hold paused');

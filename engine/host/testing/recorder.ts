@@ -1,4 +1,5 @@
-// A client on an engine host that records the run events it receives, by name, for tests over the real engine.
+// A client on an engine host that records the run events it receives (and any other it is asked to: `on`), by
+// name, for tests over the real engine.
 // Every event must also pass the contract's schema: a refused one (NaN in a figure…) is pushed to `problems`.
 import { createClient, type EventName, type EventPayload, type TrainConfig } from '../../protocol';
 import { until } from '../../protocol/testing/until';
@@ -26,6 +27,14 @@ export function recordingClient(host: EngineHost, problems: string[]) {
       if (!seen.has(name)) seen.set(name, []);
       seen.get(name)!.push(e);
     });
+  /** Records `name` too (the run events above always are); returns its payloads so far. */
+  const on = <E extends EventName>(name: E) => {
+    if (!RECORDED.includes(name) && !seen.has(name)) {
+      seen.set(name, []);
+      client.on(name, (e) => seen.get(name)!.push(e));
+    }
+    return () => events(name);
+  };
   const lastState = () => events('train/state').at(-1)?.state;
   /** Starts a run and resolves with its done event. */
   const finish = async (config: TrainConfig) => {
@@ -34,5 +43,5 @@ export function recordingClient(host: EngineHost, problems: string[]) {
     await until(() => events('train/done').length > before, { ms: 120_000, what: 'the run to end' });
     return events('train/done').at(-1)!;
   };
-  return { client, events, lastState, finish };
+  return { client, events, on, lastState, finish };
 }
