@@ -5,6 +5,7 @@
 // gradient as before (−1/n at each label), so it is the same floats. The correct count is taken on the host from
 // the logits the step reads anyway, instead of four more kernels and a second read.
 import { tf } from './backends/tf';
+import { softmaxXentWasm } from './kernels/softmax-xent';
 
 /**
  * Mean softmax cross-entropy of `logits` [n, classes] against the integer `labels` (host values, n of them); its
@@ -12,6 +13,8 @@ import { tf } from './backends/tf';
  * A NaN/Inf logit makes the loss non-finite (the step's NaN check relies on it).
  */
 export function softmaxCrossEntropy(logits: tf.Tensor, labels: ArrayLike<number>): tf.Scalar {
+  const byKernel = softmaxXentWasm(logits, labels); // on wasm: the same op as one kernel (kernels/softmax-xent.ts)
+  if (byKernel) return byKernel;
   const [n, classes] = logits.shape as [number, number];
   // −1/n at each label: the loss's weights, and exactly the upstream gradient neg∘mean∘sum∘mul gave logSoftmax.
   // Written on the host and uploaded: no OneHot/Cast/Multiply kernels (and wasm's OneHot ignores a float dtype).

@@ -5,6 +5,7 @@
 // path to a variable, so the first layer never computes the useless gradient w.r.t. the input image.
 import type { NamedAttrMap, Tensor } from '@tensorflow/tfjs-core';
 import { tf } from '../backends/tf';
+import { reluGradBiasWasm } from './relu-grad';
 import { ownKernels } from './wasm-util';
 
 export type Activation = 'linear' | 'relu' | 'sigmoid';
@@ -24,6 +25,12 @@ function activationGrad(dy: Tensor, y: Tensor, activation: string): Tensor {
   }
 }
 
+/** dL/dz, and where one kernel gives it in the same pass (relu on wasm), the bias gradient Σ dz over all but channels. */
+function activationAndBiasGrad(dy: Tensor, y: Tensor, activation: string): { dz: Tensor; db?: Tensor } {
+  const fused = activation === 'relu' ? reluGradBiasWasm(dy, y) : null;
+  return fused ? { dz: fused[0], db: fused[1] } : { dz: activationGrad(dy, y, activation) };
+}
+
 let registered = false;
 
 /** Registers the gradients (idempotent). Called by the ops below, so users need not. */
@@ -38,7 +45,7 @@ export function registerFusedGradients(): void {
       const [x, filter, y] = saved;
       const { strides, pad, dimRoundingMode, activation } = attrs as unknown as tf.FusedConv2DAttrs;
       // computed once, outside the per-input tidy, so all three closures can share it
-      const dz = activationGrad(dy as Tensor, y, activation as string);
+      const { dz, db } = activationAndBiasGrad(dy as Tensor, y, activation as string);
       return {
         x: () =>
           tf.engine().runKernel(tf.Conv2DBackpropInput, { dy: dz, filter }, {
@@ -56,7 +63,7 @@ export function registerFusedGradients(): void {
             dimRoundingMode,
             filterShape: filter.shape,
           } as unknown as NamedAttrMap) as Tensor,
-        bias: () => tf.sum(dz, [0, 1, 2]),
+        bias: () => db ?? tf.sum(dz, [0, 1, 2]),
       };
     },
   });
@@ -68,12 +75,12 @@ export function registerFusedGradients(): void {
       const [a, b, y] = saved; // rank 3: [1, M, K] · [1, K, N], or rank 2 on wasm (see denseAct)
       if (attrs.transposeA || attrs.transposeB)
         throw new Error('fused dense gradient: transposed operands unsupported');
-      const dz = activationGrad(dy as Tensor, y, attrs.activation as string);
+      const { dz, db } = activationAndBiasGrad(dy as Tensor, y, attrs.activation as string);
       // transposed operands in the call: wasm's GEMM (batch-mat-mul.ts) reads Aᵀ in place, other backends natively
       return {
         a: () => tf.matMul(dz as tf.Tensor3D, b as tf.Tensor3D, false, true),
         b: () => tf.matMul(a as tf.Tensor3D, dz as tf.Tensor3D, true, false),
-        bias: () => tf.sum(dz, dz.rank === 2 ? 0 : [0, 1]),
+        bias: () => db ?? tf.sum(dz, dz.rank === 2 ? 0 : [0, 1]),
       };
     },
   });

@@ -10,8 +10,10 @@ import { conv2dBackpropInputConfig } from './conv2d-backprop-input';
 import { identityConfig } from './identity';
 import { maxPoolGradConfig } from './max-pool-grad';
 import { adamUpdateConfig, sgdUpdateConfig } from './optimizer-update';
+import { reluGradConfig } from './relu-grad';
 import { reverseConfig } from './reverse';
 import { sliceConfig } from './slice';
+import { softmaxXentConfig } from './softmax-xent';
 import { meanConfig, sumConfig } from './sum';
 import { transposeConfig } from './transpose';
 import { wasmKernel } from './wasm-util';
@@ -30,6 +32,8 @@ export const WASM_KERNELS: readonly tf.KernelConfig[] = [
   meanConfig,
   sgdUpdateConfig,
   adamUpdateConfig,
+  reluGradConfig,
+  softmaxXentConfig,
   ...binaryConfigs,
 ];
 

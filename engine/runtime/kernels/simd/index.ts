@@ -76,6 +76,8 @@ export interface SimdKernels {
     flags: number,
   ): void;
   binary(op: number, a: number, b: number, out: number, rows: number, inner: number, mode: number): void;
+  reluGradBias(dy: number, y: number, dz: number, rows: number, inner: number, acc: number, db: number): void;
+  softmaxXent(z: number, labels: number, rows: number, classes: number, grad: number): number;
   im2colT(
     x: number,
     col: number,

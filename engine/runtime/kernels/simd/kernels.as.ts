@@ -589,3 +589,79 @@ export function binary(op: i32, a: usize, b: usize, out: usize, rows: i32, inner
       store<f32>(po, op1(op, load<f32>(pa), load<f32>(mode == 3 ? rb : b + ((<usize>k) << 2))));
   }
 }
+
+/**
+ * The relu gradient and the bias gradient of a fused layer in one pass: dz = dy · step(y) over a [rows, inner]
+ * float32 matrix (y the layer's output; step(NaN) = NaN, as tf.step), and db[k] = Σ_r dz[r, k], summed exactly as
+ * sumRows sums (64-row float32 blocks into the float64 scratch `acc`), so both equal tf.mul(dy, tf.step(y)) and
+ * tf.sum(dz, leading axes) bit for bit. The row blocks are visited as sumRows visits them.
+ */
+export function reluGradBias(dy: usize, y: usize, dz: usize, rows: i32, inner: i32, acc: usize, db: usize): void {
+  memory.fill(acc, 0, (<usize>inner) << 3);
+  const vec = inner & ~3;
+  const stride = (<usize>inner) << 2;
+  const zero = f32x4.splat(0);
+  const one = f32x4.splat(1);
+  for (let r0 = 0; r0 < rows; r0 += 64) {
+    const r1 = min(rows, r0 + 64);
+    let k = 0;
+    for (; k < vec; k += 4) {
+      let s = zero;
+      let o = <usize>r0 * stride + ((<usize>k) << 2);
+      for (let r = r0; r < r1; r++, o += stride) {
+        const yv = v128.load(y + o);
+        const step = v128.bitselect(yv, v128.bitselect(one, zero, f32x4.gt(yv, zero)), f32x4.ne(yv, yv));
+        const g = f32x4.mul(v128.load(dy + o), step);
+        v128.store(dz + o, g);
+        s = f32x4.add(s, g);
+      }
+      const a = acc + ((<usize>k) << 3);
+      v128.store(a, f64x2.add(v128.load(a), f64x2.promote_low_f32x4(s)));
+      v128.store(a + 16, f64x2.add(v128.load(a + 16), f64x2.promote_low_f32x4(i32x4.shuffle(s, s, 2, 3, 0, 1))));
+    }
+    for (; k < inner; k++) {
+      let s: f32 = 0;
+      let o = <usize>r0 * stride + ((<usize>k) << 2);
+      for (let r = r0; r < r1; r++, o += stride) {
+        const yv = load<f32>(y + o);
+        const step: f32 = yv != yv ? yv : yv > 0 ? 1 : 0;
+        const g = load<f32>(dy + o) * step;
+        store<f32>(dz + o, g);
+        s += g;
+      }
+      const a = acc + ((<usize>k) << 3);
+      store<f64>(a, load<f64>(a) + <f64>s);
+    }
+  }
+  for (let k = 0; k < inner; k++) store<f32>(db + ((<usize>k) << 2), <f32>load<f64>(acc + ((<usize>k) << 3)));
+}
+
+/**
+ * Softmax cross-entropy forward and its gradient in one pass over logits z [rows, classes] and int32 labels:
+ * lsm = (z − max) − log Σ exp(z − max) per row (tfjs's logSoftmax), loss = Σ lsm · w with w = −1/rows at the
+ * label and 0 elsewhere (so a non-finite lsm anywhere makes the loss non-finite, as the op chain did; a label
+ * outside 0…classes−1 has no weight), summed in float64; grad = w − (Σ_row w) · exp(lsm), the logSoftmax gradient
+ * of that weighting. Returns the loss.
+ */
+export function softmaxXent(z: usize, labels: usize, rows: i32, classes: i32, grad: usize): f64 {
+  const wl: f32 = <f32>(-1.0 / <f64>rows);
+  let loss: f64 = 0;
+  for (let r = 0; r < rows; r++) {
+    const row = z + (<usize>(r * classes) << 2);
+    const out = grad + (<usize>(r * classes) << 2);
+    const label = load<i32>(labels + ((<usize>r) << 2));
+    let m = load<f32>(row);
+    for (let j = 1; j < classes; j++) m = max(m, load<f32>(row + ((<usize>j) << 2)));
+    let e: f32 = 0;
+    for (let j = 0; j < classes; j++) e += Mathf.exp(load<f32>(row + ((<usize>j) << 2)) - m);
+    const lse = Mathf.log(e);
+    const rw: f32 = label >= 0 && label < classes ? wl : 0;
+    for (let j = 0; j < classes; j++) {
+      const lsm = load<f32>(row + ((<usize>j) << 2)) - m - lse;
+      const w: f32 = j == label ? rw : 0;
+      loss += <f64>(lsm * w);
+      store<f32>(out + ((<usize>j) << 2), w - rw * Mathf.exp(lsm));
+    }
+  }
+  return loss;
+}
