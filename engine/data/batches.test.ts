@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { batchCount, batches, epochOrder, sampleAt } from './batches';
+import { batchCount, batches, createFiller, epochOrder, sampleAt } from './batches';
 import type { Batch, Dataset, Split } from './types';
 
 /** n 1×2×2 byte images, sample i filled with i; label i % 4. */
@@ -106,5 +106,39 @@ describe('batches', () => {
 
   it('rejects bad batch sizes', async () => {
     await expect(collect(batches(dataset(4), 'train', { batchSize: 0 }))).rejects.toThrow(/batchSize/);
+  });
+});
+
+describe('the filler as bytes', () => {
+  const split = (channels: number, n: number): Split => ({
+    x: Uint8Array.from({ length: n * channels * 9 }, (_, k) => (k * 37 + 11) % 256),
+    y: Int32Array.from({ length: n }, (_, i) => i % 4),
+    n,
+    shape: [channels, 3, 3],
+  });
+
+  it('gives the same samples as bytes, whose byte · scale + shift (float64, then float32) are fill’s floats', () => {
+    const norm = { scale: 1 / 255, mean: [0.286, 0.5, 0.1], std: [0.353, 0.25, 0.7] };
+    const s = split(3, 7);
+    const filler = createFiller(s, [3, 3, 3], norm);
+    expect(filler.bytes).toBeDefined();
+    const order = [6, 2, 4, 0];
+    const x = new Float32Array(4 * 27);
+    const y = new Int32Array(4);
+    filler.fill(order, 0, 4, x, y);
+    const raw = new Uint8Array(4 * 27);
+    const yb = new Int32Array(4);
+    filler.bytes!.fill(order, 0, 4, raw, yb);
+    expect(Array.from(yb)).toEqual(Array.from(y));
+    const { scale, shift } = filler.bytes!;
+    const floats = Float32Array.from(raw, (v, i) => v * scale[Math.floor(i / 9) % 3] + shift[Math.floor(i / 9) % 3]);
+    expect(new Uint32Array(floats.buffer)).toEqual(new Uint32Array(x.buffer));
+    expect(raw.subarray(27, 54)).toEqual(s.x.subarray(2 * 27, 3 * 27)); // sample 2, as stored
+  });
+
+  it('is absent where the floats are not bytes at the output shape (a resize, float storage)', () => {
+    expect(createFiller(split(1, 2), [1, 5, 5], { scale: 1 }).bytes).toBeUndefined();
+    const floats: Split = { ...split(1, 2), x: new Float32Array(18) };
+    expect(createFiller(floats, [1, 3, 3], { scale: 1 }).bytes).toBeUndefined();
   });
 });

@@ -32,6 +32,15 @@ export interface BatchFiller {
   sampleSize: number;
   /** Writes samples order[start … start+count) into x (count × sampleSize) and y. */
   fill(order: ArrayLike<number> | null, start: number, count: number, x: Float32Array, y: Int32Array): void;
+  /**
+   * Where the split stores bytes at the output shape: the same samples as bytes (out: count × sampleSize), whose
+   * floats are byte · scale[c] + shift[c] computed in float64 and rounded to float32 — exactly what `fill` writes.
+   */
+  bytes?: {
+    scale: Float32Array;
+    shift: Float32Array;
+    fill(order: ArrayLike<number> | null, start: number, count: number, out: Uint8Array, y: Int32Array): void;
+  };
 }
 
 /** Builds a filler that maps `split` (stored at split.shape) to `outShape` with `norm` applied. */
@@ -68,6 +77,21 @@ export function createFiller(split: Split, outShape: number[], norm: Normalize):
   return {
     shape: outShape.slice(),
     sampleSize: outSize,
+    bytes:
+      tables && !plan
+        ? {
+            scale: a,
+            shift: b,
+            fill(order, start, count, out, y) {
+              const bytes = src as Uint8Array;
+              for (let k = 0; k < count; k++) {
+                const i = order ? order[start + k] : start + k;
+                y[k] = split.y[i];
+                out.set(bytes.subarray(i * inSize, (i + 1) * inSize), k * outSize);
+              }
+            },
+          }
+        : undefined,
     fill(order, start, count, x, y) {
       for (let k = 0; k < count; k++) {
         const i = order ? order[start + k] : start + k;

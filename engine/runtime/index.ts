@@ -5,6 +5,7 @@ export { ParamStore, type GluonTensor } from './params';
 export { Optimizer, type OptimizerConfig, type OptimizerState } from './optim';
 export { trainStep, computeGradients, evalBatch, predictBatch, firstNonFinite, type StepResult } from './step';
 export { Rng } from './rng';
+export type { BatchInput, ByteBatch } from './input';
 export {
   GradientTap,
   probeOutputs,

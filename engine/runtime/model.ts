@@ -2,6 +2,8 @@
 // tree. Parameters live in a ParamStore (one variable per owner → sharing and reuse are real).
 import { graphInputs, GRAPH_INPUT, type InferResult, type XNode } from '../core';
 import { tf } from './backends/tf';
+import { batchFloats, type BatchInput } from './input';
+import { bytesInputWasm } from './kernels/bytes-to-floats';
 import { opFor, type OpCtx } from './ops';
 import { ParamStore } from './params';
 import { Rng } from './rng';
@@ -55,13 +57,25 @@ export class Model {
     this.rng = new Rng(seed ^ 0x9e3779b9);
   }
 
-  /** Turns a batch in (N, C, H, W) / (N, F) layout into the NHWC / [N, F] tensor the model runs on. */
-  input(x: Float32Array, n: number): tf.Tensor {
+  /**
+   * Turns a batch in (N, C, H, W) / (N, F) layout into the NHWC / [N, F] tensor the model runs on; a byte batch
+   * becomes floats in the backend (one kernel on wasm) or on the host.
+   */
+  input(x: BatchInput, n: number): tf.Tensor {
     const s = this.inputShape;
-    if (s.length !== 3) return tf.tensor2d(x, [n, s.reduce((a, b) => a * b, 1)]);
+    const tensor = (shape: number[]) =>
+      (x instanceof Float32Array ? null : bytesInputWasm(x, shape)) ??
+      tf.tensor(
+        batchFloats(x).subarray(
+          0,
+          shape.reduce((a, v) => a * v, 1),
+        ),
+        shape,
+      );
+    if (s.length !== 3) return tensor([n, s.reduce((a, b) => a * b, 1)]);
     const [c, h, w] = s;
-    if (c === 1) return tf.tensor4d(x, [n, h, w, 1]);
-    return tf.tidy(() => tf.transpose(tf.tensor4d(x, [n, c, h, w]), [0, 2, 3, 1]));
+    if (c === 1) return tensor([n, h, w, 1]);
+    return tf.tidy(() => tf.transpose(tensor([n, c, h, w]), [0, 2, 3, 1]));
   }
 
   /** Runs the network. BatchNorm moving-average updates are returned for the caller to apply after the step. */

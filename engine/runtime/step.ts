@@ -2,6 +2,7 @@
 // which itself stays free of tfjs. Inputs and outputs are plain typed arrays and numbers.
 import { tf } from './backends/tf';
 import { Model } from './model';
+import type { BatchInput } from './input';
 import type { StepProbe } from './inspect';
 import type { Optimizer } from './optim';
 import { countCorrect, softmaxCrossEntropy } from './loss';
@@ -36,7 +37,7 @@ async function readLossAndCorrect(loss: tf.Scalar, logits: tf.Tensor, y: Int32Ar
 }
 
 /** A batch's loss, correct count, gradients (keyed by variable name) and pending BatchNorm updates; nothing applied. */
-export async function computeGradients(model: Model, x: Float32Array, y: Int32Array, n: number, phases?: StepPhases) {
+export async function computeGradients(model: Model, x: BatchInput, y: Int32Array, n: number, phases?: StepPhases) {
   const vars = model.params.trainable();
   let updates: ReturnType<typeof lossAndLogits>['bnUpdates'] = [];
   let logits: tf.Tensor | undefined;
@@ -65,7 +66,7 @@ export async function computeGradients(model: Model, x: Float32Array, y: Int32Ar
 export async function trainStep(
   model: Model,
   opt: Optimizer,
-  x: Float32Array,
+  x: BatchInput,
   y: Int32Array,
   n: number,
   probe?: StepProbe,
@@ -89,7 +90,7 @@ export async function trainStep(
 }
 
 /** Loss and correct count on one batch in inference mode (moving averages, no dropout). */
-export async function evalBatch(model: Model, x: Float32Array, y: Int32Array, n: number): Promise<StepResult> {
+export async function evalBatch(model: Model, x: BatchInput, y: Int32Array, n: number): Promise<StepResult> {
   const { loss, logits } = tf.tidy(() => {
     const r = lossAndLogits(model, model.input(x, n), y.subarray(0, n), false);
     return { loss: r.loss, logits: r.logits };
@@ -100,7 +101,7 @@ export async function evalBatch(model: Model, x: Float32Array, y: Int32Array, n:
 /** Logits for a batch, row-major [n, classes]. */
 export async function predictBatch(
   model: Model,
-  x: Float32Array,
+  x: BatchInput,
   n: number,
 ): Promise<{ logits: Float32Array; classes: number }> {
   const y = tf.tidy(() => model.forward(model.input(x, n), { training: false }).y);
@@ -111,7 +112,7 @@ export async function predictBatch(
 }
 
 /** The first block (in execution order) whose output has NaN/Inf on this batch, or null. */
-export async function firstNonFinite(model: Model, x: Float32Array, n: number): Promise<string | null> {
+export async function firstNonFinite(model: Model, x: BatchInput, n: number): Promise<string | null> {
   const record = new Map<string, tf.Tensor>();
   tf.tidy(() => {
     model.forward(model.input(x, n), { training: false, record });

@@ -19,6 +19,7 @@ import {
 import { scheduledLr, type Schedule } from './schedule';
 import type { RunState, TrainEvent, TrainListener } from './events';
 import { startingWorkers, WorkersChoice } from './workers-choice';
+import { stepInputs } from './step-input';
 
 type DoneEvent = Extract<TrainEvent, { event: 'done' }>;
 
@@ -245,8 +246,7 @@ export class Trainer {
     const filler = createFiller(split, this.data.inputShape, this.data.normalize);
     const batches = batchCount(split.n, batchSize);
     const total = batches * epochs;
-    const x = new Float32Array(Math.min(batchSize, split.n) * filler.sampleSize),
-      y = new Int32Array(Math.min(batchSize, split.n));
+    const inputs = stepInputs(filler, Math.min(batchSize, split.n));
     // Without a validation split (or one too small to hold a sample) the test set stands in, labelled so.
     const valPart: PartName = this.data.validation?.n ? 'validation' : 'test';
     const params = this.model.net.params.trainable + this.model.net.params.nonTrainable;
@@ -287,11 +287,10 @@ export class Trainer {
         const { epoch, batch } = this.pos;
         this.opt.lr = scheduledLr(schedule, this.baseLr, epoch, this.pos.step, total);
         const n = Math.min(batchSize, split.n - batch * batchSize);
-        filler.fill(order, batch * batchSize, n, x, y);
-        const bx = x.subarray(0, n * filler.sampleSize);
+        const bx = inputs.next(order, batch * batchSize, n);
         const s0 = performance.now();
         const step = this.choice?.step ?? (this.parallel ? this.parallel.trainStep.bind(this.parallel) : trainStep);
-        const r = await step(this.model, this.opt, bx, y.subarray(0, n), n, this.probe());
+        const r = await step(this.model, this.opt, bx, inputs.y.subarray(0, n), n, this.probe());
         trainTime += performance.now() - s0;
         trainImages += n;
         this.pos.step++;

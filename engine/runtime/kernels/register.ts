@@ -5,6 +5,7 @@
 import { tf } from '../backends/tf';
 import { batchMatMulConfig, fusedMatMulConfig } from './batch-mat-mul';
 import { binaryConfigs } from './binary-ops';
+import { bytesToFloatsConfig } from './bytes-to-floats';
 import { conv2dBackpropFilterConfig } from './conv2d-backprop-filter';
 import { conv2dBackpropInputConfig } from './conv2d-backprop-input';
 import { identityConfig } from './identity';
@@ -34,6 +35,7 @@ export const WASM_KERNELS: readonly tf.KernelConfig[] = [
   adamUpdateConfig,
   reluGradConfig,
   softmaxXentConfig,
+  bytesToFloatsConfig,
   ...binaryConfigs,
 ];
 

@@ -1,11 +1,13 @@
-// The two kernels that shrank a training step's bookkeeping: the relu + bias gradient (relu-grad.ts) is the ops
-// it replaced bit for bit, NaN, ±Inf and signed zeros included, on dense and NHWC shapes with channel tails and
-// more than one 64-row block; the loss (softmax-xent.ts) is one kernel forward and one Multiply backward, and a
-// layer's relu backward one kernel, where the ops took fourteen and three.
+// The kernels that shrank a training step's bookkeeping: the relu + bias gradient (relu-grad.ts) is the ops it
+// replaced bit for bit, NaN, ±Inf and signed zeros included, on dense and NHWC shapes with channel tails and more
+// than one 64-row block; the loss (softmax-xent.ts) is one kernel forward and one Multiply backward, and a layer's
+// relu backward one kernel, where the ops took fourteen and three; the input from bytes (bytes-to-floats.ts) is
+// the filler's floats bit for bit, in one kernel.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initEngineBackend, shutdownEngineBackend } from '../backends/registry';
 import { tf } from '../backends/tf';
 import { softmaxCrossEntropy } from '../loss';
+import { BYTES_TO_FLOATS, bytesInputWasm } from './bytes-to-floats';
 import { denseAct } from './fused-ops';
 import { RELU_GRAD, reluGradBiasWasm } from './relu-grad';
 import { SOFTMAX_XENT } from './softmax-xent';
@@ -78,4 +80,32 @@ describe('softmax cross-entropy kernel', () => {
     expect(both.filter((k) => !['Identity', 'Reshape'].includes(k))).toEqual([SOFTMAX_XENT, 'Multiply']);
     z.dispose();
   });
+});
+
+describe('bytes to floats kernel', () => {
+  it.each([
+    [[5, 3, 7, 9], 3], // three channels, planes of 63 (a tail after 3 vectors of 16), 945 bytes: not whole words
+    [[4, 1, 28, 28], 1],
+    [[3, 10], 10], // a flat input: one byte per channel plane
+  ])(
+    'shape %j (%i channels): byte · scale[c] + shift[c] in float64, rounded once, in one kernel',
+    async (shape, channels) => {
+      const size = shape.reduce((a, v) => a * v, 1);
+      const bytes = Uint8Array.from({ length: size }, (_, i) => (i * 131 + 7) % 256);
+      const scale = Float32Array.from({ length: channels }, (_, c) => 1 / 255 / (0.3 + 0.1 * c));
+      const shift = Float32Array.from({ length: channels }, (_, c) => -(0.2 + 0.05 * c) / (0.3 + 0.1 * c));
+      const plane = size / shape[0] / channels;
+      const want = Float32Array.from(
+        bytes,
+        (v, i) => v * scale[Math.floor(i / plane) % channels] + shift[Math.floor(i / plane) % channels],
+      );
+      const batch = { bytes, scale, shift, floats: () => want };
+      let t: tf.Tensor | null = null;
+      const names = await kernelsOf(() => (t = tf.keep(bytesInputWasm(batch, shape)!)));
+      expect(names).toEqual([BYTES_TO_FLOATS]);
+      expect(t!.shape).toEqual(shape);
+      expect(bits(t!)).toEqual(new Uint32Array(want.buffer));
+      t!.dispose();
+    },
+  );
 });

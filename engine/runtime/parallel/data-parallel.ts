@@ -6,6 +6,7 @@
 // model is always the trained one: checkpoints, NaN diagnosis and the debugging streams read it as with one worker.
 import os from 'node:os';
 import { tf } from '../backends/tf';
+import { batchFloats, type BatchInput } from '../input';
 import type { StepProbe } from '../inspect';
 import type { Model } from '../model';
 import type { Optimizer } from '../optim';
@@ -192,14 +193,14 @@ export class DataParallel {
   async trainStep(
     model: Model,
     opt: Optimizer,
-    x: Float32Array,
+    x: BatchInput,
     y: Int32Array,
     n: number,
     probe?: StepProbe,
   ): Promise<StepResult> {
     if (model !== this.model) throw new Error('DataParallel.trainStep: a different model than the one it replicates');
     this.check();
-    this.put(x, y, n);
+    this.put(batchFloats(x), y, n);
     const gen = ++this.gen;
     const lr = opt.lr;
     const t0 = performance.now();
@@ -224,10 +225,10 @@ export class DataParallel {
    * evalBatch's contract over the workers (each evaluates its rows with its replica, identical to the engine's model);
    * on the engine's model itself when the replicas may be behind it (it was updated outside the W-worker steps).
    */
-  async evalBatch(model: Model, x: Float32Array, y: Int32Array, n: number): Promise<StepResult> {
+  async evalBatch(model: Model, x: BatchInput, y: Int32Array, n: number): Promise<StepResult> {
     if (model !== this.model || !this.inSync) return evalBatch(model, x, y, n);
     this.check();
-    this.put(x, y, n);
+    this.put(batchFloats(x), y, n);
     await this.all(this.links.map((l) => l.request({ type: 'eval', x: this.x, y: this.y, total: n }, 'evaluated')));
     let loss = 0,
       correct = 0;
@@ -239,11 +240,11 @@ export class DataParallel {
   }
 
   /** predictBatch's contract over the workers (see evalBatch). */
-  async predictBatch(model: Model, x: Float32Array, n: number): Promise<{ logits: Float32Array; classes: number }> {
+  async predictBatch(model: Model, x: BatchInput, n: number): Promise<{ logits: Float32Array; classes: number }> {
     if (model !== this.model || !this.inSync) return predictBatch(model, x, n);
     this.check();
     const classes = (model.net.output ?? [0]).reduce((a, b) => a * b, 1);
-    this.put(x, null, n);
+    this.put(batchFloats(x), null, n);
     if (this.logits.byteLength < 4 * n * classes) this.logits = new SharedArrayBuffer(4 * n * classes);
     const logits = this.logits;
     await this.all(

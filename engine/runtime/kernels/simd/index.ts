@@ -78,6 +78,7 @@ export interface SimdKernels {
   binary(op: number, a: number, b: number, out: number, rows: number, inner: number, mode: number): void;
   reluGradBias(dy: number, y: number, dz: number, rows: number, inner: number, acc: number, db: number): void;
   softmaxXent(z: number, labels: number, rows: number, classes: number, grad: number): number;
+  bytesToFloats(src: number, affine: number, dst: number, planes: number, plane: number, channels: number): void;
   im2colT(
     x: number,
     col: number,

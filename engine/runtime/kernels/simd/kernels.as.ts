@@ -647,8 +647,8 @@ export function softmaxXent(z: usize, labels: usize, rows: i32, classes: i32, gr
   const wl: f32 = <f32>(-1.0 / <f64>rows);
   let loss: f64 = 0;
   for (let r = 0; r < rows; r++) {
-    const row = z + (<usize>(r * classes) << 2);
-    const out = grad + (<usize>(r * classes) << 2);
+    const row = z + ((<usize>(r * classes)) << 2);
+    const out = grad + ((<usize>(r * classes)) << 2);
     const label = load<i32>(labels + ((<usize>r) << 2));
     let m = load<f32>(row);
     for (let j = 1; j < classes; j++) m = max(m, load<f32>(row + ((<usize>j) << 2)));
@@ -664,4 +664,48 @@ export function softmaxXent(z: usize, labels: usize, rows: i32, classes: i32, gr
     }
   }
   return loss;
+}
+
+/**
+ * Stored bytes to the network's input floats: dst[p·plane + j] = src[p·plane + j] · scale[c] + shift[c] for plane
+ * p of `planes` (N·C of them, channel c = p mod channels), computed in float64 and rounded once to float32: the
+ * floats the data filler's byte table gives (its entries are v·a + b in JS doubles, stored as float32). scale and
+ * shift are float32s at `affine` (channels of each). Sixteen bytes a step, widened to four f64x2 pairs.
+ */
+export function bytesToFloats(src: usize, affine: usize, dst: usize, planes: i32, plane: i32, channels: i32): void {
+  const v16 = plane & ~15;
+  for (let p = 0; p < planes; p++) {
+    const c = p % channels;
+    const a = <f64>load<f32>(affine + ((<usize>c) << 2));
+    const b = <f64>load<f32>(affine + ((<usize>(channels + c)) << 2));
+    const va = f64x2.splat(a);
+    const vb = f64x2.splat(b);
+    const s = src + <usize>p * <usize>plane;
+    const d = dst + ((<usize>p * <usize>plane) << 2);
+    let j = 0;
+    for (; j < v16; j += 16) {
+      const bytes = v128.load(s + <usize>j);
+      const lo = i16x8.extend_low_i8x16_u(bytes);
+      const hi = i16x8.extend_high_i8x16_u(bytes);
+      const q0 = i32x4.extend_low_i16x8_u(lo);
+      const q1 = i32x4.extend_high_i16x8_u(lo);
+      const q2 = i32x4.extend_low_i16x8_u(hi);
+      const q3 = i32x4.extend_high_i16x8_u(hi);
+      const o = d + ((<usize>j) << 2);
+      v128.store(o, affine4(q0, va, vb));
+      v128.store(o + 16, affine4(q1, va, vb));
+      v128.store(o + 32, affine4(q2, va, vb));
+      v128.store(o + 48, affine4(q3, va, vb));
+    }
+    for (; j < plane; j++) store<f32>(d + ((<usize>j) << 2), <f32>(<f64>load<u8>(s + <usize>j) * a + b));
+  }
+}
+
+/** Four int32 lanes · a + b in float64, rounded to four float32 lanes. */
+function affine4(q: v128, va: v128, vb: v128): v128 {
+  const l = f32x4.demote_f64x2_zero(f64x2.add(f64x2.mul(f64x2.convert_low_i32x4_s(q), va), vb));
+  const h = f32x4.demote_f64x2_zero(
+    f64x2.add(f64x2.mul(f64x2.convert_low_i32x4_s(i32x4.shuffle(q, q, 2, 3, 0, 1)), va), vb),
+  );
+  return i32x4.shuffle(l, h, 0, 1, 4, 5);
 }
