@@ -194,17 +194,18 @@ export class Trainer {
 
   async evaluate(part: PartName, batchSize = 500): Promise<{ loss: number; accuracy: number }> {
     const split = getPart(this.data, part);
-    const filler = createFiller(split, this.data.inputShape, this.data.normalize);
-    const x = new Float32Array(Math.min(batchSize, split.n) * filler.sampleSize),
-      y = new Int32Array(Math.min(batchSize, split.n));
+    const inputs = stepInputs(
+      createFiller(split, this.data.inputShape, this.data.normalize),
+      Math.min(batchSize, split.n),
+    );
     let loss = 0,
       correct = 0;
     for (let start = 0; start < split.n; start += batchSize) {
       const n = Math.min(batchSize, split.n - start);
-      filler.fill(null, start, n, x, y);
+      const x = inputs.next(null, start, n);
       // Over the run's workers while it has them (DataParallel falls back to this model if they are behind it).
       const ev = this.parallel ? this.parallel.evalBatch.bind(this.parallel) : evalBatch;
-      const r = await ev(this.model, x.subarray(0, n * filler.sampleSize), y, n);
+      const r = await ev(this.model, x, inputs.y, n);
       loss += r.loss * n;
       correct += r.correct;
       await tick();
