@@ -2,12 +2,15 @@
 // the dense layers' shapes of the MLP and LeNet, on one thread and on the pool (the wasm thread count),
 // interleaved in one process (1 thread, pool, 1 thread, … per repeat: this machine's speed drifts), min/median/
 // max per mode. Beside wall GFLOPS, GFLOPS per CPU second (process.cpuUsage over the calls): on a shared machine
-// that is the per-thread figure to compare. (Commit 290abfe ran the old in-place kernel beside this one.)
+// that is the per-thread figure to compare. (Commit 290abfe ran the old in-place kernel beside this one.) Where the
+// kernels use relaxed SIMD (simd/index.ts), "1 thr plain" runs the binary built without it on one thread, so
+// "FMA/plain" is what the fused multiply-add buys per thread.
 // Flags: --repeats R (default 7), --ms T (time per measurement, default 60), --shapes name,… (default all).
 import { parseArgs } from '../cli/args';
 import { initEngineBackend } from '../runtime/backends/registry';
 import { tf } from '../runtime/backends/tf';
 import { gemmRows, type GemmJob } from '../runtime/kernels/gemm-pool';
+import { relaxedSimd } from '../runtime/kernels/simd';
 import { byteOffset, type WasmBackendLike } from '../runtime/kernels/wasm-util';
 
 interface Shape {
@@ -31,7 +34,7 @@ const SHAPES: Shape[] = [
   { name: 'lenet-dw', what: 'LeNet dense dW 1250×128 = Xᵀ·dH', m: 1250, k: 256, n: 128, ta: true },
 ];
 
-const MODES = ['1 thread', 'pool'] as const;
+const MODES = ['1 thread', '1 thr plain', 'pool'] as const;
 type Mode = (typeof MODES)[number];
 
 const sorted = (xs: number[]) => [...xs].sort((a, b) => a - b);
@@ -48,7 +51,8 @@ const cpuMs = () => {
 function time(be: WasmBackendLike, job: GemmJob, mode: Mode, calls: number): { wall: number; cpu: number } {
   const t0 = performance.now(),
     c0 = cpuMs();
-  for (let i = 0; i < calls; i++) gemmRows(be, job, { oneThread: mode === '1 thread' });
+  const opts = { oneThread: mode !== 'pool', plainSimd: mode === '1 thr plain' };
+  for (let i = 0; i < calls; i++) gemmRows(be, job, opts);
   return { wall: (performance.now() - t0) / calls, cpu: (cpuMs() - c0) / calls };
 }
 
@@ -58,7 +62,11 @@ async function main() {
     ms = Number(p.flags.ms ?? 60);
   const only = typeof p.flags.shapes === 'string' ? p.flags.shapes.split(',') : undefined;
   const choice = await initEngineBackend('wasm');
+  const modes = MODES.filter((m) => m !== '1 thr plain' || relaxedSimd());
   console.log(`backend: ${choice.reason}; ${repeats} repeats of ~${ms} ms per mode, interleaved`);
+  console.log(
+    `kernels: ${relaxedSimd() ? 'relaxed SIMD (fused multiply-add)' : 'plain SIMD (relaxed SIMD unavailable)'}`,
+  );
   console.log('GFLOPS min/median/max; pool/1: ratio of medians');
   const be = tf.backend() as unknown as WasmBackendLike;
   const off = (t: tf.Tensor) => byteOffset(be, { dataId: t.dataId, shape: t.shape, dtype: 'float32' });
@@ -73,23 +81,25 @@ async function main() {
     };
     const flop = 2 * s.m * s.n * s.k;
     const calls = {} as Record<Mode, number>;
-    for (const mode of MODES) {
+    for (const mode of modes) {
       time(be, job, mode, 5); // warm-up: the wasm tiers up, the pool starts
       calls[mode] = Math.max(1, Math.round(ms / Math.max(time(be, job, mode, 5).wall, 1e-3)));
     }
-    const wall: Record<Mode, number[]> = { '1 thread': [], pool: [] };
-    const cpu: Record<Mode, number[]> = { '1 thread': [], pool: [] };
+    const wall: Record<Mode, number[]> = { '1 thread': [], '1 thr plain': [], pool: [] };
+    const cpu: Record<Mode, number[]> = { '1 thread': [], '1 thr plain': [], pool: [] };
     for (let r = 0; r < repeats; r++)
-      for (const mode of MODES) {
+      for (const mode of modes) {
         const t = time(be, job, mode, calls[mode]);
         wall[mode].push(flop / t.wall / 1e6);
         cpu[mode].push(flop / t.cpu / 1e6);
       }
     const g = (x: number[]) => [sorted(x)[0], median(x), sorted(x)[x.length - 1]].map((v) => v.toFixed(1)).join('/');
     console.log(`${s.name.padEnd(10)} ${s.what}`);
-    for (const mode of MODES)
-      console.log(`  ${mode.padEnd(9)} wall ${g(wall[mode]).padEnd(16)} per CPU s ${g(cpu[mode])}`);
-    console.log(`  pool/1    wall ×${(median(wall.pool) / median(wall['1 thread'])).toFixed(2)}`);
+    for (const mode of modes)
+      console.log(`  ${mode.padEnd(11)} wall ${g(wall[mode]).padEnd(16)} per CPU s ${g(cpu[mode])}`);
+    const ratio = (x: Mode, y: Mode) => (median(wall[x]) / median(wall[y])).toFixed(2);
+    if (modes.includes('1 thr plain')) console.log(`  FMA/plain   wall ×${ratio('1 thread', '1 thr plain')}`);
+    console.log(`  pool/1      wall ×${ratio('pool', '1 thread')}`);
     tf.dispose([a, b, bias, c]);
   }
   process.exit(0);

@@ -8,8 +8,7 @@
 // The caller packs B once per product (every thread reads it) into scratch it mallocs in the tfjs heap; each thread
 // packs its own A strips into its slice of that scratch.
 import { Worker } from 'node:worker_threads';
-import { memoryOf, simd } from './simd';
-import { SHARED_MEMORY_WASM } from './simd/binary';
+import { kernelsWasm, memoryOf, simd } from './simd';
 import type { WasmBackendLike } from './wasm-util';
 
 export interface GemmJob {
@@ -109,7 +108,7 @@ function poolFor(backend: WasmBackendLike): Pool | undefined {
   closeGemmPool();
   const control = new SharedArrayBuffer(PARAMS * 8 + PAR_COUNT * 8);
   const workers = Array.from({ length: threads - 1 }, (_, h) => {
-    const workerData = { memory, wasm: SHARED_MEMORY_WASM, control, index: h + 1 };
+    const workerData = { memory, wasm: kernelsWasm(true), control, index: h + 1 };
     const w = new Worker(HELPER_SOURCE, { eval: true, workerData });
     w.unref();
     return w;
@@ -155,15 +154,16 @@ function scratchFor(backend: WasmBackendLike, bytes: number): number {
 
 /**
  * C = act(A·B + bias) for the job's m rows, on the calling thread and the pool's helpers. callerComputes: false
- * (tests) leaves every row chunk to the helpers; oneThread (the GEMM bench) keeps the product on the caller.
+ * (tests) leaves every row chunk to the helpers; oneThread (the GEMM bench) keeps the product on the caller, and
+ * plainSimd (with oneThread, the bench) runs the kernels built without relaxed SIMD.
  */
 export function gemmRows(
   backend: WasmBackendLike,
   j: GemmJob,
-  opts: { callerComputes?: boolean; oneThread?: boolean } = {},
+  opts: { callerComputes?: boolean; oneThread?: boolean; plainSimd?: boolean } = {},
 ): void {
-  const k = simd(backend);
-  const p = !opts.oneThread && j.m >= 8 && j.m * j.n * j.k >= MIN_PARALLEL_MACS ? poolFor(backend) : undefined;
+  const k = simd(backend, { plain: opts.plainSimd });
+  const p = !opts.oneThread && !opts.plainSimd && j.m >= 8 && j.m * j.n * j.k >= MIN_PARALLEL_MACS ? poolFor(backend) : undefined;
   const strip = k.aStripFloats() * 4;
   const packed = k.packedBFloats(j.k, j.n) * 4;
   const bp = scratchFor(backend, packed + strip * (p ? threads : 1));

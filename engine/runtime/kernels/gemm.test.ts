@@ -4,6 +4,7 @@
 // batches, the fused bias + relu (also after several K blocks) and its gradient, the package's fallback for what
 // the GEMM does not cover, and products large enough to be split over the helper threads (which must actually
 // take row chunks).
+// The kernels use relaxed SIMD (the tile's fused multiply-add) where V8 allows it; the binary without it agrees.
 // (The single-thread build's plain-memory binary runs the same kernel in simd/simd.test.ts.)
 import os from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,6 +12,7 @@ import { initEngineBackend, shutdownEngineBackend } from '../backends/registry';
 import { tf } from '../backends/tf';
 import { denseAct } from './fused-ops';
 import { gemmPoolStats, gemmRows } from './gemm-pool';
+import { relaxedSimd } from './simd';
 import { expectSameAsCpu, rand } from './test-util';
 import { byteOffset, type WasmBackendLike } from './wasm-util';
 
@@ -134,5 +136,28 @@ describe('wasm GEMM (BatchMatMul, _FusedMatMul)', () => {
     expect(gemmPoolStats().helperChunks).toBeGreaterThan(before);
     expect(Array.from(out.dataSync())).toEqual(Array.from(want.dataSync()));
     tf.dispose([ta, tb, want, out]);
+  });
+
+  it('relaxed SIMD is on in this Node, and the fused multiply-add GEMM agrees with the plain binary', async () => {
+    // Node 20's V8 takes the flag at run time (simd/index.ts); Electron's has relaxed SIMD on by default
+    expect(relaxedSimd()).toBe(true);
+    await tf.setBackend('wasm');
+    const be = tf.backend() as unknown as WasmBackendLike;
+    const [m, k, n] = [37, 515, 21]; // tails of both tile sides, three K blocks
+    const [a, b] = [tf.tensor2d(rand([m, k], 13).data, [m, k]), tf.tensor2d(rand([k, n], 14).data, [k, n])];
+    const off = (t: tf.Tensor) => byteOffset(be, { dataId: t.dataId, shape: t.shape, dtype: 'float32' });
+    const product = (plainSimd: boolean) => {
+      const c = tf.zeros([m, n]);
+      const job = { a: off(a), sai: k, sap: 1, b: off(b), ldb: n, c: off(c), ldc: n, m, n, k, bias: 0, flags: 0 };
+      gemmRows(be, job, { oneThread: true, plainSimd });
+      const v = c.dataSync() as Float32Array;
+      c.dispose();
+      return v;
+    };
+    const [fused, plain] = [product(false), product(true)];
+    const scale = Math.max(...Array.from(plain, Math.abs));
+    expect(Math.max(...Array.from(fused, (v, i) => Math.abs(v - plain[i])))).toBeLessThan(1e-5 * scale);
+    expect(fused).not.toEqual(plain); // the fused binary rounds once: some last bits differ, so it did run
+    tf.dispose([a, b]);
   });
 });

@@ -1,7 +1,12 @@
 // Netloom's own wasm kernels (kernels.as.ts), instantiated inside tfjs-backend-wasm's memory so that they read
 // and write tensors in place. One instance per backend memory; offsets are in bytes.
+// Relaxed SIMD (the GEMM tile's fused multiply-add: 1.2–1.5× per thread on an AMD EPYC, `npm run bench:gemm`) is on
+// by default in Electron's V8 and behind a flag in Node 20's, which V8 takes at run time before a module is
+// compiled: the kernels ask for it once, and use the relaxed binaries where WebAssembly then validates them.
+// NETLOOM_WASM_RELAXED=0 keeps the plain ones (the "before" of a side-by-side bench).
+import v8 from 'node:v8';
 import type { WasmBackendLike } from '../wasm-util';
-import { PLAIN_MEMORY_WASM, SHARED_MEMORY_WASM } from './binary';
+import { PLAIN_MEMORY_RELAXED_WASM, PLAIN_MEMORY_WASM, SHARED_MEMORY_RELAXED_WASM, SHARED_MEMORY_WASM } from './binary';
 
 export interface SimdKernels {
   maxPoolGrad2x2(x: number, y: number, dy: number, dx: number, n: number, ho: number, wo: number, c: number): void;
@@ -102,7 +107,41 @@ interface WasmModuleLike {
   asm?: { memory?: WebAssembly.Memory };
 }
 
+// (v128, v128, v128) → v128 { f32x4.relaxed_madd }: validates only where relaxed SIMD is enabled
+const RELAXED_PROBE = new Uint8Array([
+  0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x01, 0x60, 0x03, 0x7b, 0x7b, 0x7b, 0x01, 0x7b, 0x03,
+  0x02, 0x01, 0x00, 0x0a, 0x0d, 0x01, 0x0b, 0x00, 0x20, 0x00, 0x20, 0x01, 0x20, 0x02, 0xfd, 0x85, 0x02, 0x0b,
+]);
+let relaxed: boolean | undefined;
+
+/** Whether the kernels use relaxed SIMD in this process (enabled on first call where V8 allows it). */
+export function relaxedSimd(): boolean {
+  if (relaxed !== undefined) return relaxed;
+  if (process.env.NETLOOM_WASM_RELAXED === '0') return (relaxed = false);
+  if (!WebAssembly.validate(RELAXED_PROBE)) {
+    try {
+      v8.setFlagsFromString('--experimental-wasm-relaxed-simd');
+    } catch {
+      // a V8 without the flag: the plain kernels
+    }
+  }
+  return (relaxed = WebAssembly.validate(RELAXED_PROBE));
+}
+
+/** The kernels' binary (base64) for a memory: shared or plain, relaxed where enabled unless `plain` is asked. */
+export function kernelsWasm(shared: boolean, opts: { plain?: boolean } = {}): string {
+  const r = !opts.plain && relaxedSimd();
+  return shared
+    ? r
+      ? SHARED_MEMORY_RELAXED_WASM
+      : SHARED_MEMORY_WASM
+    : r
+      ? PLAIN_MEMORY_RELAXED_WASM
+      : PLAIN_MEMORY_WASM;
+}
+
 const instances = new WeakMap<WebAssembly.Memory, SimdKernels>();
+const plainInstances = new WeakMap<WebAssembly.Memory, SimdKernels>();
 
 /** The backend's wasm memory (a SharedArrayBuffer's under the threaded build). */
 export function memoryOf(backend: WasmBackendLike): WebAssembly.Memory {
@@ -112,13 +151,17 @@ export function memoryOf(backend: WasmBackendLike): WebAssembly.Memory {
   return memory;
 }
 
-/** The kernels bound to this backend's memory (compiled and instantiated on first use). */
-export function simd(backend: WasmBackendLike): SimdKernels {
+/**
+ * The kernels bound to this backend's memory (compiled and instantiated on first use); `plain`: the binary
+ * without relaxed SIMD even where it is enabled (`npm run bench:gemm` runs both).
+ */
+export function simd(backend: WasmBackendLike, opts: { plain?: boolean } = {}): SimdKernels {
   const memory = memoryOf(backend);
-  let k = instances.get(memory);
+  const cache = opts.plain ? plainInstances : instances;
+  let k = cache.get(memory);
   if (!k) {
     const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
-    const bytes = Buffer.from(shared ? SHARED_MEMORY_WASM : PLAIN_MEMORY_WASM, 'base64');
+    const bytes = Buffer.from(kernelsWasm(shared, opts), 'base64');
     const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), {
       env: {
         memory,
@@ -128,7 +171,7 @@ export function simd(backend: WasmBackendLike): SimdKernels {
       },
     });
     k = instance.exports as unknown as SimdKernels;
-    instances.set(memory, k);
+    cache.set(memory, k);
   }
   return k;
 }

@@ -391,6 +391,15 @@ function storePart(q: usize, v: v128, lanes: i32): void {
   if (lanes > 2) store<f32>(q, f32x4.extract_lane(v, 2), 8);
 }
 
+/**
+ * c + a·b. Built with relaxed SIMD (the *_RELAXED binaries) it is f32x4.relaxed_madd, one fused multiply-add where
+ * the CPU has FMA (rounded once: results differ from mul + add in the last bits); otherwise mul then add.
+ */
+function madd(a: v128, b: v128, c: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(a, b, c);
+  return f32x4.add(c, f32x4.mul(a, b));
+}
+
 /** C[0..rows, 0..cols] at cp (+)= packed A strip (kb×4) · B panel (kb×8); partial tiles store in part. */
 function tile4x8p(ap: usize, bp: usize, cp: usize, lc: usize, kb: i32, first: bool, rows: i32, cols: i32): void {
   const full = rows == MR && cols == NR;
@@ -434,14 +443,14 @@ function tile4x8p(ap: usize, bp: usize, cp: usize, lc: usize, kb: i32, first: bo
     const a1 = v128.load32_splat(ap, 4);
     const a2 = v128.load32_splat(ap, 8);
     const a3 = v128.load32_splat(ap, 12);
-    x00 = f32x4.add(x00, f32x4.mul(a0, b0));
-    x01 = f32x4.add(x01, f32x4.mul(a0, b1));
-    x10 = f32x4.add(x10, f32x4.mul(a1, b0));
-    x11 = f32x4.add(x11, f32x4.mul(a1, b1));
-    x20 = f32x4.add(x20, f32x4.mul(a2, b0));
-    x21 = f32x4.add(x21, f32x4.mul(a2, b1));
-    x30 = f32x4.add(x30, f32x4.mul(a3, b0));
-    x31 = f32x4.add(x31, f32x4.mul(a3, b1));
+    x00 = madd(a0, b0, x00);
+    x01 = madd(a0, b1, x01);
+    x10 = madd(a1, b0, x10);
+    x11 = madd(a1, b1, x11);
+    x20 = madd(a2, b0, x20);
+    x21 = madd(a2, b1, x21);
+    x30 = madd(a3, b0, x30);
+    x31 = madd(a3, b1, x31);
   }
   if (full) {
     v128.store(cp, x00);
