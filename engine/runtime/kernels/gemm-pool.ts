@@ -163,7 +163,10 @@ export function gemmRows(
   opts: { callerComputes?: boolean; oneThread?: boolean; plainSimd?: boolean } = {},
 ): void {
   const k = simd(backend, { plain: opts.plainSimd });
-  const p = !opts.oneThread && !opts.plainSimd && j.m >= 8 && j.m * j.n * j.k >= MIN_PARALLEL_MACS ? poolFor(backend) : undefined;
+  const p =
+    !opts.oneThread && !opts.plainSimd && j.m >= 8 && j.m * j.n * j.k >= MIN_PARALLEL_MACS
+      ? poolFor(backend)
+      : undefined;
   const strip = k.aStripFloats() * 4;
   const packed = k.packedBFloats(j.k, j.n) * 4;
   const bp = scratchFor(backend, packed + strip * (p ? threads : 1));
