@@ -5,7 +5,7 @@ import type { NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
 import { tf } from '../backends/tf';
 import type { ByteBatch } from '../input';
 import { simd } from './simd';
-import { byteOffset, makeOutput, ownKernels, type WasmBackendLike } from './wasm-util';
+import { byteOffset, makeOutput, ownWasmKernel, type WasmBackendLike } from './wasm-util';
 
 export const BYTES_TO_FLOATS = 'NetloomBytesToFloats';
 
@@ -31,7 +31,7 @@ export const bytesToFloatsConfig: tf.KernelConfig = {
 
 /** The float tensor of `shape` ([N, C, …] or [N, C·…] with C = scale.length) from a byte batch; null off wasm. */
 export function bytesInputWasm(x: ByteBatch, shape: number[]): tf.Tensor | null {
-  if (!ownKernels() || tf.getBackend() !== 'wasm' || !tf.getKernel(BYTES_TO_FLOATS, 'wasm')) return null;
+  if (!ownWasmKernel(BYTES_TO_FLOATS)) return null;
   const size = shape.reduce((a, v) => a * v, 1);
   let bytes = x.bytes.subarray(0, size);
   if (bytes.byteOffset % 4 || size % 4) {

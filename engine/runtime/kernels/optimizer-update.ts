@@ -4,9 +4,9 @@
 // also keeps XNNPACK's thread pool asleep: its binary ops wake it, and its workers then spin for a while on the
 // core our GEMM helpers need.
 import type { NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
-import { tf } from '../backends/tf';
+import type { tf } from '../backends/tf';
 import { simd } from './simd';
-import { byteOffset, makeOutput, ownKernels, type WasmBackendLike } from './wasm-util';
+import { byteOffset, makeOutput, ownWasmKernel, type WasmBackendLike } from './wasm-util';
 
 export const SGD_UPDATE = 'NetloomSgdUpdate';
 export const ADAM_UPDATE = 'NetloomAdamUpdate';
@@ -77,5 +77,4 @@ export const adamUpdateConfig: tf.KernelConfig = {
 };
 
 /** Whether the optimizer may use the fused updates now (the active backend is wasm with our kernels on). */
-export const fusedUpdates = (): boolean =>
-  ownKernels() && tf.getBackend() === 'wasm' && !!tf.getKernel(SGD_UPDATE, 'wasm');
+export const fusedUpdates = (): boolean => ownWasmKernel(SGD_UPDATE);

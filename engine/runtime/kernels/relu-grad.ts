@@ -5,7 +5,7 @@
 import type { NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
 import { tf } from '../backends/tf';
 import { simd } from './simd';
-import { byteOffset, makeOutput, ownKernels, type WasmBackendLike } from './wasm-util';
+import { byteOffset, makeOutput, ownWasmKernel, type WasmBackendLike } from './wasm-util';
 
 export const RELU_GRAD = 'NetloomReluGrad';
 
@@ -40,6 +40,6 @@ export const reluGradConfig: tf.KernelConfig = {
 
 /** [dz, db] of y = relu(z + bias) for the upstream dy, or null where the kernel is not in use (other backends). */
 export function reluGradBiasWasm(dy: tf.Tensor, y: tf.Tensor): [tf.Tensor, tf.Tensor1D] | null {
-  if (!ownKernels() || tf.getBackend() !== 'wasm' || !tf.getKernel(RELU_GRAD, 'wasm') || y.rank < 2) return null;
+  if (!ownWasmKernel(RELU_GRAD) || y.rank < 2) return null;
   return tf.engine().runKernel(RELU_GRAD, { dy, y }) as unknown as [tf.Tensor, tf.Tensor1D];
 }

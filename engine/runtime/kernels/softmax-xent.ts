@@ -5,7 +5,7 @@
 import type { NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
 import { tf } from '../backends/tf';
 import { simd } from './simd';
-import { byteOffset, f32Offset, heapF32, makeOutput, ownKernels, type WasmBackendLike } from './wasm-util';
+import { byteOffset, f32Offset, heapF32, makeOutput, ownWasmKernel, type WasmBackendLike } from './wasm-util';
 
 export const SOFTMAX_XENT = 'NetloomSoftmaxXent';
 
@@ -40,7 +40,7 @@ let gradientRegistered = false;
  * the kernel is not in use (other backends, NETLOOM_WASM_KERNELS=package).
  */
 export function softmaxXentWasm(logits: tf.Tensor, labels: ArrayLike<number>): tf.Scalar | null {
-  if (!ownKernels() || tf.getBackend() !== 'wasm' || !tf.getKernel(SOFTMAX_XENT, 'wasm')) return null;
+  if (!ownWasmKernel(SOFTMAX_XENT)) return null;
   if (!gradientRegistered) {
     gradientRegistered = true;
     tf.registerGradient({

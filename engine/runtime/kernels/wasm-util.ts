@@ -21,6 +21,10 @@ export interface WasmBackendLike extends KernelBackend {
  */
 export const ownKernels = (): boolean => process.env.NETLOOM_WASM_KERNELS !== 'package';
 
+/** Whether our kernel `name` serves ops now: the active backend is wasm, our kernels are on and it is registered. */
+export const ownWasmKernel = (name: string): boolean =>
+  ownKernels() && tf.getBackend() === 'wasm' && !!tf.getKernel(name, 'wasm');
+
 const originals = new Map<string, tf.KernelFunc>();
 
 /** The package's own kernel, captured before we override any: composed kernels call these, not our wrappers. */

@@ -128,17 +128,14 @@ export function relaxedSimd(): boolean {
   return (relaxed = WebAssembly.validate(RELAXED_PROBE));
 }
 
+const BINARIES = {
+  shared: { plain: SHARED_MEMORY_WASM, relaxed: SHARED_MEMORY_RELAXED_WASM },
+  plain: { plain: PLAIN_MEMORY_WASM, relaxed: PLAIN_MEMORY_RELAXED_WASM },
+};
+
 /** The kernels' binary (base64) for a memory: shared or plain, relaxed where enabled unless `plain` is asked. */
-export function kernelsWasm(shared: boolean, opts: { plain?: boolean } = {}): string {
-  const r = !opts.plain && relaxedSimd();
-  return shared
-    ? r
-      ? SHARED_MEMORY_RELAXED_WASM
-      : SHARED_MEMORY_WASM
-    : r
-      ? PLAIN_MEMORY_RELAXED_WASM
-      : PLAIN_MEMORY_WASM;
-}
+export const kernelsWasm = (shared: boolean, opts: { plain?: boolean } = {}): string =>
+  BINARIES[shared ? 'shared' : 'plain'][!opts.plain && relaxedSimd() ? 'relaxed' : 'plain'];
 
 const instances = new WeakMap<WebAssembly.Memory, SimdKernels>();
 const plainInstances = new WeakMap<WebAssembly.Memory, SimdKernels>();
