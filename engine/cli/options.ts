@@ -17,13 +17,13 @@ export interface Flag {
 
 /**
  * `--workers N|auto`, one definition for train, predict and evaluate: the same values (the contract's `workers`
- * schema), the same help; only what 'auto' does differs by command, so each says it.
+ * schema), the same help; what 'auto' does and the default differ by command, so each says them.
  */
-export function workersFlag(auto: string): Flag {
+export function workersFlag(auto: string, byDefault: string): Flag {
   return {
     path: 'workers',
     arg: 'N|auto',
-    help: `data-parallel workers on the wasm backend, 1–8 or 'auto' (${auto}; default 1; more than the cores: clamped, with a note)`,
+    help: `data-parallel workers on the wasm backend, 1–8 or 'auto' (${auto}; default ${byDefault}; more than the cores: clamped, with a note)`,
   };
 }
 
@@ -98,7 +98,10 @@ export const TRAIN_FLAGS: Record<string, Flag> = {
     arg: 'NAME',
     help: 'the backend (default: a GPU torch, else the best tfjs one installed)',
   },
-  workers: workersFlag('the cores, kept if the first steps are faster'),
+  workers: workersFlag(
+    'the physical cores, kept if the first steps are faster',
+    "'auto' when the run is on wasm (NETLOOM_WORKERS=N sets another)",
+  ),
   seed: { path: 'seed', arg: 'N', help: 'seed for initialisation, shuffling and the validation split (default 0)' },
   ...TORCH_FLAGS,
   ...WATCH_FLAGS,

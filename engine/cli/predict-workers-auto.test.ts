@@ -5,12 +5,12 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadTemplate } from '../../templates';
 import { createFiller, getPart } from '../data';
-import { availableCores, predictBatch } from '../runtime';
+import { predictBatch } from '../runtime';
 import { openSession } from '../train';
 import { autoWorkers } from '../train/workers-choice';
 import { inferenceWorkers } from './predict-workers';
 
-const skip = availableCores() < 2 ? `one core here (${availableCores()}): 'auto' never starts workers` : null;
+const skip = autoWorkers() < 2 ? `one physical core here: 'auto' never starts workers` : null;
 if (skip) console.log(`predict --workers auto takeover test skipped: ${skip}`);
 
 describe('inferenceWorkers auto', { timeout: 300_000 }, async () => {
@@ -57,7 +57,7 @@ describe('inferenceWorkers auto', { timeout: 300_000 }, async () => {
     expect(w.started).toBeUndefined();
     expect(w.summary()).toMatch(
       skip
-        ? /^workers: 1 \(auto: one core here\)$/
+        ? /^workers: 1 \(auto: one physical core here\)$/
         : /^workers: 1 \(auto: the first batch says about \d+(\.\d)? s of one thread for the rest, below the 3600 s that pays for starting \d workers\)$/,
     );
     await w.close();

@@ -17,7 +17,8 @@ export const AUTO_MIN_MS = 10_000;
 
 /** predict's and evaluate's `--workers` (train's definition; what 'auto' does here). */
 export const INFERENCE_WORKERS = workersFlag(
-  `the cores when the engine's first batch says the rest takes one thread over ${AUTO_MIN_MS / 1000} s: they start while it goes on, and take over once ready`,
+  `the physical cores when the engine's first batch says the rest takes one thread over ${AUTO_MIN_MS / 1000} s: they start while it goes on, and take over once ready`,
+  '1',
 );
 
 /** The commands' `--help`: their usage line, then the flags that need more than it says. */
@@ -87,7 +88,7 @@ export async function inferenceWorkers(
   }
   const { workers, note } = resolved;
   const noted = note ? `; ${note}` : '';
-  if (workers < 2) return one(`workers: 1 (${auto ? 'auto: one core here' : note})`);
+  if (workers < 2) return one(`workers: 1 (${auto ? 'auto: one physical core here' : note})`);
   // The workers replicate the model only; DataParallel also carries an optimizer, which inference never steps.
   const opt = new runtime.Optimizer({ type: 'sgd', lr: 0 });
   const start = () => runtime.DataParallel.start(session.model, opt, { workers });

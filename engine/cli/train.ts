@@ -50,7 +50,14 @@ export async function trainCommand(argv: string[]): Promise<number> {
   const choice = config.backend === undefined && !torchFlags ? await import('../host/backend-choice') : null;
   const forWorkers = choice?.workersBackend(config.workers) ?? null;
   const known = config.backend ?? (torchFlags ? 'torch' : forWorkers?.name);
-  checkBeforeAllocating(net, config.batchSize, await workerCount(config.workers, known));
+  const { defaultWorkers } = await import('../train/workers-choice');
+  let workers: number | 'auto';
+  try {
+    workers = config.workers ?? defaultWorkers();
+  } catch (e) {
+    throw new CliError((e as Error).message);
+  }
+  checkBeforeAllocating(net, config.batchSize, await workerCount(workers, known));
   const auto = choice ? (forWorkers ?? (await choice.automaticBackend())) : null;
   const backend = config.backend ?? auto?.name;
   const torch = await (await import('./torch')).torchForTrain(p, backend); // null: tfjs trains

@@ -52,8 +52,9 @@ export const trainConfig = z.object({
   /** Pause after this many batches in total (global step), deterministically, whatever the machine's speed. */
   pauseAtStep: nonneg.optional(),
   /**
-   * Data-parallel workers on the wasm backend (default 1); more than the cores is clamped, with a note. 'auto':
-   * the cores (at most 8), kept only when the first steps measure them faster than one worker (a state event says).
+   * Data-parallel workers on the wasm backend; more than the cores is clamped, with a note. 'auto': the physical
+   * cores (at most 8), kept only when the first steps measure them faster than one worker (a state event says); asked
+   * for by name it also picks wasm. Absent: 'auto' when the run is on wasm (the backend chosen as without workers).
    */
   workers: z.union([z.number().int().min(1).max(8), z.literal('auto')]).optional(),
 });

@@ -27,4 +27,5 @@ export {
   type BackendChoice,
 } from './backends/registry';
 export { engineMemory, type EngineMemory } from './backends/memory';
-export { DataParallel, resolveWorkers, availableCores, MAX_WORKERS } from './parallel/data-parallel';
+export { DataParallel, resolveWorkers, MAX_WORKERS } from './parallel/data-parallel';
+export { availableCores, physicalCores } from './parallel/cores';

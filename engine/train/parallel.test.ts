@@ -8,6 +8,7 @@ import { loadTemplate } from '../../templates';
 import { loadDataset, type Dataset } from '../data';
 import { Model, initEngineBackend } from '../runtime';
 import { Trainer, type TrainConfig } from './trainer';
+import { autoWorkers } from './workers-choice';
 
 let data: Dataset;
 beforeAll(async () => {
@@ -59,6 +60,31 @@ describe('Trainer with workers', { timeout: 300_000 }, () => {
     expect(two.state).toBe('stopped');
     one.stop();
     await oneRun;
+  });
+
+  it('workers that cannot start: asked for by number the run fails; the default trains on one and says why', async () => {
+    process.env.NETLOOM_TEST_WORKER_FAULT = 'start';
+    const pinned = process.env.NETLOOM_WORKERS;
+    try {
+      const asked = trainer({ workers: 2 });
+      await expect(asked.run()).rejects.toThrow('worker 1: injected fault in worker 1 while starting');
+      expect(asked.state).toBe('failed');
+      delete process.env.NETLOOM_WORKERS; // the default: 'auto'
+      const model = new Model(inferNetwork(loadTemplate('lenet')), 7);
+      const auto = new Trainer(model, data, { ...config, epochs: 1 }, { name: 'wasm', reason: 'test' });
+      let reason = '';
+      auto.on((e) => void (e.event === 'start' && (reason = e.backendReason)));
+      const done = await auto.run();
+      expect(done).toMatchObject({ stopped: false });
+      expect(done.steps).toBeGreaterThan(0);
+      if (autoWorkers() > 1)
+        expect(reason).toMatch(
+          new RegExp(`; 1 worker \\(${autoWorkers()} data-parallel workers did not start: worker 1: injected fault`),
+        );
+    } finally {
+      delete process.env.NETLOOM_TEST_WORKER_FAULT;
+      process.env.NETLOOM_WORKERS = pinned;
+    }
   });
 
   it('a worker that dies fails the run with its message (state failed, no hang); the next run trains', async () => {

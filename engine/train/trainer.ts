@@ -18,7 +18,7 @@ import {
 } from '../runtime';
 import { scheduledLr, type Schedule } from './schedule';
 import type { RunState, TrainEvent, TrainListener } from './events';
-import { startingWorkers, WorkersChoice } from './workers-choice';
+import { requestedWorkers, startingWorkers, WorkersChoice } from './workers-choice';
 import { stepInputs } from './step-input';
 
 type DoneEvent = Extract<TrainEvent, { event: 'done' }>;
@@ -42,8 +42,9 @@ export interface TrainConfig {
   /** Minimum milliseconds between progress events (default 100: ~10 Hz). */
   progressEveryMs?: number;
   /**
-   * Data-parallel workers (runtime DataParallel; wasm backend only). 1 or absent: the engine's thread alone.
-   * 'auto': the cores (at most 8), kept only if the first steps measure them faster (workers-choice.ts).
+   * Data-parallel workers (runtime DataParallel; wasm backend only). 1: the engine's thread alone. 'auto': the
+   * physical cores (at most 8), kept only if the first steps measure them faster. Absent: defaultWorkers() ('auto'
+   * unless NETLOOM_WORKERS says otherwise; workers-choice.ts).
    */
   workers?: number | 'auto';
 }
@@ -216,14 +217,23 @@ export class Trainer {
   /** Trains until the epochs are done, stop() is called or early stopping triggers. */
   async run(): Promise<DoneEvent> {
     try {
-      const auto = this.config.workers === 'auto';
+      const auto = requestedWorkers(this.config.workers) === 'auto';
       const { workers, note } = resolveWorkers(startingWorkers(this.config.workers, this.backend.name));
       this.workersNote = note
         ? `; ${note}`
         : workers > 1
           ? `; ${auto ? 'measuring 1 vs ' : ''}${workers} data-parallel workers`
           : '';
-      if (workers > 1) this.parallel = await DataParallel.start(this.model, this.opt, { workers });
+      if (workers > 1) {
+        try {
+          this.parallel = await DataParallel.start(this.model, this.opt, { workers });
+        } catch (e) {
+          // Asked for by number, workers that cannot start fail the run; the default ('auto') trains on one.
+          if (!auto) throw e;
+          const why = (e as Error).message.split('\n')[0];
+          this.workersNote = `; 1 worker (${workers} data-parallel workers did not start: ${why})`;
+        }
+      }
       if (auto && this.parallel)
         this.choice = new WorkersChoice(this.parallel, workers, (v) => {
           if (v.count === 1) this.parallel = undefined; // closed by the choice: one worker from here on

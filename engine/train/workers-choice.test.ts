@@ -1,7 +1,7 @@
-// workers: 'auto' (issue 14) on real tfjs-wasm workers and real Fashion-MNIST: measuring its first steps both ways
-// changes no result (the run's weights follow a one-worker run's), the verdict comes once, as an event with its
-// reason, and the rule itself is a pure function of step times. Which way wins depends on the machine: only that
-// a verdict with a matching reason comes is checked, never which.
+// workers: 'auto' (issue 14), the default, on real tfjs-wasm workers and real Fashion-MNIST: a run that names no
+// workers measures its first steps both ways, which changes no result (the run's weights follow a one-worker run's),
+// the verdict comes once, as an event with its reason, and the rule itself is a pure function of step times. Which
+// way wins depends on the machine: only that a verdict with a matching reason comes is checked, never which.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { inferNetwork } from '../core';
 import { loadTemplate } from '../../templates';
@@ -9,7 +9,8 @@ import { loadDataset, type Dataset } from '../data';
 import { Model, initEngineBackend } from '../runtime';
 import type { TrainEvent } from './events';
 import { Trainer, type TrainConfig } from './trainer';
-import { autoWorkers, decideWorkers, MEASURED, startingWorkers } from './workers-choice';
+import { autoWorkers, decideWorkers, defaultWorkers, MEASURED, startingWorkers } from './workers-choice';
+import { availableCores, physicalCores } from '../runtime';
 
 describe('the workers verdict (pure)', () => {
   it('keeps W workers only when their median step is faster, and says by how much', () => {
@@ -25,13 +26,29 @@ describe('the workers verdict (pure)', () => {
     expect(decideWorkers([10], [10], 2).count).toBe(1);
   });
 
-  it("'auto' starts with the cores (at most 8) on wasm only", () => {
+  it("'auto' starts with the physical cores (at most 8) on wasm only", () => {
     expect(autoWorkers(2)).toBe(2);
     expect(autoWorkers(32)).toBe(8);
+    expect(autoWorkers()).toBe(Math.min(8, physicalCores()));
+    expect(physicalCores()).toBeGreaterThanOrEqual(1);
+    expect(physicalCores()).toBeLessThanOrEqual(availableCores());
     expect(startingWorkers('auto', 'wasm')).toBe(autoWorkers());
     expect(startingWorkers('auto', 'tensorflow')).toBe(1);
     expect(startingWorkers(3, 'wasm')).toBe(3);
+    // No workers named: NETLOOM_WORKERS (the suites pin 1), else 'auto'.
+    expect(process.env.NETLOOM_WORKERS).toBe('1');
     expect(startingWorkers(undefined, 'wasm')).toBe(1);
+  });
+
+  it("defaults to 'auto'; NETLOOM_WORKERS sets another default, and a bad one is refused in words", () => {
+    expect(defaultWorkers({})).toBe('auto');
+    expect(defaultWorkers({ NETLOOM_WORKERS: '' })).toBe('auto');
+    expect(defaultWorkers({ NETLOOM_WORKERS: 'auto' })).toBe('auto');
+    expect(defaultWorkers({ NETLOOM_WORKERS: '3' })).toBe(3);
+    for (const bad of ['0', '9', '1.5', 'two'])
+      expect(() => defaultWorkers({ NETLOOM_WORKERS: bad })).toThrow(
+        `NETLOOM_WORKERS must be 'auto' or a whole number from 1 to 8, got "${bad}"`,
+      );
   });
 });
 
@@ -59,7 +76,7 @@ const trainer = (extra: Partial<TrainConfig>) =>
     },
   );
 
-describe("Trainer with workers: 'auto'", () => {
+describe("Trainer with no workers named: 'auto'", () => {
   it(
     'measures, gives one verdict with its reason, and trains as one worker would',
     { timeout: 240_000 },
@@ -70,13 +87,15 @@ describe("Trainer with workers: 'auto'", () => {
         return ctx.skip(why);
       }
       const steps = 2 * (MEASURED + 1) + 2; // past the verdict, a few steps the chosen way
-      const one = trainer({ pauseAtStep: steps });
+      const one = trainer({ pauseAtStep: steps, workers: 1 });
       const oneRun = one.run();
       await one.whenHeld();
-      const auto = trainer({ pauseAtStep: steps, workers: 'auto' });
+      const auto = trainer({ pauseAtStep: steps }); // the default, as a user gets it (the suite pins 1: unset here)
       const seen: TrainEvent[] = [];
       auto.on((e) => seen.push(e));
-      const autoRun = auto.run();
+      const pinned = process.env.NETLOOM_WORKERS;
+      delete process.env.NETLOOM_WORKERS;
+      const autoRun = auto.run().finally(() => (process.env.NETLOOM_WORKERS = pinned));
       await auto.whenHeld();
       expect(auto.position.step).toBe(steps);
       const start = seen.find((e) => e.event === 'start') as Extract<TrainEvent, { event: 'start' }>;

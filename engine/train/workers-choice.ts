@@ -4,18 +4,36 @@
 // alone (the first of each is a warm-up and not timed), then the verdict; going back to W workers first copies
 // rank 0's weights, optimizer and random state to the replicas (sync), since they sat out the one-worker steps.
 // Both ways compute the same update (W workers equal one to 1e-5), so measuring changes no result.
-import { availableCores, MAX_WORKERS, trainStep, type DataParallel } from '../runtime';
+import { MAX_WORKERS, physicalCores, trainStep, type DataParallel } from '../runtime';
 import type { Optimizer } from '../runtime';
 
 /** Timed steps per side (after one warm-up step each). */
 export const MEASURED = 3;
 
-/** The W to try when the user leaves it to the engine: the cores, at most MAX_WORKERS. */
-export const autoWorkers = (cores = availableCores()) => Math.max(1, Math.min(MAX_WORKERS, cores));
+/** The W to try when the user leaves it to the engine: the physical cores, at most MAX_WORKERS. */
+export const autoWorkers = (cores = physicalCores()) => Math.max(1, Math.min(MAX_WORKERS, cores));
 
-/** The workers a run starts with: a number as given; 'auto' the cores on wasm (workers need it), else one. */
-export const startingWorkers = (requested: number | 'auto' | undefined, backend: string): number =>
-  requested === 'auto' ? (backend === 'wasm' ? autoWorkers() : 1) : (requested ?? 1);
+/**
+ * The workers of a run that names none: 'auto' (the physical cores, measured against one over the first steps, on
+ * wasm; one elsewhere). NETLOOM_WORKERS=N|auto sets another default for this process (the test suites pin 1, so
+ * that only the tests about workers start them).
+ */
+export function defaultWorkers(env: NodeJS.ProcessEnv = process.env): number | 'auto' {
+  const v = env.NETLOOM_WORKERS?.trim() ?? '';
+  if (v === '' || v === 'auto') return 'auto';
+  const n = Number(v);
+  if (/^\d+$/.test(v) && n >= 1 && n <= MAX_WORKERS) return n;
+  throw new Error(`NETLOOM_WORKERS must be 'auto' or a whole number from 1 to ${MAX_WORKERS}, got "${v}"`);
+}
+
+/** What a run asks for: its own setting, else the default. */
+export const requestedWorkers = (w: number | 'auto' | undefined): number | 'auto' => w ?? defaultWorkers();
+
+/** The workers a run starts with: a number as given; 'auto' the physical cores on wasm (workers need it), else one. */
+export const startingWorkers = (requested: number | 'auto' | undefined, backend: string): number => {
+  const r = requestedWorkers(requested);
+  return r === 'auto' ? (backend === 'wasm' ? autoWorkers() : 1) : r;
+};
 
 const median = (v: readonly number[]) => {
   const s = [...v].sort((a, b) => a - b);

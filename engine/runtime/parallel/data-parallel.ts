@@ -4,7 +4,6 @@
 // included, applies the same reduced update (replica.ts). So the engine's thread computes no gradients (its wasm
 // backend may keep its own threads: they idle while the workers run), replicas stay bit-identical, and the engine's
 // model is always the trained one: checkpoints, NaN diagnosis and the debugging streams read it as with one worker.
-import os from 'node:os';
 import { tf } from '../backends/tf';
 import { batchFloats, type BatchInput } from '../input';
 import type { StepProbe } from '../inspect';
@@ -15,19 +14,19 @@ import { ABORT, CONTROL_CELLS, PHASES, PROGRESS, REDUCED, type Fault, type Phase
 import { portable } from './transfer';
 import { applyReduced, batchResult, layoutOf, rawWeights, slotBytes, slotViews, type Slot } from './replica';
 import { WorkerLink, workerEntry } from './link';
+import { availableCores } from './cores';
 
 export const MAX_WORKERS = 8;
 
-/** NETLOOM_TEST_WORKER_FAULT=N (worker 1 throws at step N) or hang:N: how the Trainer's and engine's tests inject. */
+/**
+ * NETLOOM_TEST_WORKER_FAULT=N (worker 1 throws at step N), hang:N, or start (worker 1 fails to start): how the
+ * Trainer's and engine's tests inject.
+ */
 const envFault = (): Fault | undefined => {
+  if (process.env.NETLOOM_TEST_WORKER_FAULT === 'start') return { kind: 'start', atStep: 0 };
   const m = /^(?:(throw|hang):)?(\d+)$/.exec(process.env.NETLOOM_TEST_WORKER_FAULT ?? '');
   return m && Number(m[2]) > 0 ? { kind: (m[1] ?? 'throw') as Fault['kind'], atStep: Number(m[2]) } : undefined;
 };
-
-/** The cores this machine offers (the upper bound for `workers`). */
-export function availableCores(): number {
-  return typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
-}
 
 /**
  * Checks a requested worker count: a whole number 1…8 (else an error), clamped to the cores with a note,

@@ -21,8 +21,11 @@ export type Phase = (typeof PHASES)[number];
 
 /** Tests only: what a worker does wrong at step `atStep`. */
 export interface Fault {
-  /** 'throw': an uncaught exception (a crashing kernel); 'hang': it stops responding (a kernel that never returns). */
-  kind: 'throw' | 'hang';
+  /**
+   * 'throw': an uncaught exception (a crashing kernel); 'hang': it stops responding (a kernel that never returns);
+   * 'start': it fails while starting (no wasm backend, no memory), before any step (atStep unused).
+   */
+  kind: 'throw' | 'hang' | 'start';
   atStep: number;
   /** The worker that misbehaves (default 1). */
   rank?: number;

@@ -84,6 +84,8 @@ function misbehave(f: Fault, gen: number, rank: number): void {
 async function handle(m: ToWorker): Promise<void> {
   switch (m.type) {
     case 'init': {
+      if (m.fault?.kind === 'start' && (m.fault.rank ?? 1) === m.rank)
+        throw new Error(`injected fault in worker ${m.rank} while starting`);
       await initEngineBackend('wasm', { threads: 1 });
       const model = new Model(revive(m.net), m.seed);
       const layout = layoutOf(model);

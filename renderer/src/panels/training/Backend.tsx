@@ -80,7 +80,7 @@ export function BackendChoice({ form, active }: { form: TrainForm; active: boole
           className="tf-field"
           title={
             workersOn
-              ? 'Data-parallel workers on wasm: Automatic measures one against all cores over the first steps'
+              ? 'Data-parallel workers on wasm: Automatic (the default) measures one against one per physical core over the first steps, and keeps the faster'
               : 'Workers apply to the wasm backend only'
           }
         >

@@ -99,23 +99,23 @@ describe('training form', () => {
     expect(parseForm({ ...f, dataKind: 'folder', dataset: ' ' }).errors.dataset).toMatch(/image folder/);
   });
 
-  it('round-trips the backend and workers through the document; automatic and one worker stay unspelled', () => {
+  it('round-trips the backend and workers through the document; automatic backend and workers stay unspelled', () => {
     const f = formFrom(lenet);
-    expect(f).toMatchObject({ backend: '', workers: '1' });
+    expect(f).toMatchObject({ backend: '', workers: 'auto' });
     expect(configOf(f)).not.toHaveProperty('backend');
-    expect(configOf(f)).not.toHaveProperty('workers');
+    expect(configOf(f)).not.toHaveProperty('workers'); // the engine's default: 'auto' when the run is on wasm
     const torch = configOf({ ...f, backend: 'torch', workers: '2' });
     expect(torch).toMatchObject({ backend: 'torch' });
     expect(torch).not.toHaveProperty('workers'); // workers are wasm's: not sent for another backend
-    const wasm = configOf({ ...f, backend: 'wasm', workers: 'auto' });
-    expect(wasm).toMatchObject({ backend: 'wasm', workers: 'auto' });
+    const wasm = configOf({ ...f, backend: 'wasm', workers: '1' });
+    expect(wasm).toMatchObject({ backend: 'wasm', workers: 1 }); // one worker, asked for: said
     const after = settingsAfter(lenet, wasm);
-    expect(after).toEqual({ ...lenet, backend: 'wasm', workers: 'auto' });
+    expect(after).toEqual({ ...lenet, backend: 'wasm', workers: 1 });
     expect(TrainingSettings.safeParse(after).success).toBe(true);
-    expect(formFrom(after)).toMatchObject({ backend: 'wasm', workers: 'auto' });
+    expect(formFrom(after)).toMatchObject({ backend: 'wasm', workers: '1' });
     expect(configOf({ ...f, workers: '3' })).toMatchObject({ workers: 3 }); // automatic backend: maybe wasm
-    // Back to automatic and one worker: the backend is dropped, the worker count written down once it was set.
-    expect(settingsAfter(after, configOf(formFrom(lenet)))).toEqual({ ...lenet, workers: 1 });
+    // Back to automatic for both: the backend is dropped, the workers written down once they were set.
+    expect(settingsAfter(after, configOf(formFrom(lenet)))).toEqual({ ...lenet, workers: 'auto' });
     expect(parseForm({ ...f, workers: '9' }).errors).toEqual({ workers: "'auto' or a whole number from 1 to 8" });
   });
 

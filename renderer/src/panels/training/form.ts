@@ -79,7 +79,7 @@ export function formFrom(t: TrainingDefaults | undefined): TrainForm {
     minLr: str(s?.type === 'cosine' ? s.minLr : undefined, 0),
     patience: t?.earlyStop ? String(t.earlyStop.patience) : '',
     backend: t?.backend ?? '',
-    workers: String(t?.workers ?? 1),
+    workers: String(t?.workers ?? 'auto'),
   };
 }
 
@@ -149,8 +149,9 @@ export function parseForm(f: TrainForm): ParsedForm {
       ...(schedule ? { schedule } : {}),
       ...(patience !== undefined ? { earlyStop: { patience } } : {}),
       ...(f.backend ? { backend: f.backend } : {}),
-      // One worker is the engine's default; a backend other than wasm has none (the engine ignores them there).
-      ...(workers !== 1 && (!f.backend || f.backend === 'wasm') ? { workers } : {}),
+      // Automatic is the engine's default (the physical cores when the run is on wasm, measured against one); a
+      // backend other than wasm has none (the engine ignores them there).
+      ...(workers !== 'auto' && (!f.backend || f.backend === 'wasm') ? { workers } : {}),
     },
   };
 }
@@ -174,7 +175,7 @@ export function settingsAfter(before: TrainingDefaults | undefined, c: StartConf
     epochs: c.epochs,
     momentum: c.optimizer === 'sgd' ? c.momentum : undefined,
     backend: c.backend,
-    workers: c.workers ?? (before?.workers !== undefined ? 1 : undefined),
+    workers: c.workers ?? (before?.workers !== undefined ? ('auto' as const) : undefined),
   };
   if (t.validationSplit === DEFAULT_VALIDATION_SPLIT && before?.validationSplit === undefined) delete t.validationSplit;
   for (const k of Object.keys(t) as (keyof TrainingDefaults)[]) if (t[k] === undefined) delete t[k];
