@@ -50,10 +50,10 @@ export async function trainCommand(argv: string[]): Promise<number> {
   const choice = config.backend === undefined && !torchFlags ? await import('../host/backend-choice') : null;
   const forWorkers = choice?.workersBackend(config.workers) ?? null;
   const known = config.backend ?? (torchFlags ? 'torch' : forWorkers?.name);
-  const { defaultWorkers } = await import('../train/workers-choice');
+  const { requestedWorkers } = await import('../train/workers-choice');
   let workers: number | 'auto';
   try {
-    workers = config.workers ?? defaultWorkers();
+    workers = requestedWorkers(config.workers); // unnamed: the default, which NETLOOM_WORKERS may set
   } catch (e) {
     throw new CliError((e as Error).message);
   }

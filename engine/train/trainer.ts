@@ -217,8 +217,9 @@ export class Trainer {
   /** Trains until the epochs are done, stop() is called or early stopping triggers. */
   async run(): Promise<DoneEvent> {
     try {
-      const auto = requestedWorkers(this.config.workers) === 'auto';
-      const { workers, note } = resolveWorkers(startingWorkers(this.config.workers, this.backend.name));
+      const requested = requestedWorkers(this.config.workers);
+      const auto = requested === 'auto';
+      const { workers, note } = resolveWorkers(startingWorkers(requested, this.backend.name));
       this.workersNote = note
         ? `; ${note}`
         : workers > 1
